@@ -1,0 +1,102 @@
+/**
+ * The Lambda entry point: configuration from the environment, and the JWKS download.
+ * The network is the one thing faked here: aws-jwt-verify's HTTPS fetch is replaced so
+ * that the pool's JWKS URL answers with our test key set and every download is counted.
+ */
+import { createHash } from "node:crypto";
+import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";
+import { requestAuthorizerEvent } from "../support/events";
+import { accessTokenClaims, CLIENT_ID, createSigningKey, jwksOf, signJwt, USER_POOL_ID, REGION, type SigningKey } from "../support/tokens";
+
+type Network = { fetch: (uri: string) => Promise<ArrayBuffer> };
+/** What the JWKS endpoint answers: the response body bytes. */
+const body = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).buffer as ArrayBuffer;
+
+let key: SigningKey;
+let cert: IssuedCertificate;
+let event: Record<string, unknown>;
+/** aws-jwt-verify 5 knows both of Cognito's issuer forms for one pool, and loads the keys of each. */
+const JWKS_URLS = [
+  `https://cognito-idp.${REGION}.amazonaws.com/${USER_POOL_ID}/.well-known/jwks.json`,
+  `https://issuer-cognito-idp.${REGION}.amazonaws.com/${USER_POOL_ID}/.well-known/jwks.json`,
+];
+
+beforeAll(async () => {
+  key = createSigningKey();
+  cert = await issueClientCert(await createCa(), "CN=env-client");
+  const x5t = createHash("sha256").update(cert.der).digest("base64url");
+  event = requestAuthorizerEvent({ authorization: `Bearer ${signJwt(key, accessTokenClaims({ cnf: { "x5t#S256": x5t } }))}`, certPem: cert.pem });
+});
+
+const savedEnv = { ...process.env };
+beforeEach(() => jest.spyOn(console, "log").mockImplementation(() => undefined));
+afterEach(() => {
+  process.env = { ...savedEnv };
+  jest.restoreAllMocks();
+});
+
+/** A fresh import of the handler module (a new "container"), with the network faked by `fakeNetwork`. */
+function loadAuthorizerModule(fakeNetwork?: (network: Network) => void): typeof import("../../handlers/authorizer") {
+  let loaded: typeof import("../../handlers/authorizer") | undefined;
+  jest.isolateModules(() => {
+    fakeNetwork?.(require("aws-jwt-verify/https"));
+    loaded = require("../../handlers/authorizer");
+  });
+  return loaded!;
+}
+
+it("imports without configuration and then refuses every request (config_error)", async () => {
+  delete process.env.USER_POOL_ID;
+  delete process.env.USER_POOL_CLIENT_ID;
+  const { handler } = loadAuthorizerModule();
+  const logs: string[] = [];
+  jest.spyOn(console, "log").mockImplementation((line: string) => void logs.push(line));
+  await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
+  expect(JSON.parse(logs[0])).toMatchObject({ decision: "Deny", reason: "config_error" });
+});
+
+it("imports with an invalid pool id and refuses every request", async () => {
+  process.env.USER_POOL_ID = "not a pool";
+  process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
+  const { handler } = loadAuthorizerModule();
+  await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
+});
+
+it("downloads the pool's JWKS once at import and never again for warm requests", async () => {
+  const urls: string[] = [];
+  process.env.USER_POOL_ID = USER_POOL_ID;
+  process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
+  const { handler } = loadAuthorizerModule((network) =>
+    jest.spyOn(network, "fetch").mockImplementation(async (uri: string) => {
+      urls.push(uri);
+      return body(jwksOf(key));
+    }),
+  );
+  expect(urls.sort()).toEqual(JWKS_URLS); // started during the cold start, before any request
+  for (let i = 0; i < 20; i++) await expect(handler(event)).resolves.toHaveProperty("principalId");
+  // A token with an unknown kid is refused without a download either.
+  const stranger = signJwt(createSigningKey(), accessTokenClaims());
+  await expect(handler({ ...event, headers: { Authorization: `Bearer ${stranger}` }, multiValueHeaders: {} })).rejects.toThrow(/^Unauthorized$/);
+  expect(urls.sort()).toEqual(JWKS_URLS);
+});
+
+it("fails closed while the JWKS cannot be fetched, and recovers on a later request", async () => {
+  let available = false;
+  let downloads = 0;
+  process.env.USER_POOL_ID = USER_POOL_ID;
+  process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
+  const { handler } = loadAuthorizerModule((network) =>
+    jest.spyOn(network, "fetch").mockImplementation(async () => {
+      downloads++;
+      if (!available) throw new Error("getaddrinfo ENOTFOUND");
+      return body(jwksOf(key));
+    }),
+  );
+  await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
+  available = true;
+  await expect(handler(event)).rejects.toThrow(/^Unauthorized$/); // this request started the retry
+  await expect(handler(event)).resolves.toHaveProperty("principalId");
+  const afterRecovery = downloads;
+  for (let i = 0; i < 20; i++) await expect(handler(event)).resolves.toHaveProperty("principalId");
+  expect(downloads).toBe(afterRecovery);
+});

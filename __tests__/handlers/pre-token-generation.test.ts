@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import { handler, type PreTokenGenerationV2Event } from "../../handlers/pre-token-generation";
+import { FingerprintFormatError, FingerprintMissingError } from "../../handlers/lib/errors";
+import { createCa, issueClientCert } from "../support/certificates";
+
+let der: Buffer;
+beforeAll(async () => {
+  der = (await issueClientCert(await createCa(), "CN=alice")).der;
+});
+const digest = () => createHash("sha256").update(der).digest();
+
+/** A V2_0 event as Cognito sends it (see the pre token generation trigger documentation). */
+function v2Event(attributes: Record<string, string>, triggerSource = "TokenGeneration_Authentication", response: PreTokenGenerationV2Event["response"] = { claimsAndScopeOverrideDetails: null }): PreTokenGenerationV2Event {
+  return {
+    version: "2",
+    triggerSource,
+    region: "eu-west-1",
+    userPoolId: "eu-west-1_TestPool1",
+    userName: "alice",
+    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: "3n4b5urk1ft4fl3mg5e62d9ado" },
+    request: {
+      userAttributes: { sub: "6f1e9d5c-5a4b-4c3d-9e8f-0123456789ab", email: "alice@example.com", "cognito:user_status": "CONFIRMED", ...attributes },
+      groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+      scopes: ["aws.cognito.signin.user.admin"],
+    },
+    response,
+  };
+}
+
+describe("pre token generation trigger", () => {
+  it.each([
+    "TokenGeneration_Authentication",
+    "TokenGeneration_HostedAuth",
+    "TokenGeneration_NewPasswordChallenge",
+    "TokenGeneration_AuthenticateDevice",
+    "TokenGeneration_RefreshTokens",
+  ])("adds cnf.x5t#S256 to the access token on %s", async (source) => {
+    const result = await handler(v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }, source));
+    expect(result.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({
+      cnf: { "x5t#S256": digest().toString("base64url") },
+    });
+  });
+
+  it.each([
+    ["openssl output", () => `sha256 Fingerprint=${digest().toString("hex").toUpperCase().match(/../g)!.join(":")}`],
+    ["hex", () => digest().toString("hex")],
+    ["the original README's form (base64, = stripped)", () => digest().toString("base64").replace(/=/g, "")],
+  ])("stores the canonical form for a fingerprint kept as %s", async (_name, stored) => {
+    const result = await handler(v2Event({ "custom:cert_fingerprint": stored() }));
+    expect(result.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride?.cnf).toEqual({
+      "x5t#S256": digest().toString("base64url"),
+    });
+  });
+
+  it("keeps whatever the response already held and refuses to suppress cnf", async () => {
+    const result = await handler(
+      v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }, "TokenGeneration_Authentication", {
+        claimsAndScopeOverrideDetails: {
+          idTokenGeneration: { claimsToAddOrOverride: { department: "ops" } },
+          accessTokenGeneration: { claimsToAddOrOverride: { tenant: "t1" }, claimsToSuppress: ["cnf", "email"], scopesToAdd: ["api/read"] },
+          groupOverrideDetails: { groupsToOverride: ["admins"] },
+        },
+      }),
+    );
+    expect(result.response.claimsAndScopeOverrideDetails).toEqual({
+      idTokenGeneration: { claimsToAddOrOverride: { department: "ops" } },
+      accessTokenGeneration: {
+        claimsToAddOrOverride: { tenant: "t1", cnf: { "x5t#S256": digest().toString("base64url") } },
+        claimsToSuppress: ["email"],
+        scopesToAdd: ["api/read"],
+      },
+      groupOverrideDetails: { groupsToOverride: ["admins"] },
+    });
+  });
+
+  it("fails closed without a fingerprint, so Cognito issues no token", async () => {
+    await expect(handler(v2Event({}))).rejects.toThrow(FingerprintMissingError);
+    await expect(handler(v2Event({ "custom:cert_fingerprint": "  " }))).rejects.toThrow(/custom:cert_fingerprint/);
+  });
+
+  it("fails closed on an invalid fingerprint without echoing it", async () => {
+    const stored = "not-a-fingerprint-but-maybe-a-secret";
+    const failure = handler(v2Event({ "custom:cert_fingerprint": stored }));
+    await expect(failure).rejects.toThrow(FingerprintFormatError);
+    await expect(failure).rejects.toThrow(expect.objectContaining({ message: expect.not.stringContaining(stored) }));
+  });
+
+  it("refuses a V1_0 event, whose response cannot reach the access token", async () => {
+    const event = { ...v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }), version: "1" };
+    await expect(handler(event)).rejects.toThrow(/V2_0/);
+  });
+
+  it("logs nothing", async () => {
+    const spies = (["log", "info", "warn", "error"] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
+    await handler(v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }));
+    await handler(v2Event({})).catch(() => undefined);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    jest.restoreAllMocks();
+  });
+});

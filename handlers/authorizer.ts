@@ -1,0 +1,222 @@
+/**
+ * API Gateway REST API Lambda REQUEST authorizer for certificate-bound access tokens
+ * (RFC 8705). Allows a call only when
+ * 1. the Authorization header carries one Cognito access token of our pool and client,
+ *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry), and
+ * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
+ *    API Gateway received in the mutual-TLS handshake.
+ * Every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
+ */
+import { CognitoJwtVerifier } from "aws-jwt-verify";
+import { JwtExpiredError } from "aws-jwt-verify/error";
+import { extractAccessToken } from "./lib/credential";
+import { logDecision, safeId } from "./lib/decision-log";
+import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
+import { assertCertificateBound } from "./lib/binding";
+import { x5tS256FromPem } from "./lib/thumbprint";
+import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
+
+export interface AuthorizerOptions {
+  /** Cognito user pool id, e.g. `eu-west-1_AbCdEf123`; the token issuer is pinned to it. */
+  readonly userPoolId: string;
+  /** App client id; tokens of other clients are refused. */
+  readonly clientId: string;
+  /**
+   * Preloaded JSON Web Key Set of the pool. Without it the pool's JWKS is fetched once
+   * when the authorizer is created (Lambda cold start) and kept for the container's life.
+   */
+  readonly jwks?: { readonly keys: readonly object[] };
+  /**
+   * How many verified tokens to remember (until they expire) so that a token's signature
+   * is checked once per container rather than on every call. 0 disables the cache.
+   * @default 1000
+   */
+  readonly verifiedTokenCacheSize?: number;
+}
+
+/** The subset of the API Gateway REQUEST authorizer event we read; everything is checked at run time. */
+export interface RequestAuthorizerEvent {
+  readonly type?: unknown;
+  readonly methodArn?: unknown;
+  readonly headers?: unknown;
+  readonly multiValueHeaders?: unknown;
+  readonly requestContext?: unknown;
+}
+
+/** Scalar values only: API Gateway answers 500 to nested objects in the authorizer context. */
+export interface AuthorizerContext {
+  readonly sub: string;
+  readonly username: string;
+  readonly clientId: string;
+  readonly scope: string;
+  readonly x5tS256: string;
+  readonly certSubject: string;
+  readonly [key: string]: string | number | boolean;
+}
+
+export interface AuthorizerResult {
+  readonly principalId: string;
+  readonly policyDocument: {
+    readonly Version: "2012-10-17";
+    readonly Statement: ReadonlyArray<{ readonly Action: "execute-api:Invoke"; readonly Effect: "Allow"; readonly Resource: string }>;
+  };
+  readonly context: AuthorizerContext;
+}
+
+export type AuthorizerHandler = (event: RequestAuthorizerEvent, context?: { readonly awsRequestId?: string }) => Promise<AuthorizerResult>;
+
+/** What API Gateway turns into a 401; the only error a caller ever sees. */
+const UNAUTHORIZED = "Unauthorized";
+
+/**
+ * Creates the authorizer handler.
+ * @throws Error at creation when the options are invalid (bad pool id, empty client id, malformed JWKS).
+ */
+export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
+  const verifier = createVerifier(options);
+  const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
+  let keysReady = options.jwks ? Promise.resolve() : startHydration(verifier);
+
+  return async (event, context) => {
+    const requestId = safeId(requestContextOf(event)?.requestId) ?? safeId(context?.awsRequestId);
+    let sub: string | undefined;
+    try {
+      const methodArn = event?.methodArn;
+      if (typeof methodArn !== "string" || !methodArn.startsWith("arn:")) throw new AccessDeniedError("event_invalid");
+      const token = extractAccessToken(event.headers, event.multiValueHeaders);
+      const clientCert = clientCertOf(event);
+      const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem);
+
+      try {
+        await keysReady;
+      } catch {
+        keysReady = startHydration(verifier); // next request tries again; this one fails closed
+        throw new AccessDeniedError("config_error");
+      }
+      const claims = verifiedTokens.get(token) ?? verifyToken(verifier, token, verifiedTokens);
+      sub = safeId(claims.sub);
+      if (sub === undefined) throw new AccessDeniedError("token_invalid");
+      assertCertificateBound(claims, presentedX5tS256);
+
+      logDecision({ decision: "Allow", reason: "cert_bound", requestId, sub });
+      return {
+        principalId: sub,
+        policyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }],
+        },
+        context: {
+          sub,
+          username: stringClaim(claims.username),
+          clientId: stringClaim(claims.client_id),
+          scope: stringClaim(claims.scope),
+          x5tS256: presentedX5tS256,
+          certSubject: typeof clientCert.subjectDN === "string" ? clientCert.subjectDN.slice(0, 1024) : "",
+        },
+      };
+    } catch (error) {
+      const reason = error instanceof AccessDeniedError ? error.reason : "internal_error";
+      logDecision({ decision: "Deny", reason, requestId, sub });
+      throw new Error(UNAUTHORIZED);
+    }
+  };
+}
+
+type Verifier = ReturnType<typeof createVerifier>;
+
+function createVerifier(options: AuthorizerOptions) {
+  if (options === null || typeof options !== "object") throw new TypeError("createAuthorizer: options are required");
+  const { userPoolId, clientId, jwks, verifiedTokenCacheSize } = options;
+  if (verifiedTokenCacheSize !== undefined && !(Number.isInteger(verifiedTokenCacheSize) && verifiedTokenCacheSize >= 0)) {
+    throw new TypeError("createAuthorizer: verifiedTokenCacheSize must be a non-negative integer");
+  }
+  if (typeof clientId !== "string" || clientId.trim() === "") {
+    throw new TypeError("createAuthorizer: clientId must be the user pool app client id (a non-empty string)");
+  }
+  let verifier;
+  try {
+    verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "access", customJwtCheck: requireExpiry });
+  } catch {
+    throw new TypeError("createAuthorizer: userPoolId must look like <region>_<id>, e.g. eu-west-1_AbCdEf123");
+  }
+  if (jwks !== undefined) {
+    if (jwks === null || typeof jwks !== "object" || !Array.isArray(jwks.keys)) {
+      throw new TypeError("createAuthorizer: jwks must be a JSON Web Key Set ({ keys: [...] })");
+    }
+    verifier.cacheJwks(jwks as Parameters<typeof verifier.cacheJwks>[0]);
+  }
+  return verifier;
+}
+
+/** aws-jwt-verify checks `exp` only when present; a bearer credential without expiry is refused. */
+function requireExpiry({ payload }: { payload: { exp?: unknown } }): void {
+  if (typeof payload.exp !== "number") throw new Error("access token has no exp claim");
+}
+
+function startHydration(verifier: Verifier): Promise<void> {
+  const hydration = verifier.hydrate();
+  hydration.catch(() => undefined); // awaited (and reported) by the first request
+  return hydration;
+}
+
+/**
+ * Verifies against the cached key set only: a token with an unknown `kid` is refused
+ * instead of triggering a JWKS download, so no warm request ever reaches the network.
+ */
+function verifyToken(verifier: Verifier, token: string, verifiedTokens: VerifiedTokenCache): VerifiedClaims {
+  try {
+    const claims = verifier.verifySync(token) as unknown as VerifiedClaims; // requireExpiry guarantees exp
+    verifiedTokens.set(token, claims);
+    return claims;
+  } catch (error) {
+    throw new AccessDeniedError(error instanceof JwtExpiredError ? "token_expired" : "token_invalid");
+  }
+}
+
+function requestContextOf(event: RequestAuthorizerEvent | undefined): Record<string, unknown> | undefined {
+  const ctx = event?.requestContext;
+  return ctx !== null && typeof ctx === "object" ? (ctx as Record<string, unknown>) : undefined;
+}
+
+function clientCertOf(event: RequestAuthorizerEvent): { clientCertPem?: unknown; subjectDN?: unknown } {
+  const identity = requestContextOf(event)?.identity as Record<string, unknown> | null | undefined;
+  const clientCert = identity !== null && typeof identity === "object" ? identity.clientCert : undefined;
+  if (clientCert === null || typeof clientCert !== "object") throw new AccessDeniedError("cert_missing");
+  return clientCert;
+}
+
+function thumbprintOf(pem: unknown): string {
+  if (pem === undefined || pem === null || pem === "") throw new AccessDeniedError("cert_missing");
+  if (typeof pem !== "string") throw new AccessDeniedError("cert_invalid");
+  try {
+    return x5tS256FromPem(pem);
+  } catch (error) {
+    if (error instanceof CertificateFormatError) throw new AccessDeniedError("cert_invalid");
+    throw error;
+  }
+}
+
+function stringClaim(value: unknown): string {
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * Lambda entry point, configured from `USER_POOL_ID` and `USER_POOL_CLIENT_ID`.
+ * Created at import so the JWKS download overlaps the cold start; importing never throws:
+ * with missing or invalid configuration every request is refused (`config_error`).
+ */
+const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
+  try {
+    const userPoolId = process.env.USER_POOL_ID;
+    const clientId = process.env.USER_POOL_CLIENT_ID;
+    return userPoolId && clientId ? createAuthorizer({ userPoolId, clientId }) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+export const handler: AuthorizerHandler = async (event, context) => {
+  if (environmentAuthorizer) return environmentAuthorizer(event, context);
+  logDecision({ decision: "Deny", reason: "config_error", requestId: safeId(context?.awsRequestId) });
+  throw new Error(UNAUTHORIZED);
+};

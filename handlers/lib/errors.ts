@@ -1,0 +1,44 @@
+/**
+ * Typed errors of the certificate-binding code, in the style of aws-jwt-verify:
+ * one base class to catch them all, one subclass per failure so callers can
+ * branch with `instanceof`. Messages never contain the offending input (it may be
+ * a token, a certificate or a stored attribute value), only what is wrong with it.
+ */
+export class CertBindingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A client certificate (PEM or DER) could not be decoded to exactly one DER certificate. */
+export class CertificateFormatError extends CertBindingError {}
+
+/** A stored certificate fingerprint is not a recognisable encoding of 32 bytes. */
+export class FingerprintFormatError extends CertBindingError {}
+
+/** The user has no certificate bound (`custom:cert_fingerprint` is absent or empty). */
+export class FingerprintMissingError extends CertBindingError {}
+
+/** Why the authorizer denied a request; logged as `reason`, never sent to the caller. */
+export type DenyReason =
+  | "config_error"
+  | "event_invalid"
+  | "missing_token"
+  | "multiple_tokens"
+  | "unsupported_scheme"
+  | "token_invalid"
+  | "token_expired"
+  | "cert_missing"
+  | "cert_invalid"
+  | "cnf_missing"
+  | "cnf_invalid"
+  | "cnf_mismatch"
+  | "internal_error";
+
+/** A request the authorizer refuses; `reason` says why (for the decision log only). */
+export class AccessDeniedError extends CertBindingError {
+  constructor(readonly reason: DenyReason) {
+    super(`access denied: ${reason}`);
+  }
+}

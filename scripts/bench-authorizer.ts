@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: the authorizer as it ships (esbuild bundle, minified, node20 target).
+ * Prints bundle size, cold init (fresh node process requiring the bundle), the warm
+ * decision time for a valid request next to the crypto floor measured in the same
+ * process (one RS256 verify + one SHA-256 of the DER), and network calls once warm.
+ * Targets: ratio ≤ 1.3, bundle ≤ 25 KB, 0 network calls once warm. Figures, not assertions.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, createPublicKey, verify } from "node:crypto";
+import { mkdtempSync, openSync, statSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { buildSync } from "esbuild";
+import { createCa, issueClientCert } from "../__tests__/support/certificates";
+import { requestAuthorizerEvent } from "../__tests__/support/events";
+import { accessTokenClaims, CLIENT_ID, createSigningKey, jwksOf, signJwt, USER_POOL_ID } from "../__tests__/support/tokens";
+
+const WARMUP = 500;
+const SAMPLES = 3000;
+const COLD_RUNS = 7;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const micros = (ns: bigint) => Number(ns) / 1000;
+
+async function main() {
+  const outDir = mkdtempSync(join(tmpdir(), "cbat-bench-"));
+  const bundle = join(outDir, "authorizer.js");
+  buildSync({
+    entryPoints: [resolve(__dirname, "../handlers/authorizer.ts")],
+    outfile: bundle, bundle: true, minify: true, platform: "node", target: "node20", format: "cjs", logLevel: "error",
+  });
+  const bundleBytes = statSync(bundle).size;
+
+  const coldMs: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+    coldMs.push(Number(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()));
+  }
+
+  // Count every way the bundle could reach the network once warm.
+  let networkCalls = 0;
+  const count = <T extends object, K extends keyof T>(target: T, name: K) => {
+    const original = target[name] as unknown as (...args: unknown[]) => unknown;
+    (target as Record<K, unknown>)[name] = (...args: unknown[]) => { networkCalls++; return original.apply(target, args); };
+  };
+  // The modules themselves (not ES namespace copies), so the bundle sees the patched functions.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const [http, https, net] = ["node:http", "node:https", "node:net"].map((m) => require(m));
+  count(https, "request"); count(https, "get"); count(http, "request"); count(http, "get"); count(net, "connect"); count(net, "createConnection");
+  if (typeof globalThis.fetch === "function") count(globalThis, "fetch");
+
+  // The decision log goes to a real file descriptor, as it would to Lambda's stdout.
+  const devNull = openSync("/dev/null", "w");
+  console.log = (line: string) => void writeSync(devNull, `${line}\n`);
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createAuthorizer } = require(bundle) as typeof import("../handlers/authorizer");
+  const key = createSigningKey();
+  const cert = await issueClientCert(await createCa(), "CN=bench-client", "rsa");
+  const x5t = createHash("sha256").update(cert.der).digest("base64url");
+  const token = signJwt(key, accessTokenClaims({ cnf: { "x5t#S256": x5t } }));
+  const event = requestAuthorizerEvent({ authorization: `Bearer ${token}`, certPem: cert.pem });
+  const authorize = createAuthorizer({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key) });
+
+  for (let i = 0; i < WARMUP; i++) await authorize(event);
+  const beforeWarm = networkCalls;
+  const publicKey = createPublicKey({ key: key.jwk as never, format: "jwk" });
+  const [signingInput, signature] = [token.slice(0, token.lastIndexOf(".")), Buffer.from(token.split(".")[2], "base64url")];
+  // Tokens never seen before: the signature is checked (verified-token cache miss).
+  const freshTokens = Array.from({ length: SAMPLES }, () => signJwt(key, accessTokenClaims({ cnf: { "x5t#S256": x5t } })));
+  const firstSeen: number[] = [];
+  for (const fresh of freshTokens) {
+    const freshEvent = requestAuthorizerEvent({ authorization: `Bearer ${fresh}`, certPem: cert.pem });
+    const t = process.hrtime.bigint();
+    await authorize(freshEvent);
+    firstSeen.push(micros(process.hrtime.bigint() - t));
+  }
+  const decision: number[] = [];
+  const floor: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    // Interleaved so both see the same machine state.
+    let t = process.hrtime.bigint();
+    const result = await authorize(event);
+    decision.push(micros(process.hrtime.bigint() - t));
+    if (result.context.x5tS256 !== x5t) throw new Error("bench request was not allowed");
+    t = process.hrtime.bigint();
+    const ok = verify("RSA-SHA256", Buffer.from(signingInput), publicKey, signature);
+    createHash("sha256").update(cert.der).digest("base64url");
+    floor.push(micros(process.hrtime.bigint() - t));
+    if (!ok) throw new Error("floor verification failed");
+  }
+  const warmNetworkCalls = networkCalls - beforeWarm;
+
+  const d = median(decision);
+  const f = median(floor);
+  const rows: Array<[string, string, string]> = [
+    ["bundle size", `${(bundleBytes / 1024).toFixed(1)} KB (${bundleBytes} bytes)`, "≤ 25 KB"],
+    ["cold init (require of the bundle)", `${median(coldMs).toFixed(1)} ms (median of ${COLD_RUNS} fresh processes)`, ""],
+    ["warm decision, valid request (token reused)", `${d.toFixed(1)} µs (median of ${SAMPLES})`, ""],
+    ["warm decision, token seen for the first time", `${median(firstSeen).toFixed(1)} µs (median of ${SAMPLES})`, ""],
+    ["crypto floor (RS256 verify + SHA-256 of DER)", `${f.toFixed(1)} µs (median of ${SAMPLES})`, ""],
+    ["ratio decision / floor (token reused)", (d / f).toFixed(2), "≤ 1.3"],
+    ["ratio decision / floor (first sight)", (median(firstSeen) / f).toFixed(2), ""],
+    ["network calls once warm", String(warmNetworkCalls), "0"],
+  ];
+  console.info("authorizer benchmark (node " + process.version + ")");
+  for (const [name, value, target] of rows) console.info(`  ${name.padEnd(46)} ${value.padEnd(42)} ${target && `target ${target}`}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

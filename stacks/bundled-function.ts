@@ -1,0 +1,80 @@
+/**
+ * A Lambda function built from one bundle of `handlers/`, with its own log group and
+ * its own role that can do nothing but write to that log group.
+ */
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset } from "cdktf";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { bundleHandler, LAMBDA_RUNTIME } from "./handler-bundle";
+
+export interface BundledFunctionProps {
+  /** Handler file in `handlers/`, without `.ts` (e.g. `authorizer`). */
+  readonly handlerName: string;
+  /** Lambda function name; also names the role and the log group. */
+  readonly functionName: string;
+  readonly description: string;
+  /** Log retention in days (Terraform expression allowed). */
+  readonly logRetentionDays: number;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default 10 */
+  readonly timeoutSeconds?: number;
+  /** @default 256 */
+  readonly memorySize?: number;
+}
+
+export class BundledFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
+      throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-64 letters, digits, '-' or '_'`);
+    }
+    const bundle = bundleHandler(props.handlerName);
+    const asset = new TerraformAsset(this, "bundle", { path: bundle.directory, type: AssetType.ARCHIVE, assetHash: bundle.hash });
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    const assumeRole = new DataAwsIamPolicyDocument(this, "assume-role", {
+      statement: [{ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+    });
+    this.role = new IamRole(this, "role", {
+      name: `${props.functionName}-role`,
+      assumeRolePolicy: assumeRole.json,
+      description: `Execution role of ${props.functionName}: writes its own logs, nothing else`,
+    });
+    // The log group exists (Terraform creates it), so no logs:CreateLogGroup; streams are
+    // named by Lambda at run time, hence the one wildcard: stream names within this group.
+    const writeLogs = new DataAwsIamPolicyDocument(this, "write-logs", {
+      statement: [
+        { effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:log-stream:*`] },
+      ],
+    });
+    new IamRolePolicy(this, "write-logs-policy", { name: "write-own-logs", role: this.role.id, policy: writeLogs.json });
+
+    this.function = new LambdaFunction(this, "function", {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: ["arm64"],
+      handler: bundle.handler,
+      filename: asset.path,
+      // The zip bytes change on every synth (timestamps); the bundle hash does not.
+      sourceCodeHash: asset.assetHash,
+      timeout: props.timeoutSeconds ?? 10,
+      memorySize: props.memorySize ?? 256,
+      loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
+      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...(props.environment ?? {}) } },
+    });
+  }
+}

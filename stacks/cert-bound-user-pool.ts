@@ -1,0 +1,94 @@
+/**
+ * The Cognito side of certificate binding: a user pool whose pre token generation
+ * trigger (V2_0) writes `cnf.x5t#S256` into access tokens from the administrator-set
+ * `custom:cert_fingerprint` attribute, and an app client that cannot change that attribute.
+ */
+import { Construct } from "constructs";
+import { Fn, type IResolvable } from "cdktf";
+import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+
+/** Name of the custom attribute, as a schema entry; clients see it as `custom:cert_fingerprint`. */
+export const CERT_FINGERPRINT_ATTRIBUTE = "cert_fingerprint";
+
+export interface CertBoundUserPoolProps {
+  /** Prefix of the pool and client names. */
+  readonly namePrefix: string;
+  /** The pre token generation trigger (bundle of `handlers/pre-token-generation.ts`). */
+  readonly preTokenGenerationFunction: LambdaFunction;
+  /**
+   * Boolean Terraform expression: also allow ADMIN_USER_PASSWORD_AUTH (server-side sign-in
+   * with IAM credentials, handy for testing). The original sample asked for this by hand.
+   * @default false
+   */
+  readonly enableAdminPasswordAuth?: boolean | IResolvable;
+}
+
+export class CertBoundUserPool extends Construct {
+  readonly userPool: CognitoUserPool;
+  readonly client: CognitoUserPoolClient;
+
+  constructor(scope: Construct, id: string, props: CertBoundUserPoolProps) {
+    super(scope, id);
+
+    this.userPool = new CognitoUserPool(this, "user-pool", {
+      name: `${props.namePrefix}-users`,
+      // Access-token customisation (V2_0 trigger) needs the Essentials plan or higher.
+      userPoolTier: "ESSENTIALS",
+      autoVerifiedAttributes: ["email"],
+      // Users are created by administrators, who also bind their certificates.
+      adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+      passwordPolicy: {
+        minimumLength: 8,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 7,
+      },
+      accountRecoverySetting: { recoveryMechanism: [{ name: "verified_email", priority: 1 }] },
+      usernameConfiguration: { caseSensitive: false },
+      schema: [
+        { name: "email", attributeDataType: "String", required: true, mutable: true, stringAttributeConstraints: { minLength: "3", maxLength: "256" } },
+        {
+          name: CERT_FINGERPRINT_ATTRIBUTE,
+          attributeDataType: "String",
+          mutable: true,
+          developerOnlyAttribute: false,
+          // Long enough for openssl's "sha256 Fingerprint=AB:CD:…" form (114 characters).
+          stringAttributeConstraints: { minLength: "0", maxLength: "256" },
+        },
+      ],
+      lambdaConfig: {
+        preTokenGenerationConfig: { lambdaArn: props.preTokenGenerationFunction.arn, lambdaVersion: "V2_0" },
+      },
+    });
+
+    new LambdaPermission(this, "cognito-invokes-trigger", {
+      statementId: "AllowCognitoPreTokenGeneration",
+      action: "lambda:InvokeFunction",
+      functionName: props.preTokenGenerationFunction.functionName,
+      principal: "cognito-idp.amazonaws.com",
+      sourceArn: this.userPool.arn,
+    });
+
+    const baseFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+    this.client = new CognitoUserPoolClient(this, "client", {
+      name: `${props.namePrefix}-client`,
+      userPoolId: this.userPool.id,
+      generateSecret: false,
+      explicitAuthFlows: Fn.concat([baseFlows, Fn.conditional(props.enableAdminPasswordAuth ?? false, ["ALLOW_ADMIN_USER_PASSWORD_AUTH"], [])]),
+      readAttributes: ["email", "email_verified", `custom:${CERT_FINGERPRINT_ATTRIBUTE}`],
+      // Deliberately without custom:cert_fingerprint: a user must not bind their own certificate.
+      writeAttributes: ["email"],
+      preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
+      accessTokenValidity: 60,
+      idTokenValidity: 60,
+      refreshTokenValidity: 30,
+      tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
+    });
+  }
+}

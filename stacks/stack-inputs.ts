@@ -1,0 +1,107 @@
+/**
+ * The stack's Terraform variables: what an operator sets per deployment (tfvars file or
+ * `--var`). Each has a description and a validation with a message that says what to do.
+ * Their names are a contract (users write tfvars files against them), hence overrideLogicalId.
+ */
+import { Construct } from "constructs";
+import { TerraformVariable, type TerraformVariableConfig } from "cdktf";
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const ACM_ARN = "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$";
+
+function variable(scope: Construct, name: string, config: TerraformVariableConfig & { optional?: true }): TerraformVariable {
+  const { optional, validation, ...terraformConfig } = config;
+  const v = new TerraformVariable(scope, name, {
+    ...terraformConfig,
+    // Terraform's JSON syntax reads a condition as an expression only inside "${…}".
+    validation: validation?.map((rule) => ({ ...rule, condition: `\${${rule.condition}}` })),
+  });
+  v.overrideLogicalId(name);
+  // cdktf cannot synthesize `default: null` itself; an optional variable defaults to null.
+  if (optional) v.addOverride("default", null);
+  return v;
+}
+
+export interface StackInputDefaults {
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default false */
+  readonly enableAdminPasswordAuth?: boolean;
+}
+
+export class StackInputs {
+  readonly awsRegion: TerraformVariable;
+  readonly bucketName: TerraformVariable;
+  readonly caCertKey: TerraformVariable;
+  readonly customDomainCertArn: TerraformVariable;
+  readonly customDomainName: TerraformVariable;
+  readonly truststoreVersion: TerraformVariable;
+  readonly ownershipVerificationCertificateArn: TerraformVariable;
+  readonly route53ZoneId: TerraformVariable;
+  readonly logRetentionDays: TerraformVariable;
+  readonly enableAdminPasswordAuth: TerraformVariable;
+
+  constructor(scope: Construct, defaults: StackInputDefaults = {}) {
+    this.awsRegion = variable(scope, "aws_region", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "AWS region to deploy to. null = the region of your AWS environment (AWS_REGION or profile).",
+      validation: [{ condition: 'var.aws_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.aws_region))', errorMessage: 'aws_region must be a region name such as "eu-west-1", or null.' }],
+    });
+    this.bucketName = variable(scope, "bucket_name", {
+      type: "string",
+      description: "S3 bucket holding the mutual-TLS truststore (enable versioning on it).",
+      validation: [{ condition: 'can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))', errorMessage: "bucket_name must be an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-'." }],
+    });
+    this.caCertKey = variable(scope, "ca_cert_key", {
+      type: "string",
+      description: "S3 object key of the truststore: a PEM bundle of the CA certificates that issue client certificates.",
+      validation: [{ condition: 'length(var.ca_cert_key) > 0 && !startswith(var.ca_cert_key, "/")', errorMessage: 'ca_cert_key must be the object key of the truststore PEM, without a leading "/" (e.g. "truststore.pem").' }],
+    });
+    this.customDomainCertArn = variable(scope, "custom_domain_cert_arn", {
+      type: "string",
+      description: "ARN of the ACM certificate for custom_domain_name, in the deployment region.",
+      validation: [{ condition: `can(regex("${ACM_ARN}", var.custom_domain_cert_arn))`, errorMessage: "custom_domain_cert_arn must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>." }],
+    });
+    this.customDomainName = variable(scope, "custom_domain_name", {
+      type: "string",
+      description: "DNS name clients call (the API is reachable only there, with mutual TLS). Must match the ACM certificate.",
+      validation: [{ condition: 'can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\\\.)+[a-z]{2,63}$", var.custom_domain_name))', errorMessage: 'custom_domain_name must be a lowercase DNS name such as "api.example.com".' }],
+    });
+    this.truststoreVersion = variable(scope, "truststore_version", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "S3 object version of the truststore to use. null = the latest version.",
+      validation: [{ condition: "var.truststore_version == null || try(length(var.truststore_version) > 0, false)", errorMessage: "truststore_version must be a non-empty S3 version id, or null for the latest." }],
+    });
+    this.ownershipVerificationCertificateArn = variable(scope, "ownership_verification_certificate_arn", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "ACM certificate that proves domain ownership; needed when custom_domain_cert_arn is imported or from a private CA. null = none.",
+      validation: [{ condition: `var.ownership_verification_certificate_arn == null || can(regex("${ACM_ARN}", var.ownership_verification_certificate_arn))`, errorMessage: "ownership_verification_certificate_arn must be an ACM certificate ARN, or null." }],
+    });
+    this.route53ZoneId = variable(scope, "route53_zone_id", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "Route 53 hosted zone for an alias A record of custom_domain_name. null = manage DNS yourself (see the regional_* outputs).",
+      validation: [{ condition: 'var.route53_zone_id == null || can(regex("^Z[A-Z0-9]{1,32}$", var.route53_zone_id))', errorMessage: 'route53_zone_id must be a hosted zone id such as "Z0123456789ABCDEFGHIJ", or null.' }],
+    });
+    this.logRetentionDays = variable(scope, "log_retention_days", {
+      type: "number",
+      default: defaults.logRetentionDays ?? 30,
+      description: "Retention of the functions' CloudWatch log groups, in days.",
+      validation: [{ condition: `contains([${LOG_RETENTION_DAYS.join(", ")}], var.log_retention_days)`, errorMessage: `log_retention_days must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(", ")}.` }],
+    });
+    this.enableAdminPasswordAuth = variable(scope, "enable_admin_password_auth", {
+      type: "bool",
+      default: defaults.enableAdminPasswordAuth ?? false,
+      description: "Also allow ADMIN_USER_PASSWORD_AUTH on the app client (server-side sign-in with IAM credentials; for testing).",
+    });
+  }
+}

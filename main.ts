@@ -3,9 +3,7 @@
  */
 import { App } from "cdktf";
 import { CertBoundApiStack } from "./stacks/cert-bound-api-stack";
-
-/** Stack (and Terraform working directory) name. */
-export const STACK_NAME = "cert-bound-api";
+import { STACK_NAME } from "./stacks/stack-name";
 
 const app = new App();
 new CertBoundApiStack(app, STACK_NAME);

@@ -37,7 +37,7 @@ export class BundledFunction extends Construct {
       throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-64 letters, digits, '-' or '_'`);
     }
     const bundle = bundleHandler(props.handlerName);
-    const asset = new TerraformAsset(this, "bundle", { path: bundle.directory, type: AssetType.ARCHIVE, assetHash: bundle.hash });
+    const asset = new TerraformAsset(this, "bundle", { path: bundle.zipFile, type: AssetType.FILE, assetHash: bundle.hash });
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
       name: `/aws/lambda/${props.functionName}`,
@@ -69,7 +69,7 @@ export class BundledFunction extends Construct {
       architectures: ["arm64"],
       handler: bundle.handler,
       filename: asset.path,
-      // The zip bytes change on every synth (timestamps); the bundle hash does not.
+      // Our zip is deterministic, so this hash changes only when the code does.
       sourceCodeHash: asset.assetHash,
       timeout: props.timeoutSeconds ?? 10,
       memorySize: props.memorySize ?? 256,

@@ -1,13 +1,16 @@
 /**
- * Bundles one Lambda handler from `handlers/` with esbuild at synth time.
- * The stack consumes handlers only through these bundles, never by importing them.
+ * Bundles the Lambda handlers of `handlers/` with esbuild at synth time. The stack
+ * consumes handlers only through these bundles, never by importing them.
  *
- * Output goes to `<project>/cdktf.out/bundles/<name>/` so that the source map's relative
- * paths, and so the bundle hash, are the same in every checkout folder.
+ * All handlers are built in one esbuild call (each synchronous call starts the esbuild
+ * binary anew). Each bundle is `index.js` + `index.js.map`, built as if in
+ * `<project>/cdktf.out/bundles/<name>/` so the source maps' relative paths are the same
+ * in every checkout, and packed into a deterministic zip: same sources, same bytes.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { zipSync } from "./deterministic-zip";
+import { basename, dirname, join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 
 /** Lambda runtime the bundles target; esbuild's target follows it. */
@@ -19,32 +22,36 @@ const HANDLERS_DIR = join(PROJECT_ROOT, "handlers");
 const BUNDLES_DIR = join(PROJECT_ROOT, "cdktf.out", "bundles");
 
 export interface HandlerBundle {
-  /** Directory holding `index.js` and `index.js.map`, ready to zip. */
-  readonly directory: string;
-  /** Hex SHA-256 over the bundle and its source map: stable across synths and checkouts. */
+  /** The Lambda deployment package: a zip of `index.js` and `index.js.map`. */
+  readonly zipFile: string;
+  /** Hex SHA-256 of the zip: stable across synths and checkouts. */
   readonly hash: string;
   /** Lambda `handler` setting. */
   readonly handler: string;
 }
 
-const cache = new Map<string, HandlerBundle>();
+let bundles: Map<string, HandlerBundle> | undefined;
 
 /**
- * Bundles `handlers/<name>.ts` (minified, with source map) and returns where it is.
- * @throws Error naming the handler file when esbuild fails.
+ * The bundle of `handlers/<name>.ts` (minified, with source map).
+ * @throws Error naming the handler file when it does not exist or esbuild fails.
  */
 export function bundleHandler(name: string): HandlerBundle {
-  const cached = cache.get(name);
-  if (cached) return cached;
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`bundleHandler: "${name}" is not a handler name (lowercase, dashes)`);
-  const entry = join(HANDLERS_DIR, `${name}.ts`);
-  const directory = join(BUNDLES_DIR, name);
-  const outfile = join(directory, "index.js");
+  bundles ??= bundleAllHandlers();
+  const bundle = bundles.get(name);
+  if (!bundle) {
+    throw new Error(`bundleHandler: handlers/${name}.ts does not exist (handlers: ${[...bundles.keys()].join(", ")})`);
+  }
+  return bundle;
+}
+
+function bundleAllHandlers(): Map<string, HandlerBundle> {
+  const names = existsSync(HANDLERS_DIR) ? readdirSync(HANDLERS_DIR).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).map((f) => f.slice(0, -3)) : [];
   let outputs;
   try {
     outputs = buildSync({
-      entryPoints: [entry],
-      outfile,
+      entryPoints: Object.fromEntries(names.map((name) => [join(name, "index"), join(HANDLERS_DIR, `${name}.ts`)])),
+      outdir: BUNDLES_DIR,
       bundle: true,
       minify: true,
       sourcemap: true,
@@ -59,18 +66,19 @@ export function bundleHandler(name: string): HandlerBundle {
       write: false,
     }).outputFiles;
   } catch (error) {
-    throw new Error(`bundleHandler: esbuild could not bundle handlers/${name}.ts: ${(error as Error).message}`);
+    throw new Error(`bundleHandler: esbuild could not bundle handlers/: ${(error as Error).message}`);
   }
-  const hash = createHash("sha256");
-  mkdirSync(directory, { recursive: true });
-  for (const file of [...outputs].sort((a, b) => a.path.localeCompare(b.path))) {
-    hash.update(file.contents);
-    // Write-then-rename: parallel synths (test workers) never see a half-written bundle.
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.contents);
-    renameSync(temporary, file.path);
+  const result = new Map<string, HandlerBundle>();
+  mkdirSync(BUNDLES_DIR, { recursive: true });
+  for (const name of names) {
+    const directory = join(BUNDLES_DIR, name);
+    const zip = zipSync(outputs.filter((file) => dirname(file.path) === directory).map((file) => ({ name: basename(file.path), data: file.contents })));
+    const zipFile = join(BUNDLES_DIR, `${name}.zip`);
+    // Write-then-rename: parallel synths (test workers) never see a half-written package.
+    const temporary = `${zipFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, zip);
+    renameSync(temporary, zipFile);
+    result.set(name, { zipFile, hash: createHash("sha256").update(zip).digest("hex"), handler: "index.handler" });
   }
-  const bundle: HandlerBundle = { directory, hash: hash.digest("hex"), handler: "index.handler" };
-  cache.set(name, bundle);
-  return bundle;
+  return result;
 }

@@ -1,0 +1,183 @@
+/**
+ * The synthesized stack with cdktf's Testing matchers: every security-relevant property,
+ * constructor validation, and a snapshot of the whole Terraform JSON.
+ */
+import "cdktf/lib/testing/adapters/jest";
+import { Testing } from "cdktf";
+import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
+import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
+import { BundledFunction } from "../../stacks/bundled-function";
+import { bundleHandler } from "../../stacks/handler-bundle";
+import { MtlsRestApi } from "../../stacks/mtls-rest-api";
+import { STACK_NAME } from "../../stacks/stack-name";
+
+Testing.setupJest();
+
+let synthesized: string;
+let json: Record<string, any>;
+beforeAll(() => {
+  const stack = new CertBoundApiStack(Testing.app(), STACK_NAME);
+  synthesized = Testing.synth(stack, true);
+  json = JSON.parse(synthesized);
+});
+
+const resourcesOf = (type: string): Record<string, any>[] => Object.values(json.resource[type] ?? {});
+
+describe("security-relevant properties", () => {
+  it("authorizer results are never cached (TTL 0) and come from the Authorization header", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayAuthorizer, {
+      type: "REQUEST",
+      identity_source: "method.request.header.Authorization",
+      authorizer_result_ttl_in_seconds: 0,
+    });
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayMethod, { http_method: "GET", authorization: "CUSTOM" });
+  });
+
+  it("the default execute-api endpoint is disabled and the API is regional", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayRestApi, {
+      disable_execute_api_endpoint: true,
+      endpoint_configuration: { types: ["REGIONAL"] },
+    });
+  });
+
+  it("the custom domain requires mutual TLS with the truststore and TLS 1.2", () => {
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayDomainName, {
+      security_policy: "TLS_1_2",
+      endpoint_configuration: { types: ["REGIONAL"] },
+      regional_certificate_arn: "${var.custom_domain_cert_arn}",
+      mutual_tls_authentication: { truststore_uri: "s3://${var.bucket_name}/${var.ca_cert_key}", truststore_version: "${var.truststore_version}" },
+      ownership_verification_certificate_arn: "${var.ownership_verification_certificate_arn}",
+    });
+  });
+
+  it("refusals carry WWW-Authenticate: Bearer error=\"invalid_token\"", () => {
+    for (const [type, status] of [["UNAUTHORIZED", "401"], ["ACCESS_DENIED", "403"]]) {
+      expect(synthesized).toHaveResourceWithProperties(ApiGatewayGatewayResponse, {
+        response_type: type,
+        status_code: status,
+        response_parameters: { "gatewayresponse.header.WWW-Authenticate": `'Bearer error="invalid_token"'` },
+      });
+    }
+  });
+
+  it("the user pool issues bound access tokens through a V2_0 trigger on the Essentials tier", () => {
+    expect(synthesized).toHaveResourceWithProperties(CognitoUserPool, {
+      user_pool_tier: "ESSENTIALS",
+      auto_verified_attributes: ["email"],
+      password_policy: expect.objectContaining({ minimum_length: 8 }),
+      lambda_config: { pre_token_generation_config: expect.objectContaining({ lambda_version: "V2_0" }) },
+    });
+    const [pool] = resourcesOf("aws_cognito_user_pool");
+    expect(pool.schema).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: "cert_fingerprint", attribute_data_type: "String", mutable: true }),
+    ]));
+  });
+
+  it("the app client has no secret and cannot write the binding attribute", () => {
+    expect(synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, { generate_secret: false });
+    const [client] = resourcesOf("aws_cognito_user_pool_client");
+    expect(client.read_attributes).toContain("custom:cert_fingerprint");
+    expect(client.write_attributes).not.toContain("custom:cert_fingerprint");
+    expect(client.explicit_auth_flows).toBe(
+      '${concat(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], var.enable_admin_password_auth ? ["ALLOW_ADMIN_USER_PASSWORD_AUTH"] : [])}',
+    );
+  });
+
+  it("each function may be invoked only by its caller, scoped by source ARN", () => {
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
+      principal: "cognito-idp.amazonaws.com",
+      source_arn: expect.stringMatching(/^\$\{aws_cognito_user_pool\..+\.arn\}$/),
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
+      principal: "apigateway.amazonaws.com",
+      source_arn: expect.stringMatching(/^\$\{aws_api_gateway_rest_api\..+\.execution_arn\}\/authorizers\/\$\{aws_api_gateway_authorizer\..+\.id\}$/),
+    });
+    expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
+      principal: "apigateway.amazonaws.com",
+      source_arn: expect.stringMatching(/^\$\{aws_api_gateway_rest_api\..+\.execution_arn\}\/\*\/GET\/example$/),
+    });
+  });
+
+  it("functions run the bundles on nodejs22.x/arm64, source_code_hash = asset hash", () => {
+    for (const fn of resourcesOf("aws_lambda_function")) {
+      expect(fn).toMatchObject({ runtime: "nodejs22.x", architectures: ["arm64"], handler: "index.handler" });
+      expect(fn.filename).toMatch(new RegExp(`^assets/[^/]+/${fn.source_code_hash}/[a-z-]+\\.zip$`));
+      expect(fn.logging_config.log_group).toMatch(/^\$\{aws_cloudwatch_log_group\..+\.name\}$/);
+    }
+    expect(synthesized).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: `${STACK_NAME}-authorizer`,
+      environment: { variables: expect.objectContaining({ USER_POOL_ID: expect.stringContaining("aws_cognito_user_pool."), USER_POOL_CLIENT_ID: expect.stringContaining("aws_cognito_user_pool_client.") }) },
+    });
+    for (const group of resourcesOf("aws_cloudwatch_log_group")) expect(group.retention_in_days).toBe("${var.log_retention_days}");
+  });
+
+  it("IAM grants only log writes to the function's own log group", () => {
+    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
+    expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
+      statement: [{ effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..+\.arn\}:log-stream:\*$/)] }],
+    });
+    for (const document of Object.values<any>(json.data.aws_iam_policy_document)) {
+      for (const statement of document.statement) for (const action of statement.actions) expect(action).not.toContain("*");
+    }
+  });
+
+  it("the deployment is redeployed on API changes and replaced before destroy; stage prod", () => {
+    const [deployment] = resourcesOf("aws_api_gateway_deployment");
+    expect(deployment.lifecycle).toEqual({ create_before_destroy: true });
+    expect(deployment.triggers.redeployment).toMatch(/^\$\{sha1\(jsonencode\(\[.*aws_api_gateway_authorizer\..*authorizer_result_ttl_in_seconds.*\]\)\)\}$/);
+    expect(synthesized).toHaveResourceWithProperties(ApiGatewayStage, { stage_name: "prod" });
+  });
+});
+
+describe("inputs and outputs are the documented Terraform names", () => {
+  it("declares the variables with descriptions", () => {
+    expect(Object.keys(json.variable).sort()).toEqual([
+      "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
+      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version",
+    ]);
+    for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
+    expect(json.variable.log_retention_days.default).toBe(30);
+    expect(json.variable.enable_admin_password_auth.default).toBe(false);
+    expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
+  });
+
+  it("declares the outputs", () => {
+    expect(Object.keys(json.output).sort()).toEqual([
+      "api_id", "custom_domain_url", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+    ]);
+  });
+
+  it("uses an explicit local backend with a relative path", () => {
+    expect(json.terraform.backend).toEqual({ local: { path: `../../../terraform.${STACK_NAME}.tfstate` } });
+  });
+});
+
+describe("constructor validation", () => {
+  it("refuses a name prefix AWS would reject", () => {
+    expect(() => new CertBoundApiStack(Testing.app(), "Bad_Name")).toThrow(/namePrefix "Bad_Name" must be 1-31 lowercase letters/);
+  });
+  it("refuses a bad function name or stage name", () => {
+    const stack = new CertBoundApiStack(Testing.app(), "validation-test");
+    expect(() => new BundledFunction(stack, "bad", { handlerName: "example", functionName: "has spaces", description: "x", logRetentionDays: 1 }))
+      .toThrow(/functionName "has spaces"/);
+    expect(() => new MtlsRestApi(stack, "bad-api", { namePrefix: "x", authorizerFunction: {} as never, exampleFunction: {} as never, stageName: "prod stage" }))
+      .toThrow(/stageName "prod stage"/);
+  });
+  it("names the handler file esbuild could not bundle", () => {
+    expect(() => bundleHandler("no-such-handler")).toThrow(/handlers\/no-such-handler\.ts/);
+  });
+});
+
+it("matches the snapshot of the synthesized Terraform JSON", () => {
+  expect(json).toMatchSnapshot();
+});

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench:synth`: how long synthesis takes and how much memory it needs.
+ * - app synth: a node process running main.ts (as cdktf.json's app does, through tsx), no CLI;
+ *   wall time and peak RSS measured inside that process;
+ * - `cdktf synth`: the whole CLI, wall time from outside.
+ * Targets: app synth ≤ 1.0 s and ≤ 150 MB. Figures, not assertions.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const ROOT = resolve(__dirname, "..");
+const RUNS = 5;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function appSynth(): { wallMs: number; maxRssMb: number } {
+  const outdir = join(mkdtempSync(join(tmpdir(), "cbat-bench-synth-")), "cdktf.out");
+  const result = spawnSync(process.execPath, ["--require", "tsx/cjs", "--require", join(__dirname, "measure-process.cjs"), "main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`app synth failed:\n${result.stderr}`);
+  return JSON.parse(result.stderr.trim().split("\n").pop()!);
+}
+
+function cliSynth(): number {
+  const outdir = join(mkdtempSync(join(tmpdir(), "cbat-bench-cli-")), "cdktf.out");
+  const started = process.hrtime.bigint();
+  const result = spawnSync(join(ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir], {
+    cwd: ROOT,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`cdktf synth failed:\n${result.stderr}\n${result.stdout}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+const app = Array.from({ length: RUNS }, appSynth);
+const cli = Array.from({ length: 3 }, cliSynth);
+console.info(`synth benchmark (node ${process.version})`);
+console.info(`  app synth (main.ts, no CLI)   ${median(app.map((r) => r.wallMs)).toFixed(0)} ms median of ${RUNS}   target ≤ 1000 ms`);
+console.info(`  app synth peak memory         ${Math.max(...app.map((r) => r.maxRssMb)).toFixed(0)} MB max of ${RUNS}     target ≤ 150 MB`);
+console.info(`  cdktf synth (whole CLI)       ${median(cli).toFixed(0)} ms median of 3`);

@@ -1,10 +1,18 @@
 /**
- * The CDKTF app: `cdktf synth` / `npm run synth` writes cdktf.out/stacks/cert-bound-api/cdk.tf.json.
+ * The CDKTF app: `cdktf synth` / `npm run synth` writes cdktf.out/stacks/<stack>/cdk.tf.json,
+ * one stack per configured environment (see stacks/deployment-config.ts), by default the
+ * single stack `cert-bound-api` with a local state file.
  */
 import { App } from "cdktf";
-import { CertBoundApiStack } from "./stacks/cert-bound-api-stack";
-import { STACK_NAME } from "./stacks/stack-name";
+import { defineStacks } from "./stacks/app-stacks";
+import { DeploymentConfigError, loadDeploymentConfig } from "./stacks/deployment-config";
 
-const app = new App();
-new CertBoundApiStack(app, STACK_NAME);
-app.synth();
+try {
+  const app = new App();
+  defineStacks(app, loadDeploymentConfig());
+  app.synth();
+} catch (error) {
+  if (!(error instanceof DeploymentConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
+}

@@ -5,13 +5,15 @@
  * synthesis needs no input and no AWS credentials.
  */
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { BundledFunction } from "./bundled-function";
 import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
-import { StackInputs, type StackInputDefaults } from "./stack-inputs";
+import type { BackendSettings, EnvironmentSettings } from "./deployment-config";
+import { StackInputs } from "./stack-inputs";
+import { addStateBackend } from "./state-backend";
 
 export interface CertBoundApiStackProps {
   /**
@@ -19,14 +21,16 @@ export interface CertBoundApiStackProps {
    * @default the stack name
    */
   readonly namePrefix?: string;
-  /** Defaults of the Terraform variables that differ per environment. */
-  readonly inputDefaults?: StackInputDefaults;
   /**
-   * Configure the state backend yourself (e.g. S3). When false, an explicit local backend
-   * with a relative path is added, so the synthesized JSON is the same in every checkout.
-   * @default false
+   * The environment this stack deploys; its settings become the variables' defaults.
+   * @default none: log_retention_days 30, enable_admin_password_auth false
    */
-  readonly customBackend?: boolean;
+  readonly environment?: EnvironmentSettings;
+  /**
+   * Where Terraform keeps the state.
+   * @default a local file at the project root, by relative path (same JSON in every checkout)
+   */
+  readonly backend?: BackendSettings;
 }
 
 export class CertBoundApiStack extends TerraformStack {
@@ -39,18 +43,16 @@ export class CertBoundApiStack extends TerraformStack {
       throw new Error(`CertBoundApiStack ${name}: namePrefix "${namePrefix}" must be 1-31 lowercase letters, digits or '-', starting with a letter`);
     }
 
-    if (!props.customBackend) {
-      // Relative to cdktf.out/stacks/<name>/: the state lives at the project root, like
-      // cdktf's default, but without an absolute path in the synthesized JSON.
-      new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
-    }
+    addStateBackend(this, name, props.backend ?? { type: "local" }, props.environment?.name);
 
-    this.inputs = new StackInputs(this, props.inputDefaults);
+    this.inputs = new StackInputs(this, props.environment);
     const inputs = this.inputs;
 
     new AwsProvider(this, "aws", {
       region: inputs.awsRegion.stringValue,
-      defaultTags: [{ tags: { project: "cert-bound-access-tokens", stack: name, "managed-by": "cdktf" } }],
+      defaultTags: [{
+        tags: { project: "cert-bound-access-tokens", stack: name, "managed-by": "cdktf", ...(props.environment ? { environment: props.environment.name } : {}) },
+      }],
     });
 
     const logRetentionDays = inputs.logRetentionDays.numberValue;

@@ -24,6 +24,7 @@ function variable(scope: Construct, name: string, config: TerraformVariableConfi
   return v;
 }
 
+/** Per-environment defaults of the variables (see EnvironmentSettings). */
 export interface StackInputDefaults {
   /** @default 30 */
   readonly logRetentionDays?: number;

@@ -1,0 +1,182 @@
+/**
+ * Synth-time deployment configuration: which environments to synthesize (one stack each)
+ * and where Terraform keeps their state. Read from an optional committed JSON file
+ * (`cbat.config.json` at the project root, or the file named by CBAT_CONFIG) and from
+ * environment variables, which win. Every error names the setting and the allowed values.
+ *
+ * | setting | file | environment variable |
+ * | --- | --- | --- |
+ * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth" }] | CBAT_ENVIRONMENTS=dev,prod |
+ * | backend type | `backend.type`: local, s3, cloud | CBAT_BACKEND |
+ * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
+ * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { LOG_RETENTION_DAYS } from "./stack-inputs";
+
+export const DEFAULT_CONFIG_FILE = join(resolve(__dirname, ".."), "cbat.config.json");
+export const BACKEND_TYPES = ["local", "s3", "cloud"] as const;
+
+export type BackendSettings =
+  | { readonly type: "local" }
+  | { readonly type: "s3"; readonly bucket: string; readonly region: string; readonly keyPrefix: string }
+  | {
+      readonly type: "cloud";
+      readonly organization: string;
+      readonly hostname: string;
+      /** Exactly one of workspace and workspaceTags. */
+      readonly workspace?: string;
+      readonly workspaceTags?: readonly string[];
+    };
+
+export interface EnvironmentSettings {
+  readonly name: string;
+  /** Default of the log_retention_days variable. */
+  readonly logRetentionDays: number;
+  /** Default of the enable_admin_password_auth variable. */
+  readonly enableAdminPasswordAuth: boolean;
+}
+
+export interface DeploymentConfig {
+  /** Empty: one stack without an environment suffix. */
+  readonly environments: readonly EnvironmentSettings[];
+  readonly backend: BackendSettings;
+}
+
+/** A setting with a bad value; `setting` names it as the user wrote it. */
+export class DeploymentConfigError extends Error {
+  constructor(readonly setting: string, problem: string) {
+    super(`${setting}: ${problem}`);
+    this.name = "DeploymentConfigError";
+  }
+}
+
+/** Per-environment defaults: short retention and the admin test flow in dev, long retention and no admin flow in prod. */
+const ENVIRONMENT_DEFAULTS: Record<string, Omit<EnvironmentSettings, "name">> = {
+  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true },
+  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false },
+};
+const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false };
+
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,9}$/;
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+export interface LoadOptions {
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** @default CBAT_CONFIG, else cbat.config.json at the project root if it exists */
+  readonly configFile?: string;
+}
+
+export function loadDeploymentConfig(options: LoadOptions = {}): DeploymentConfig {
+  const env = options.env ?? process.env;
+  const fileName = options.configFile ?? env.CBAT_CONFIG ?? DEFAULT_CONFIG_FILE;
+  const file = readConfigFile(fileName, options.configFile !== undefined || env.CBAT_CONFIG !== undefined);
+  const shownName = relative(process.cwd(), fileName) || fileName;
+  const where = (key: string) => `${shownName}: ${key}`;
+
+  const environments = env.CBAT_ENVIRONMENTS !== undefined
+    ? parseEnvironments(env.CBAT_ENVIRONMENTS.split(",").map((s) => s.trim()).filter(Boolean), () => "CBAT_ENVIRONMENTS")
+    : parseEnvironments(file.environments ?? [], (i) => where(`environments[${i}]`));
+
+  const fileBackend = (file.backend ?? {}) as Record<string, unknown>;
+  const pick = (envName: string, key: string): { value: unknown; setting: string } => {
+    if (env[envName] !== undefined) return { value: env[envName], setting: envName };
+    if (fileBackend[key] !== undefined) return { value: fileBackend[key], setting: where(`backend.${key}`) };
+    return { value: undefined, setting: `${envName} (or backend.${key} in ${shownName})` };
+  };
+  const type = pick("CBAT_BACKEND", "type");
+  const backend = parseBackend(type.value ?? "local", type.setting, pick);
+  return { environments, backend };
+}
+
+function readConfigFile(fileName: string, mustExist: boolean): Record<string, unknown> {
+  if (!existsSync(fileName)) {
+    if (mustExist) throw new DeploymentConfigError(fileName, "config file not found (CBAT_CONFIG names a file that does not exist)");
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(fileName, "utf8"));
+  } catch (error) {
+    throw new DeploymentConfigError(fileName, `not valid JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new DeploymentConfigError(fileName, 'must be a JSON object such as {"environments": ["dev", "prod"], "backend": {"type": "local"}}');
+  }
+  const unknown = Object.keys(parsed).filter((k) => k !== "environments" && k !== "backend" && k !== "$comment");
+  if (unknown.length > 0) throw new DeploymentConfigError(fileName, `unknown setting(s) ${unknown.join(", ")}; allowed: environments, backend`);
+  return parsed as Record<string, unknown>;
+}
+
+function parseEnvironments(entries: unknown, settingOf: (index: number) => string): EnvironmentSettings[] {
+  if (!Array.isArray(entries)) throw new DeploymentConfigError(settingOf(0).replace(/\[0\]$/, ""), "must be a list of environment names");
+  const seen = new Set<string>();
+  return entries.map((entry, index) => {
+    const setting = settingOf(index);
+    const spec = typeof entry === "string" ? { name: entry } : (entry as Record<string, unknown>);
+    if (spec === null || typeof spec !== "object") throw new DeploymentConfigError(setting, 'must be a name or {"name": …}');
+    const name = spec.name;
+    if (typeof name !== "string" || !ENVIRONMENT_NAME.test(name)) {
+      throw new DeploymentConfigError(setting, `environment name ${JSON.stringify(name)} must be 1-10 lowercase letters or digits, starting with a letter (e.g. dev, prod)`);
+    }
+    if (seen.has(name)) throw new DeploymentConfigError(setting, `environment "${name}" is listed twice`);
+    seen.add(name);
+    const defaults = ENVIRONMENT_DEFAULTS[name] ?? OTHER_ENVIRONMENT_DEFAULTS;
+    const logRetentionDays = spec.logRetentionDays ?? defaults.logRetentionDays;
+    if (typeof logRetentionDays !== "number" || !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+      throw new DeploymentConfigError(`${setting}.logRetentionDays`, `must be one of ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    const enableAdminPasswordAuth = spec.enableAdminPasswordAuth ?? defaults.enableAdminPasswordAuth;
+    if (typeof enableAdminPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableAdminPasswordAuth`, "must be true or false");
+    return { name, logRetentionDays, enableAdminPasswordAuth };
+  });
+}
+
+type Pick = (envName: string, key: string) => { value: unknown; setting: string };
+
+function parseBackend(type: unknown, setting: string, pick: Pick): BackendSettings {
+  const text = (envName: string, key: string, pattern: RegExp | undefined, allowed: string, fallback?: string): string => {
+    const { value, setting: where } = pick(envName, key);
+    const result = value ?? fallback;
+    if (typeof result !== "string" || result === "" || (pattern && !pattern.test(result))) {
+      throw new DeploymentConfigError(where, `${result === undefined ? "is required" : `${JSON.stringify(result)} is invalid`} for the ${String(type)} backend; ${allowed}`);
+    }
+    return result;
+  };
+  switch (type) {
+    case "local":
+      return { type };
+    case "s3":
+      return {
+        type,
+        bucket: text("CBAT_STATE_BUCKET", "bucket", S3_BUCKET, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')"),
+        region: text("CBAT_STATE_REGION", "region", REGION, 'a region such as "eu-west-1"'),
+        keyPrefix: text("CBAT_STATE_KEY_PREFIX", "keyPrefix", /^[A-Za-z0-9!_.*'()/-]*\/$/, 'a key prefix ending in "/", e.g. "cert-bound-access-tokens/"', "cert-bound-access-tokens/"),
+      };
+    case "cloud": {
+      const organization = text("CBAT_TFC_ORGANIZATION", "organization", undefined, "your HCP Terraform organization");
+      const hostname = text("CBAT_TFC_HOSTNAME", "hostname", /^[a-z0-9.-]+$/, 'a hostname such as "app.terraform.io"', "app.terraform.io");
+      const workspace = pick("CBAT_TFC_WORKSPACE", "workspace");
+      const tags = pick("CBAT_TFC_WORKSPACE_TAGS", "workspaceTags");
+      const tagList = typeof tags.value === "string" ? tags.value.split(",").map((t) => t.trim()).filter(Boolean) : tags.value;
+      if ((workspace.value === undefined) === (tagList === undefined)) {
+        throw new DeploymentConfigError(`${workspace.setting} / ${tags.setting}`, "set exactly one: a workspace name, or workspace tags (comma-separated)");
+      }
+      if (workspace.value !== undefined) {
+        if (typeof workspace.value !== "string" || !/^[A-Za-z0-9_-]{1,90}$/.test(workspace.value)) {
+          throw new DeploymentConfigError(workspace.setting, "must be a workspace name: letters, digits, '-' or '_'");
+        }
+        return { type, organization, hostname, workspace: workspace.value };
+      }
+      if (!Array.isArray(tagList) || tagList.length === 0 || !tagList.every((t) => typeof t === "string" && /^[a-z0-9:_-]+$/.test(t))) {
+        throw new DeploymentConfigError(tags.setting, "must be one or more lowercase tags (letters, digits, ':', '_', '-')");
+      }
+      return { type, organization, hostname, workspaceTags: tagList as string[] };
+    }
+    default:
+      throw new DeploymentConfigError(setting, `unknown backend ${JSON.stringify(type)}; allowed: ${BACKEND_TYPES.join(", ")}`);
+  }
+}

@@ -27,20 +27,26 @@ export function assertTerraformAvailable(): void {
   if (version.error || version.status !== 0) {
     throw new Error("terraform is not on PATH: install Terraform >= 1.5 (the stack tests run terraform init/validate/plan)");
   }
-  const providerDir = join(PROVIDER_MIRROR, "registry.terraform.io", "hashicorp", "aws", "5.100.0");
-  const hasProvider = existsSync(providerDir) && readdirSync(providerDir).some((platform) =>
-    readdirSync(join(providerDir, platform)).some((file) => file.startsWith("terraform-provider-aws")));
-  if (!hasProvider) {
-    throw new Error(`hashicorp/aws 5.100.0 is not in the provider mirror ${PROVIDER_MIRROR}: set TF_PROVIDER_MIRROR to a filesystem mirror that has it`);
+  const providerDir = join(PROVIDER_MIRROR, "registry.terraform.io", "hashicorp", "aws");
+  const unpacked = join(providerDir, "5.100.0");
+  const hasUnpacked = existsSync(unpacked) && readdirSync(unpacked).some((platform) =>
+    readdirSync(join(unpacked, platform)).some((file) => file.startsWith("terraform-provider-aws")));
+  const hasPacked = existsSync(providerDir) && readdirSync(providerDir).some((file) => /^terraform-provider-aws_5\.100\.0_.*\.zip$/.test(file));
+  if (!hasUnpacked && !hasPacked) {
+    throw new Error(`hashicorp/aws 5.100.0 is not in the provider mirror ${PROVIDER_MIRROR}: set TF_PROVIDER_MIRROR to a filesystem mirror that has it (e.g. made by \`terraform providers mirror\`)`);
   }
 }
 
-/** Synthesizes the app (main.ts, as `cdktf synth` runs it) into a fresh folder; returns the outdir. */
-export function synthApp(cwd = PROJECT_ROOT): string {
+/**
+ * Synthesizes the app (main.ts, as `cdktf synth` runs it) into a fresh folder; returns the outdir.
+ * The caller's CBAT_* settings are dropped so that only `env` configures the synth.
+ */
+export function synthApp(cwd = PROJECT_ROOT, env: Record<string, string> = {}): string {
   const outdir = join(mkdtempSync(join(tmpdir(), "cbat-synth-")), "cdktf.out");
-  execFileSync(process.execPath, [require.resolve("tsx/cli", { paths: [PROJECT_ROOT] }), "main.ts"], {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CBAT_")));
+  execFileSync(process.execPath, ["--require", require.resolve("tsx/cjs", { paths: [PROJECT_ROOT] }), "main.ts"], {
     cwd,
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    env: { ...inherited, ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return outdir;

@@ -1,0 +1,113 @@
+/**
+ * The plan summary on a real offline plan of our stack (terraform show -json), and on
+ * copies of it with one security setting flipped, as a reviewer would meet them.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { summarizePlan, SUMMARY_MARKER, PlanFormatError } from "../../review/plan-summary";
+import { STACK_NAME } from "../../stacks/stack-name";
+import { assertTerraformAvailable, OfflineTerraform, PROJECT_ROOT, synthApp, TEST_TFVARS } from "../support/terraform";
+
+let plan: any;
+const dir = mkdtempSync(join(tmpdir(), "cbat-summary-"));
+
+beforeAll(() => {
+  assertTerraformAvailable();
+  const terraform = new OfflineTerraform(join(synthApp(), "stacks", STACK_NAME));
+  terraform.ok("init", "-input=false");
+  plan = terraform.planJson(terraform.writeVars("test.tfvars.json", TEST_TFVARS));
+}, 180_000);
+
+const clone = () => JSON.parse(JSON.stringify(plan));
+const resourceOf = (p: any, type: string) => p.planned_values.root_module.resources.find((r: any) => r.type === type);
+const rowOf = (markdown: string, check: string) => markdown.split("\n").find((line) => line.startsWith(`| ${check}`)) ?? "";
+
+function runCli(p: unknown, ...args: string[]) {
+  const file = join(dir, `plan-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(p));
+  return spawnSync(process.execPath, ["--require", "tsx/cjs", join(PROJECT_ROOT, "review", "plan-summary-cli.ts"), file, ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
+}
+
+it("summarizes our real plan: counts, every security row passing, all resources listed", () => {
+  const summary = summarizePlan(plan, STACK_NAME);
+  expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
+  expect(summary.counts).toEqual({ create: 28, update: 0, replace: 0, delete: 0 });
+  expect(summary.markdown).toContain("**28 to create, 0 to update, 0 to replace, 0 to delete**");
+  expect(summary.security).toHaveLength(8);
+  expect(summary.security.filter((row) => !row.ok)).toEqual([]);
+  expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
+  expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
+  expect(rowOf(summary.markdown, "IAM statements with wildcard")).toMatch(/\| ✅ \| 0 /);
+  expect(summary.markdown.match(/^\| create \| `aws_/gm)).toHaveLength(28);
+  const cli = runCli(plan, "--strict");
+  expect(cli.status).toBe(0);
+  expect(cli.stdout).toBe(summarizePlan(plan).markdown);
+});
+
+it("flags an authorizer TTL of 300, and --strict fails", () => {
+  const flipped = clone();
+  resourceOf(flipped, "aws_api_gateway_authorizer").values.authorizer_result_ttl_in_seconds = 300;
+  const summary = summarizePlan(flipped);
+  expect(summary.securityFailures).toBe(1);
+  expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ❌ | TTL 300");
+  expect(summary.markdown).toContain("### Security posture ❌ (1 failing)");
+  expect(runCli(flipped).status).toBe(0);
+  const strict = runCli(flipped, "--strict");
+  expect(strict.status).toBe(1);
+  expect(strict.stderr).toContain("1 security check(s) failed");
+});
+
+it.each([
+  ["mutual TLS on the custom domain", (p: any) => { resourceOf(p, "aws_api_gateway_domain_name").values.mutual_tls_authentication = []; }, "no mutual_tls_authentication"],
+  ["custom domain security policy", (p: any) => { resourceOf(p, "aws_api_gateway_domain_name").values.security_policy = "TLS_1_0"; }, "TLS_1_0"],
+  ["default execute-api endpoint", (p: any) => { resourceOf(p, "aws_api_gateway_rest_api").values.disable_execute_api_endpoint = false; }, "= false"],
+  ["pre token generation trigger", (p: any) => { resourceOf(p, "aws_cognito_user_pool").values.lambda_config[0].pre_token_generation_config[0].lambda_version = "V1_0"; }, "V1_0"],
+  ["user pool tier", (p: any) => { resourceOf(p, "aws_cognito_user_pool").values.user_pool_tier = "LITE"; }, "LITE"],
+  ["custom:cert_fingerprint not writable", (p: any) => { resourceOf(p, "aws_cognito_user_pool_client").values.write_attributes = ["email", "custom:cert_fingerprint"]; }, "custom:cert_fingerprint"],
+  ["custom:cert_fingerprint not writable", (p: any) => { resourceOf(p, "aws_cognito_user_pool_client").values.write_attributes = []; }, "write_attributes = []"],
+  ["IAM statements with wildcard", (p: any) => {
+    const policy = resourceOf(p, "aws_iam_role_policy");
+    policy.values.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
+  }, "s3:*, *"],
+])("flags %s when it is weakened", (check, weaken, seen) => {
+  const flipped = clone();
+  weaken(flipped);
+  const summary = summarizePlan(flipped);
+  expect(summary.securityFailures).toBe(1);
+  const row = rowOf(summary.markdown, check);
+  expect(row).toContain("| ❌ |");
+  expect(row).toContain(seen);
+});
+
+it("lists deletions and replacements first, flagged", () => {
+  const changed = clone();
+  const managed = changed.resource_changes.filter((c: any) => c.mode === "managed");
+  managed.find((c: any) => c.type === "aws_lambda_function").change.actions = ["delete", "create"];
+  managed.find((c: any) => c.type === "aws_cognito_user_pool").change.actions = ["delete"];
+  managed.find((c: any) => c.type === "aws_api_gateway_stage").change.actions = ["update"];
+  managed.find((c: any) => c.type === "aws_iam_role").change.actions = ["no-op"];
+  const summary = summarizePlan(changed);
+  expect(summary.counts).toEqual({ create: 24, update: 1, replace: 1, delete: 1 });
+  const rows = summary.markdown.split("\n").filter((line) => /^\| (⚠️ )?(create|update|replace|delete) \|/.test(line));
+  expect(rows[0]).toMatch(/^\| ⚠️ delete \| `aws_cognito_user_pool\./);
+  expect(rows[1]).toMatch(/^\| ⚠️ replace \| `aws_lambda_function\./);
+  expect(rows[2]).toMatch(/^\| update \| `aws_api_gateway_stage\./);
+  expect(rows).toHaveLength(27);
+});
+
+it("explains bad input instead of crashing", () => {
+  expect(() => summarizePlan({ hello: "world" })).toThrow(PlanFormatError);
+  const notJson = join(dir, "not.json");
+  writeFileSync(notJson, "terraform plan text output");
+  const bad = spawnSync(process.execPath, ["--require", "tsx/cjs", join(PROJECT_ROOT, "review", "plan-summary-cli.ts"), notJson], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toContain("terraform show -json");
+  const missing = spawnSync(process.execPath, ["--require", "tsx/cjs", join(PROJECT_ROOT, "review", "plan-summary-cli.ts"), join(dir, "missing.json")], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toContain("file not found");
+  const usage = spawnSync(process.execPath, ["--require", "tsx/cjs", join(PROJECT_ROOT, "review", "plan-summary-cli.ts")], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toContain("usage: npm run plan:summary");
+});

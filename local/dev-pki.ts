@@ -1,0 +1,64 @@
+/**
+ * The development PKI of the local environment (and of `cbat pki dev`): a CA that is the
+ * gateway's truststore, a server certificate for localhost/127.0.0.1, two trusted client
+ * certificates, one from another CA (untrusted) and one that has expired. Created once,
+ * reused afterwards; private keys are written readable by the owner only.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createCa, issueCertificate } from "./pki";
+
+/** Base names of the files; each has `<name>.pem` and `<name>-key.pem`. */
+export const DEV_PKI_FILES = ["ca", "server", "client", "client2", "rogue", "expired"] as const;
+export type DevPkiName = (typeof DEV_PKI_FILES)[number];
+
+export interface DevPki {
+  readonly dir: string;
+  /** `<dir>/<name>.pem` */
+  readonly cert: Record<DevPkiName, string>;
+  /** `<dir>/<name>-key.pem` */
+  readonly key: Record<DevPkiName, string>;
+  /** True when this call created the files. */
+  readonly created: boolean;
+}
+
+const DAY = 86_400_000;
+
+function pathsOf(dir: string): Pick<DevPki, "cert" | "key"> {
+  const cert = {} as Record<DevPkiName, string>;
+  const key = {} as Record<DevPkiName, string>;
+  for (const name of DEV_PKI_FILES) {
+    cert[name] = join(dir, `${name}.pem`);
+    key[name] = join(dir, `${name}-key.pem`);
+  }
+  return { cert, key };
+}
+
+/** Loads the PKI in `dir`, creating every file when any is missing. */
+export async function ensureDevPki(dir: string): Promise<DevPki> {
+  const paths = pathsOf(dir);
+  const complete = DEV_PKI_FILES.every((name) => existsSync(paths.cert[name]) && existsSync(paths.key[name]));
+  if (complete) return { dir, ...paths, created: false };
+
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const ca = await createCa("CN=cbat local development CA,O=cbat local");
+  const rogueCa = await createCa("CN=cbat rogue CA (untrusted),O=somebody else");
+  const issued = {
+    ca,
+    server: await issueCertificate(ca, "CN=localhost,O=cbat local", { usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 825 }),
+    client: await issueCertificate(ca, "CN=demo client,O=cbat local", { days: 365 }),
+    client2: await issueCertificate(ca, "CN=second client,O=cbat local", { kind: "ecdsa", days: 365 }),
+    rogue: await issueCertificate(rogueCa, "CN=demo client,O=cbat local", { days: 365 }),
+    expired: await issueCertificate(ca, "CN=expired client,O=cbat local", { notBefore: new Date(Date.now() - 60 * DAY), notAfter: new Date(Date.now() - 30 * DAY) }),
+  };
+  for (const name of DEV_PKI_FILES) {
+    writeFileSync(paths.cert[name], issued[name].pem, { mode: 0o644 });
+    writeFileSync(paths.key[name], issued[name].privateKeyPem, { mode: 0o600 });
+    chmodSync(paths.key[name], 0o600);
+  }
+  return { dir, ...paths, created: true };
+}
+
+export function readPem(path: string): string {
+  return readFileSync(path, "utf8");
+}

@@ -1,0 +1,169 @@
+/**
+ * The whole flow on one machine: development PKI, the synthesized stack, a Cognito-compatible
+ * issuer running the stack's pre token generation bundle, and a mutual-TLS gateway running
+ * the stack's authorizer and example bundles, plus a demo user bound to client.pem.
+ */
+import { randomBytes, randomInt } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { App } from "cdktf";
+import { x5tS256FromPem } from "../handlers/lib/thumbprint";
+import { defineStacks } from "../stacks/app-stacks";
+import { STACK_NAME } from "../stacks/stack-name";
+import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
+import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
+import { loadLambdaPackage } from "./lambda-package";
+import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
+import { readStackConfig } from "./stack-config";
+
+export const LOCAL_REGION = "eu-west-1";
+export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;
+export const DEMO_USERNAME = "demo";
+
+export interface LocalEnvironmentOptions {
+  /** State folder: PKI, users, keys, summary. @default ".local" */
+  readonly dir?: string;
+  /** @default 9229 (0 = any free port) */
+  readonly issuerPort?: number;
+  /** @default 8443 (0 = any free port) */
+  readonly gatewayPort?: number;
+  /** @default "127.0.0.1" */
+  readonly host?: string;
+  /** A synthesized stack folder (with cdk.tf.json) to serve. @default the app's stack, synthesized into <dir>/cdktf.out */
+  readonly stackDir?: string;
+}
+
+export interface LocalStackSummary {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  readonly issuerEndpoint: string;
+  readonly gatewayUrl: string;
+  readonly demoUser: string;
+  readonly demoPasswordFile: string;
+  readonly pki: Record<string, string>;
+}
+
+export interface LocalEnvironment {
+  readonly summary: LocalStackSummary;
+  readonly summaryFile: string;
+  readonly pki: DevPki;
+  readonly issuer: CognitoIssuer;
+  readonly gateway: MtlsGateway;
+  close(): Promise<void>;
+}
+
+export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+  const dir = resolve(options.dir ?? ".local");
+  const host = options.host ?? "127.0.0.1";
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const pki = await ensureDevPki(join(dir, "pki"));
+  const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"));
+  const config = readStackConfig(join(stackDir, "cdk.tf.json"));
+  const workDir = join(dir, "run");
+
+  const preTokenGeneration = config.preTokenGeneration
+    ? loadLambdaPackage<{ handler: PreTokenGenerationHandler }>(config.preTokenGeneration, workDir).handler
+    : undefined;
+  const issuer = new CognitoIssuer({
+    region: LOCAL_REGION,
+    userPoolId: LOCAL_USER_POOL_ID,
+    clientId: localClientId(dir),
+    usersFile: join(dir, "users.json"),
+    signingKeyFile: join(dir, "issuer-key.pem"),
+    preTokenGeneration,
+  });
+  const issuerEndpoint = await issuer.listen(options.issuerPort ?? 9229, host);
+
+  const authorizers: Record<string, AuthorizerFunction> = {};
+  const functions: Record<string, ProxyFunction> = {};
+  for (const route of config.routes) {
+    if (route.authorizer) {
+      const { createAuthorizer } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
+      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId: localClientId(dir), jwks: issuer.jwks }) as AuthorizerFunction;
+    }
+    if (route.function) functions[route.function.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(route.function, workDir).handler;
+  }
+  const gateway = new MtlsGateway({
+    config,
+    serverCertPem: readPem(pki.cert.server),
+    serverKeyPem: readPem(pki.key.server),
+    truststorePem: readPem(pki.cert.ca),
+    authorizers,
+    functions,
+    region: LOCAL_REGION,
+  });
+  let gatewayUrl: string;
+  try {
+    gatewayUrl = await gateway.listen(options.gatewayPort ?? 8443, host);
+  } catch (error) {
+    await issuer.close();
+    throw error;
+  }
+
+  const demoPasswordFile = join(dir, "demo-password");
+  await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
+
+  const summary: LocalStackSummary = {
+    region: LOCAL_REGION,
+    userPoolId: LOCAL_USER_POOL_ID,
+    clientId: localClientId(dir),
+    issuerEndpoint,
+    gatewayUrl,
+    demoUser: DEMO_USERNAME,
+    demoPasswordFile,
+    pki: Object.fromEntries(Object.keys(pki.cert).flatMap((name) => [
+      [name, pki.cert[name as keyof typeof pki.cert]],
+      ...(name === "ca" ? [] : [[`${name}Key`, pki.key[name as keyof typeof pki.key]]]),
+    ])),
+  };
+  const summaryFile = join(dir, "stack.json");
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  return {
+    summary,
+    summaryFile,
+    pki,
+    issuer,
+    gateway,
+    async close() {
+      await Promise.all([gateway.close(), issuer.close()]);
+    },
+  };
+}
+
+/** Synthesizes the app's default stack (local backend) and returns its folder. */
+function synthesizeStack(outdir: string): string {
+  const app = new App({ outdir });
+  defineStacks(app, { environments: [], backend: { type: "local" } });
+  app.synth();
+  return join(outdir, "stacks", STACK_NAME);
+}
+
+/** The local app client id: random once, then kept. */
+function localClientId(dir: string): string {
+  const file = join(dir, "client-id");
+  if (!existsSync(file)) {
+    const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+    writeFileSync(file, Array.from({ length: 26 }, () => alphabet[randomInt(alphabet.length)]).join(""));
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+/** The demo user, bound to client.pem; its password lives only in an owner-readable file. */
+async function ensureDemoUser(issuer: CognitoIssuer, passwordFile: string, clientPem: string): Promise<void> {
+  if (issuer.users.get(DEMO_USERNAME)) return;
+  const password = `Demo-${randomBytes(12).toString("base64url")}-7a`;
+  writeFileSync(passwordFile, password, { mode: 0o600 });
+  const userPoolId = LOCAL_USER_POOL_ID;
+  await issuer.call("AdminCreateUser", {
+    UserPoolId: userPoolId,
+    Username: DEMO_USERNAME,
+    MessageAction: "SUPPRESS",
+    UserAttributes: [
+      { Name: "email", Value: "demo@example.com" },
+      { Name: "email_verified", Value: "true" },
+      { Name: "custom:cert_fingerprint", Value: x5tS256FromPem(clientPem) },
+    ],
+  });
+  await issuer.call("AdminSetUserPassword", { UserPoolId: userPoolId, Username: DEMO_USERNAME, Password: password, Permanent: true });
+}

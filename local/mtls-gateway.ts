@@ -1,0 +1,251 @@
+/**
+ * A mutual-TLS API gateway that behaves like API Gateway for our stack: TLS >= 1.2, a
+ * client certificate from the truststore required in the handshake, routes, REQUEST
+ * authorizers with identity sources and a faithful result cache (keyed by the identity
+ * source values only, as API Gateway does, so TTL > 0 really replays an Allow to another
+ * certificate), gateway responses, and AWS_PROXY integrations, all from the synthesized stack.
+ */
+import { randomUUID, X509Certificate } from "node:crypto";
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import type { LocalApiConfig, RouteConfig } from "./stack-config";
+
+export type AuthorizerFunction = (event: Record<string, unknown>) => Promise<any>;
+export type ProxyFunction = (event: Record<string, unknown>) => Promise<any>;
+
+export interface MtlsGatewayOptions {
+  readonly config: LocalApiConfig;
+  readonly serverCertPem: string;
+  readonly serverKeyPem: string;
+  /** PEM bundle of the CAs whose client certificates are accepted. */
+  readonly truststorePem: string;
+  /** Function name → handler. */
+  readonly authorizers: Readonly<Record<string, AuthorizerFunction>>;
+  readonly functions: Readonly<Record<string, ProxyFunction>>;
+  /** @default "eu-west-1" */
+  readonly region?: string;
+  /** @default "123456789012" */
+  readonly accountId?: string;
+  /** @default "localapi01" */
+  readonly apiId?: string;
+}
+
+interface CachedPolicy {
+  readonly expires: number;
+  readonly result: any;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export class MtlsGateway {
+  private server?: Server;
+  private readonly cache = new Map<string, CachedPolicy>();
+  private readonly region: string;
+  private readonly accountId: string;
+  private readonly apiId: string;
+
+  constructor(private readonly options: MtlsGatewayOptions) {
+    this.region = options.region ?? "eu-west-1";
+    this.accountId = options.accountId ?? "123456789012";
+    this.apiId = options.apiId ?? "localapi01";
+  }
+
+  async listen(port: number, host = "127.0.0.1"): Promise<string> {
+    this.server = createServer(
+      {
+        key: this.options.serverKeyPem,
+        cert: this.options.serverCertPem,
+        ca: this.options.truststorePem,
+        requestCert: true,
+        rejectUnauthorized: true, // no, untrusted or expired certificate: no handshake
+        minVersion: "TLSv1.2",
+      },
+      (req, res) => void this.handle(req, res).catch(() => this.send(res, 500, { "content-type": "application/json" }, '{"message":"Internal server error"}')),
+    );
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once("error", reject);
+      this.server!.listen(port, host, resolve);
+    });
+    return `https://${host}:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server!.close(resolve));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "https://localhost");
+    const route = this.options.config.routes.find((r) => r.path === url.pathname && (r.httpMethod === req.method || r.httpMethod === "ANY"));
+    if (!route) return this.gatewayResponse(res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
+    const body = await readBody(req);
+    const request = this.describeRequest(req, url, route);
+
+    let authorizerContext: Record<string, unknown> | undefined;
+    if (route.authorization === "CUSTOM" && route.authorizer) {
+      const outcome = await this.authorize(route, request);
+      if (outcome.status !== "allow") {
+        return outcome.status === "unauthorized"
+          ? this.gatewayResponse(res, "UNAUTHORIZED", 401, "Unauthorized")
+          : outcome.status === "denied"
+            ? this.gatewayResponse(res, "ACCESS_DENIED", 403, "User is not authorized to access this resource with an explicit deny")
+            : this.gatewayResponse(res, "AUTHORIZER_CONFIGURATION_ERROR", 500, null);
+      }
+      authorizerContext = outcome.context;
+    }
+
+    const fn = route.function && this.options.functions[route.function.functionName];
+    if (route.integrationType !== "AWS_PROXY" || !fn) return this.send(res, 500, { "content-type": "application/json" }, '{"message":"Internal server error"}');
+    const event = {
+      ...request.event,
+      body: body.length > 0 ? body.toString("utf8") : null,
+      isBase64Encoded: false,
+      requestContext: { ...request.requestContext, authorizer: authorizerContext },
+    };
+    let result: any;
+    try {
+      result = await fn(event);
+    } catch {
+      return this.send(res, 502, { "content-type": "application/json" }, '{"message": "Internal server error"}');
+    }
+    if (!result || typeof result.statusCode !== "number") return this.send(res, 502, { "content-type": "application/json" }, '{"message": "Internal server error"}');
+    const headers: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+    for (const [name, values] of Object.entries<string[]>(result.multiValueHeaders ?? {})) headers[name] = values;
+    const payload = result.isBase64Encoded ? Buffer.from(String(result.body ?? ""), "base64") : String(result.body ?? "");
+    this.send(res, result.statusCode, headers, payload);
+  }
+
+  /** The parts of API Gateway's REST events that both the authorizer and the integration receive. */
+  private describeRequest(req: IncomingMessage, url: URL, route: RouteConfig) {
+    const socket = req.socket as TLSSocket;
+    const peer = new X509Certificate(socket.getPeerX509Certificate()!.raw);
+    const headers: Record<string, string> = {};
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+      const key = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+      (multiValueHeaders[key] ??= []).push(value);
+      headers[key] = value;
+    }
+    const query: Record<string, string> = {};
+    const multiQuery: Record<string, string[]> = {};
+    for (const [name, value] of url.searchParams) {
+      query[name] = value;
+      (multiQuery[name] ??= []).push(value);
+    }
+    const stage = this.options.config.stageName;
+    const requestContext = {
+      resourceId: "local",
+      resourcePath: route.path,
+      httpMethod: req.method,
+      extendedRequestId: randomUUID(),
+      requestTime: new Date().toUTCString(),
+      path: `/${stage}${url.pathname}`,
+      accountId: this.accountId,
+      protocol: `HTTP/${req.httpVersion}`,
+      stage,
+      domainPrefix: "localhost",
+      requestTimeEpoch: Date.now(),
+      requestId: randomUUID(),
+      domainName: req.headers.host ?? "localhost",
+      apiId: this.apiId,
+      identity: {
+        sourceIp: socket.remoteAddress,
+        userAgent: req.headers["user-agent"] ?? null,
+        clientCert: {
+          clientCertPem: peer.toString(),
+          subjectDN: distinguishedName(peer.subject),
+          issuerDN: distinguishedName(peer.issuer),
+          serialNumber: peer.serialNumber,
+          validity: { notBefore: peer.validFrom, notAfter: peer.validTo },
+        },
+      },
+    };
+    const event = {
+      resource: route.path,
+      path: url.pathname,
+      httpMethod: req.method,
+      headers,
+      multiValueHeaders,
+      queryStringParameters: Object.keys(query).length ? query : null,
+      multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+      pathParameters: null,
+      stageVariables: null,
+    };
+    return { event, requestContext, methodArn: `arn:aws:execute-api:${this.region}:${this.accountId}:${this.apiId}/${stage}/${req.method}${route.path}` };
+  }
+
+  private async authorize(route: RouteConfig, request: ReturnType<MtlsGateway["describeRequest"]>): Promise<{ status: "allow"; context: Record<string, unknown> } | { status: "unauthorized" | "denied" | "error" }> {
+    const authorizer = route.authorizer!;
+    // Identity sources: all must be present and non-empty, or API Gateway answers 401 without calling the authorizer.
+    const identity: string[] = [];
+    for (const source of authorizer.identitySources) {
+      const header = /^method\.request\.header\.(.+)$/.exec(source)?.[1];
+      const value = header ? Object.entries(request.event.headers).find(([k]) => k.toLowerCase() === header.toLowerCase())?.[1] : undefined;
+      if (!value) return { status: "unauthorized" };
+      identity.push(value);
+    }
+    const cacheKey = `${route.httpMethod} ${route.path}\n${identity.join("\n")}`;
+    const cached = this.cache.get(cacheKey);
+    let result: any;
+    if (cached && cached.expires > Date.now()) {
+      result = cached.result;
+    } else {
+      const fn = this.options.authorizers[authorizer.function.functionName];
+      if (!fn) return { status: "error" };
+      try {
+        result = await fn({ type: "REQUEST", methodArn: request.methodArn, ...request.event, requestContext: request.requestContext });
+      } catch (error) {
+        return (error as Error)?.message === "Unauthorized" ? { status: "unauthorized" } : { status: "error" };
+      }
+      if (authorizer.resultTtlSeconds > 0) this.cache.set(cacheKey, { expires: Date.now() + authorizer.resultTtlSeconds * 1000, result });
+    }
+    const statements = [result?.policyDocument?.Statement ?? []].flat();
+    const matches = (s: any) => [s.Resource].flat().some((r: string) => resourceMatches(r, request.methodArn)) && [s.Action].flat().some((a: string) => a === "execute-api:Invoke" || a === "execute-api:*" || a === "*");
+    if (statements.some((s: any) => s.Effect === "Deny" && matches(s))) return { status: "denied" };
+    if (!statements.some((s: any) => s.Effect === "Allow" && matches(s))) return { status: "denied" };
+    const context = result.context ?? {};
+    if (Object.values(context).some((v) => v !== null && typeof v === "object")) return { status: "error" }; // API Gateway: 500
+    return { status: "allow", context: { ...context, principalId: result.principalId } };
+  }
+
+  private gatewayResponse(res: ServerResponse, type: string, defaultStatus: number, message: string | null): void {
+    const configured = this.options.config.gatewayResponses[type];
+    this.send(res, configured?.statusCode ?? defaultStatus, { "content-type": "application/json", ...(configured?.headers ?? {}) }, JSON.stringify({ message }));
+  }
+
+  private send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
+    if (res.headersSent) return;
+    res.writeHead(status, { "x-amzn-requestid": randomUUID(), ...headers });
+    res.end(body);
+  }
+}
+
+/** node prints a DN as one "K=V" per line; the event carries it comma-separated ("CN=…,O=…"). */
+function distinguishedName(lines: string): string {
+  return lines.split("\n").filter(Boolean).join(",");
+}
+
+/** execute-api ARNs with `*` wildcards, as IAM matches them. */
+function resourceMatches(pattern: string, arn: string): boolean {
+  if (typeof pattern !== "string") return false;
+  const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return regex.test(arn);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) req.destroy(new Error("body too large"));
+      else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * X.509 primitives for development and test PKIs, on @peculiar/x509 over node's WebCrypto:
+ * CAs, and server/client certificates signed by them. Keys are exportable so they can be
+ * written as PKCS#8 PEM files for curl and Node's TLS.
+ */
+import "reflect-metadata";
+import { webcrypto } from "node:crypto";
+import * as x509 from "@peculiar/x509";
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+export type KeyKind = "rsa" | "ecdsa";
+
+const ALGORITHMS: Record<KeyKind, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams> = {
+  rsa: { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" } as webcrypto.RsaHashedKeyGenParams,
+  ecdsa: { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as webcrypto.EcKeyGenParams,
+};
+
+const DAY = 86_400_000;
+
+export interface IssuedCertificate {
+  readonly pem: string;
+  readonly der: Buffer;
+  readonly subject: string;
+  readonly keys: CryptoKeyPair;
+  readonly privateKeyPem: string;
+}
+
+export interface CertificateOptions {
+  /** @default "rsa" for leaves, "ecdsa" for CAs */
+  readonly kind?: KeyKind;
+  /** Validity window; @default one hour ago to `days` from now */
+  readonly notBefore?: Date;
+  readonly notAfter?: Date;
+  /** @default 30 (leaves), 365 (CAs) */
+  readonly days?: number;
+  /** DNS names and IP addresses for a server certificate. */
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+  /** @default "client" */
+  readonly usage?: "client" | "server";
+}
+
+let lastSerial = 0;
+/** Unique, positive serial numbers (time-based, so separate runs do not collide). */
+function nextSerial(): string {
+  lastSerial = Math.max(lastSerial + 1, Date.now());
+  return `01${lastSerial.toString(16)}`;
+}
+
+async function generateKeys(kind: KeyKind): Promise<CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(ALGORITHMS[kind], true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+}
+
+async function exportPrivateKey(keys: CryptoKeyPair): Promise<string> {
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", keys.privateKey));
+  return `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END PRIVATE KEY-----\n`;
+}
+
+async function issued(cert: x509.X509Certificate, keys: CryptoKeyPair): Promise<IssuedCertificate> {
+  return { pem: `${cert.toString("pem")}\n`, der: Buffer.from(cert.rawData), subject: cert.subject, keys, privateKeyPem: await exportPrivateKey(keys) };
+}
+
+function validity(options: CertificateOptions, defaultDays: number) {
+  const notBefore = options.notBefore ?? new Date(Date.now() - 3_600_000);
+  return { notBefore, notAfter: options.notAfter ?? new Date(notBefore.getTime() + (options.days ?? defaultDays) * DAY) };
+}
+
+export async function createCa(name: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
+  const kind = options.kind ?? "ecdsa";
+  const keys = await generateKeys(kind);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: nextSerial(),
+    name,
+    ...validity(options, 365),
+    keys,
+    signingAlgorithm: ALGORITHMS[kind],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return issued(cert, keys);
+}
+
+export async function issueCertificate(ca: IssuedCertificate, subject: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
+  const keys = await generateKeys(options.kind ?? "rsa");
+  const caKind: KeyKind = ca.keys.privateKey.algorithm.name === "ECDSA" ? "ecdsa" : "rsa";
+  const names = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
+  ];
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: nextSerial(),
+    subject,
+    issuer: ca.subject,
+    ...validity(options, 30),
+    publicKey: keys.publicKey,
+    signingKey: ca.keys.privateKey,
+    signingAlgorithm: ALGORITHMS[caKind],
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+      new x509.ExtendedKeyUsageExtension([options.usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      await x509.AuthorityKeyIdentifierExtension.create(new x509.X509Certificate(ca.pem)),
+      ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+    ],
+  });
+  return issued(cert, keys);
+}

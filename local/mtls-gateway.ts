@@ -5,7 +5,7 @@
  * source values only, as API Gateway does, so TTL > 0 really replays an Allow to another
  * certificate), gateway responses, and AWS_PROXY integrations, all from the synthesized stack.
  */
-import { randomUUID, X509Certificate } from "node:crypto";
+import { randomUUID, type X509Certificate } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -42,6 +42,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export class MtlsGateway {
   private server?: Server;
   private readonly cache = new Map<string, CachedPolicy>();
+  /** The client certificate is fixed for a TLS connection: describe it once per socket. */
+  private readonly clientCerts = new WeakMap<TLSSocket, Record<string, unknown>>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly apiId: string;
@@ -121,7 +123,6 @@ export class MtlsGateway {
   /** The parts of API Gateway's REST events that both the authorizer and the integration receive. */
   private describeRequest(req: IncomingMessage, url: URL, route: RouteConfig) {
     const socket = req.socket as TLSSocket;
-    const peer = new X509Certificate(socket.getPeerX509Certificate()!.raw);
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
@@ -155,13 +156,7 @@ export class MtlsGateway {
       identity: {
         sourceIp: socket.remoteAddress,
         userAgent: req.headers["user-agent"] ?? null,
-        clientCert: {
-          clientCertPem: peer.toString(),
-          subjectDN: distinguishedName(peer.subject),
-          issuerDN: distinguishedName(peer.issuer),
-          serialNumber: peer.serialNumber,
-          validity: { notBefore: peer.validFrom, notAfter: peer.validTo },
-        },
+        clientCert: this.clientCertOf(socket),
       },
     };
     const event = {
@@ -176,6 +171,22 @@ export class MtlsGateway {
       stageVariables: null,
     };
     return { event, requestContext, methodArn: `arn:aws:execute-api:${this.region}:${this.accountId}:${this.apiId}/${stage}/${req.method}${route.path}` };
+  }
+
+  private clientCertOf(socket: TLSSocket): Record<string, unknown> {
+    let described = this.clientCerts.get(socket);
+    if (!described) {
+      const peer = socket.getPeerX509Certificate() as X509Certificate;
+      described = {
+        clientCertPem: peer.toString(),
+        subjectDN: distinguishedName(peer.subject),
+        issuerDN: distinguishedName(peer.issuer),
+        serialNumber: peer.serialNumber,
+        validity: { notBefore: peer.validFrom, notAfter: peer.validTo },
+      };
+      this.clientCerts.set(socket, described);
+    }
+    return described;
   }
 
   private async authorize(route: RouteConfig, request: ReturnType<MtlsGateway["describeRequest"]>): Promise<{ status: "allow"; context: Record<string, unknown> } | { status: "unauthorized" | "denied" | "error" }> {

@@ -40,6 +40,12 @@ export interface CertificateOptions {
   readonly ipAddresses?: readonly string[];
   /** @default "client" */
   readonly usage?: "client" | "server";
+  /** Issue an intermediate CA instead of a leaf. @default false */
+  readonly isCa?: boolean;
+  /** Signature hash. @default "SHA-256" */
+  readonly hash?: "SHA-1" | "SHA-256" | "SHA-384";
+  /** RSA key size. @default 2048 */
+  readonly rsaBits?: number;
 }
 
 let lastSerial = 0;
@@ -49,8 +55,15 @@ function nextSerial(): string {
   return `01${lastSerial.toString(16)}`;
 }
 
-async function generateKeys(kind: KeyKind): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(ALGORITHMS[kind], true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+async function generateKeys(kind: KeyKind, rsaBits = 2048): Promise<CryptoKeyPair> {
+  const algorithm = kind === "rsa" ? { ...ALGORITHMS.rsa, modulusLength: rsaBits } : ALGORITHMS[kind];
+  return (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
+}
+
+/** The algorithm a CA signs with: its key type, with the requested hash. */
+function signingAlgorithmOf(signer: IssuedCertificate, hash = "SHA-256") {
+  const kind: KeyKind = signer.keys.privateKey.algorithm.name === "ECDSA" ? "ecdsa" : "rsa";
+  return { ...ALGORITHMS[kind], hash };
 }
 
 async function exportPrivateKey(keys: CryptoKeyPair): Promise<string> {
@@ -69,13 +82,13 @@ function validity(options: CertificateOptions, defaultDays: number) {
 
 export async function createCa(name: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
   const kind = options.kind ?? "ecdsa";
-  const keys = await generateKeys(kind);
+  const keys = await generateKeys(kind, options.rsaBits);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: nextSerial(),
     name,
     ...validity(options, 365),
     keys,
-    signingAlgorithm: ALGORITHMS[kind],
+    signingAlgorithm: { ...ALGORITHMS[kind], hash: options.hash ?? "SHA-256" },
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -86,8 +99,7 @@ export async function createCa(name: string, options: CertificateOptions = {}): 
 }
 
 export async function issueCertificate(ca: IssuedCertificate, subject: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
-  const keys = await generateKeys(options.kind ?? "rsa");
-  const caKind: KeyKind = ca.keys.privateKey.algorithm.name === "ECDSA" ? "ecdsa" : "rsa";
+  const keys = await generateKeys(options.kind ?? "rsa", options.rsaBits);
   const names = [
     ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
@@ -99,11 +111,19 @@ export async function issueCertificate(ca: IssuedCertificate, subject: string, o
     ...validity(options, 30),
     publicKey: keys.publicKey,
     signingKey: ca.keys.privateKey,
-    signingAlgorithm: ALGORITHMS[caKind],
+    signingAlgorithm: signingAlgorithmOf(ca, options.hash),
     extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
-      new x509.ExtendedKeyUsageExtension([options.usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+      ...(options.isCa
+        ? [
+            new x509.BasicConstraintsExtension(true, undefined, true),
+            new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+            await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+          ]
+        : [
+            new x509.BasicConstraintsExtension(false, undefined, true),
+            new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+            new x509.ExtendedKeyUsageExtension([options.usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+          ]),
       await x509.AuthorityKeyIdentifierExtension.create(new x509.X509Certificate(ca.pem)),
       ...(names.length > 0 ? [new x509.SubjectAlternativeNameExtension(names)] : []),
     ],

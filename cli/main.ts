@@ -114,7 +114,7 @@ export function buildProgram(): Command {
     .requiredOption("--email <address>", "email address (marked verified)")
     .option("--password <password>", "permanent password (better: the CBAT_PASSWORD environment variable, or the prompt)")
     .option("--cert <file>", "client certificate to bind (PEM or DER)")
-    .addHelpText("after", "\nExample:\n  CBAT_PASSWORD='…' cbat user create --outputs outputs.json --username alice --email alice@example.com --cert alice.pem")
+    .addHelpText("after", "\nExample (password from CBAT_PASSWORD, or a prompt):\n  cbat user create --outputs outputs.json --username alice --email alice@example.com --cert alice.pem")
     .action(async (options: PoolCommandOptions & { username: string; email: string; password?: string; cert?: string }) => {
       const settings = resolvePoolSettings(options);
       const userPoolId = requireSetting(settings, "userPoolId");
@@ -144,7 +144,7 @@ export function buildProgram(): Command {
       out(`bound ${options.username} to x5t#S256 ${x5t}; tokens issued from now on carry it`);
     });
 
-  poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token", "CBAT_PASSWORD='…' cbat token --outputs outputs.json --username alice --claims")
+  poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt")
     .requiredOption("--username <name>", "user name")
     .option("--password <password>", "password (better: CBAT_PASSWORD, or the prompt)")
     .option("--claims", "also print the token's decoded claims on stderr (to see cnf)")
@@ -168,7 +168,7 @@ export function buildProgram(): Command {
     .requiredOption("--key <file>", "its private key (PEM)")
     .option("--cacert <file>", "CA bundle for the server certificate (default: the system's)")
     .option("--token <jwt>", "access token (better: the CBAT_TOKEN environment variable)")
-    .addHelpText("after", '\nExample:\n  CBAT_TOKEN="$(cbat token --outputs outputs.json --username alice)" cbat call https://api.example.com/example --cert alice.pem --key alice-key.pem')
+    .addHelpText("after", '\nExample (or put the token in CBAT_TOKEN instead of --token):\n  cbat call https://api.example.com/example --cert alice.pem --key alice-key.pem --token "$(cbat token --outputs outputs.json --username alice)"')
     .action(async (url: string, options: { cert: string; key: string; cacert?: string; token?: string }) => {
       if (!/^https:\/\//.test(url)) throw new UsageError(`<url> must be an https:// URL, got ${JSON.stringify(url.slice(0, 100))}`);
       const token = options.token ?? process.env.CBAT_TOKEN;

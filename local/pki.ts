@@ -55,8 +55,9 @@ function nextSerial(): string {
   return `01${lastSerial.toString(16)}`;
 }
 
-async function generateKeys(kind: KeyKind, rsaBits = 2048): Promise<CryptoKeyPair> {
-  const algorithm = kind === "rsa" ? { ...ALGORITHMS.rsa, modulusLength: rsaBits } : ALGORITHMS[kind];
+/** For RSA, WebCrypto signs with the hash bound to the key, so the hash is chosen here. */
+async function generateKeys(kind: KeyKind, rsaBits = 2048, hash = "SHA-256"): Promise<CryptoKeyPair> {
+  const algorithm = kind === "rsa" ? { ...ALGORITHMS.rsa, modulusLength: rsaBits, hash } : ALGORITHMS[kind];
   return (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as unknown as CryptoKeyPair;
 }
 
@@ -82,7 +83,7 @@ function validity(options: CertificateOptions, defaultDays: number) {
 
 export async function createCa(name: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
   const kind = options.kind ?? "ecdsa";
-  const keys = await generateKeys(kind, options.rsaBits);
+  const keys = await generateKeys(kind, options.rsaBits, options.hash);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: nextSerial(),
     name,

@@ -8,4 +8,7 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true } }],
   },
   testTimeout: 120000,
+  // Suites wait on terraform, curl and child processes much of the time: two workers on two
+  // cores finish well inside the 90 s budget (jest's default here would be one).
+  maxWorkers: 2,
 };

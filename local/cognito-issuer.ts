@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { BodyTooLargeError, readBody } from "./read-body";
 import { TokenSigner } from "./token-signer";
 import { UserStore, type StoredUser } from "./user-store";
 
@@ -105,7 +106,13 @@ export class CognitoIssuer {
       if (req.method !== "POST" || url !== "/") return send(404, { message: "Not Found" }, "application/json");
       const target = String(req.headers["x-amz-target"] ?? "");
       if (!target.startsWith(TARGET_PREFIX)) throw new CognitoError("UnknownOperationException", "Missing or unknown X-Amz-Target");
-      const body = await readBody(req);
+      let body: string;
+      try {
+        body = (await readBody(req, MAX_BODY_BYTES)).toString("utf8");
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) throw new CognitoError("InvalidParameterException", "Request body too large");
+        throw error;
+      }
       let input: Record<string, any>;
       try {
         input = JSON.parse(body || "{}");
@@ -273,22 +280,4 @@ function describeUser(user: StoredUser, attributesKey: "Attributes" | "UserAttri
     Enabled: user.enabled,
     UserStatus: user.status,
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new CognitoError("InvalidParameterException", "Request body too large"));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { readBody } from "./read-body";
 import type { LocalApiConfig, RouteConfig } from "./stack-config";
 
 export type AuthorizerFunction = (event: Record<string, unknown>) => Promise<any>;
@@ -83,7 +84,7 @@ export class MtlsGateway {
     const url = new URL(req.url ?? "/", "https://localhost");
     const route = this.options.config.routes.find((r) => r.path === url.pathname && (r.httpMethod === req.method || r.httpMethod === "ANY"));
     if (!route) return this.gatewayResponse(res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     const request = this.describeRequest(req, url, route);
 
     let authorizerContext: Record<string, unknown> | undefined;
@@ -245,18 +246,4 @@ function resourceMatches(pattern: string, arn: string): boolean {
   if (typeof pattern !== "string") return false;
   const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
   return regex.test(arn);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) req.destroy(new Error("body too large"));
-      else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 }

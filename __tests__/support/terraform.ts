@@ -4,7 +4,7 @@
  * supplied through an override file that exists only in the test's copy of the stack.
  * Missing terraform or a missing mirror fails the test loudly: nothing is skipped.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -100,6 +100,15 @@ export class OfflineTerraform {
   run(...args: string[]): TerraformRun {
     const result = spawnSync("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** Like run, without blocking this process (for tests that serve something terraform calls). */
+  runAsync(...args: string[]): Promise<TerraformRun> {
+    return new Promise((resolve) => {
+      execFile("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+        resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      });
+    });
   }
 
   /** Runs and throws with terraform's own output when it fails. */

@@ -61,6 +61,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"));
   const config = readStackConfig(join(stackDir, "cdk.tf.json"));
   const workDir = join(dir, "run");
+  const clientId = localClientId(dir);
 
   const preTokenGeneration = config.preTokenGeneration
     ? loadLambdaPackage<{ handler: PreTokenGenerationHandler }>(config.preTokenGeneration, workDir).handler
@@ -68,7 +69,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const issuer = new CognitoIssuer({
     region: LOCAL_REGION,
     userPoolId: LOCAL_USER_POOL_ID,
-    clientId: localClientId(dir),
+    clientId,
     usersFile: join(dir, "users.json"),
     signingKeyFile: join(dir, "issuer-key.pem"),
     preTokenGeneration,
@@ -80,7 +81,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   for (const route of config.routes) {
     if (route.authorizer) {
       const { createAuthorizer } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
-      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId: localClientId(dir), jwks: issuer.jwks }) as AuthorizerFunction;
+      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks }) as AuthorizerFunction;
     }
     if (route.function) functions[route.function.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(route.function, workDir).handler;
   }
@@ -107,7 +108,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const summary: LocalStackSummary = {
     region: LOCAL_REGION,
     userPoolId: LOCAL_USER_POOL_ID,
-    clientId: localClientId(dir),
+    clientId,
     issuerEndpoint,
     gatewayUrl,
     demoUser: DEMO_USERNAME,

@@ -23,7 +23,7 @@ export interface CertBoundApiStackProps {
   readonly namePrefix?: string;
   /**
    * The environment this stack deploys; its settings become the variables' defaults.
-   * @default none: log_retention_days 30, enable_admin_password_auth false
+   * @default none: log_retention_days 30, enable_admin_password_auth false, user_pool_deletion_protection false
    */
   readonly environment?: EnvironmentSettings;
   /**
@@ -68,6 +68,7 @@ export class CertBoundApiStack extends TerraformStack {
       namePrefix,
       preTokenGenerationFunction: preTokenGeneration.function,
       enableAdminPasswordAuth: inputs.enableAdminPasswordAuth.booleanValue,
+      deletionProtection: inputs.userPoolDeletionProtection.booleanValue,
     });
 
     const authorizer = new BundledFunction(this, "authorizer", {

@@ -24,6 +24,11 @@ export interface CertBoundUserPoolProps {
    * @default false
    */
   readonly enableAdminPasswordAuth?: boolean | IResolvable;
+  /**
+   * Boolean Terraform expression: protect the pool (users, bindings) from deletion.
+   * @default false, so that `cdktf destroy` cleans up a trial deployment
+   */
+  readonly deletionProtection?: boolean | IResolvable;
 }
 
 export class CertBoundUserPool extends Construct {
@@ -37,6 +42,7 @@ export class CertBoundUserPool extends Construct {
       name: `${props.namePrefix}-users`,
       // Access-token customisation (V2_0 trigger) needs the Essentials plan or higher.
       userPoolTier: "ESSENTIALS",
+      deletionProtection: Fn.conditional(props.deletionProtection ?? false, "ACTIVE", "INACTIVE"),
       autoVerifiedAttributes: ["email"],
       // Users are created by administrators, who also bind their certificates.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },

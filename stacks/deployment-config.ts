@@ -6,7 +6,7 @@
  *
  * | setting | file | environment variable |
  * | --- | --- | --- |
- * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth" }] | CBAT_ENVIRONMENTS=dev,prod |
+ * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection" }] | CBAT_ENVIRONMENTS=dev,prod |
  * | backend type | `backend.type`: local, s3, cloud | CBAT_BACKEND |
  * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
@@ -36,6 +36,8 @@ export interface EnvironmentSettings {
   readonly logRetentionDays: number;
   /** Default of the enable_admin_password_auth variable. */
   readonly enableAdminPasswordAuth: boolean;
+  /** Default of the user_pool_deletion_protection variable. */
+  readonly userPoolDeletionProtection: boolean;
 }
 
 export interface DeploymentConfig {
@@ -52,12 +54,12 @@ export class DeploymentConfigError extends Error {
   }
 }
 
-/** Per-environment defaults: short retention and the admin test flow in dev, long retention and no admin flow in prod. */
+/** Per-environment defaults: short retention and the admin test flow in dev; in prod long retention, no admin flow, and a user pool that cannot be deleted by accident. */
 const ENVIRONMENT_DEFAULTS: Record<string, Omit<EnvironmentSettings, "name">> = {
-  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true },
-  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false },
+  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false },
+  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true },
 };
-const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false };
+const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: false };
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,9}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -131,7 +133,9 @@ function parseEnvironments(entries: unknown, settingOf: (index: number) => strin
     }
     const enableAdminPasswordAuth = spec.enableAdminPasswordAuth ?? defaults.enableAdminPasswordAuth;
     if (typeof enableAdminPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableAdminPasswordAuth`, "must be true or false");
-    return { name, logRetentionDays, enableAdminPasswordAuth };
+    const userPoolDeletionProtection = spec.userPoolDeletionProtection ?? defaults.userPoolDeletionProtection;
+    if (typeof userPoolDeletionProtection !== "boolean") throw new DeploymentConfigError(`${setting}.userPoolDeletionProtection`, "must be true or false");
+    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection };
   });
 }
 

@@ -30,6 +30,8 @@ export interface StackInputDefaults {
   readonly logRetentionDays?: number;
   /** @default false */
   readonly enableAdminPasswordAuth?: boolean;
+  /** @default false */
+  readonly userPoolDeletionProtection?: boolean;
 }
 
 export class StackInputs {
@@ -43,6 +45,7 @@ export class StackInputs {
   readonly route53ZoneId: TerraformVariable;
   readonly logRetentionDays: TerraformVariable;
   readonly enableAdminPasswordAuth: TerraformVariable;
+  readonly userPoolDeletionProtection: TerraformVariable;
 
   constructor(scope: Construct, defaults: StackInputDefaults = {}) {
     this.awsRegion = variable(scope, "aws_region", {
@@ -103,6 +106,11 @@ export class StackInputs {
       type: "bool",
       default: defaults.enableAdminPasswordAuth ?? false,
       description: "Also allow ADMIN_USER_PASSWORD_AUTH on the app client (server-side sign-in with IAM credentials; for testing).",
+    });
+    this.userPoolDeletionProtection = variable(scope, "user_pool_deletion_protection", {
+      type: "bool",
+      default: defaults.userPoolDeletionProtection ?? false,
+      description: "Refuse to delete the user pool (its users and certificate bindings) until this is set back to false.",
     });
   }
 }

@@ -143,11 +143,12 @@ describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
       "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
-      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version",
+      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
     expect(json.variable.enable_admin_password_auth.default).toBe(false);
+    expect(json.variable.user_pool_deletion_protection.default).toBe(false);
     expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
   });
 

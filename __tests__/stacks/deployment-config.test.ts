@@ -31,9 +31,9 @@ describe("loadDeploymentConfig", () => {
 
   it("reads environments with per-environment defaults, from the environment or a file", () => {
     const expected = [
-      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true },
-      { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false },
-      { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false },
+      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false },
+      { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true },
+      { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: false },
     ];
     expect(load({ CBAT_ENVIRONMENTS: "dev, prod,qa" }).environments).toEqual(expected);
     expect(load({}, configFile({ environments: ["dev", "prod", { name: "qa" }] })).environments).toEqual(expected);
@@ -87,13 +87,13 @@ describe("state backends in the synthesized JSON", () => {
   };
 
   it.each(Object.entries(backends))("%s", (_name, backend) => {
-    const stacks = synthAll({ environments: [{ name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false }], backend });
+    const stacks = synthAll({ environments: [{ name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true }], backend });
     const terraformBlock = stacks["cert-bound-api-prod"].terraform;
     expect({ backend: terraformBlock.backend, cloud: terraformBlock.cloud }).toMatchSnapshot();
   });
 
   it("S3 state is encrypted, natively locked, and keyed per stack", () => {
-    const stacks = synthAll({ environments: [{ name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true }, { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false }], backend: backends.s3 });
+    const stacks = synthAll({ environments: [{ name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false }, { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true }], backend: backends.s3 });
     expect(stacks["cert-bound-api-dev"].terraform.backend.s3).toEqual({
       bucket: "acme-terraform-state", key: "cert-bound-access-tokens/cert-bound-api-dev/terraform.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true,
     });
@@ -103,7 +103,7 @@ describe("state backends in the synthesized JSON", () => {
 
 describe("environments side by side", () => {
   const config: DeploymentConfig = {
-    environments: [{ name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true }, { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false }],
+    environments: [{ name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false }, { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true }],
     backend: { type: "local" },
   };
 
@@ -132,6 +132,8 @@ describe("environments side by side", () => {
     expect(stacks["cert-bound-api-prod"].variable.enable_admin_password_auth.default).toBe(false);
     expect(stacks["cert-bound-api-dev"].variable.log_retention_days.default).toBe(14);
     expect(stacks["cert-bound-api-dev"].variable.enable_admin_password_auth.default).toBe(true);
+    expect(stacks["cert-bound-api-prod"].variable.user_pool_deletion_protection.default).toBe(true);
+    expect(stacks["cert-bound-api-dev"].variable.user_pool_deletion_protection.default).toBe(false);
     expect(stacks["cert-bound-api-dev"].terraform.backend.local.path).toBe("../../../terraform.cert-bound-api-dev.tfstate");
     expect(stacks["cert-bound-api-prod"].provider.aws[0].default_tags[0].tags.environment).toBe("prod");
   });

@@ -90,6 +90,7 @@ it("binds tokens in Cognito: Essentials tier, V2_0 trigger, attribute not writab
   expect(pool.user_pool_tier).toBe("ESSENTIALS");
   expect(pool.lambda_config[0].pre_token_generation_config[0].lambda_version).toBe("V2_0");
   expect(pool.password_policy[0].minimum_length).toBe(8);
+  expect(pool.deletion_protection).toBe("INACTIVE"); // so `cdktf destroy` cleans up a trial; see the custom plan
   expect(pool.auto_verified_attributes).toEqual(["email"]);
   expect(pool.schema).toEqual(expect.arrayContaining([
     expect.objectContaining({ name: "cert_fingerprint", attribute_data_type: "String", mutable: true }),
@@ -161,10 +162,11 @@ it("lets only this API and this pool invoke the functions", () => {
   expect(deployment.expressions.triggers).toBeDefined();
 });
 
-it("adds the admin flow, the DNS record and another retention only when asked", () => {
+it("adds the admin flow, deletion protection, the DNS record and another retention only when asked", () => {
   const custom = terraform.planJson(terraform.writeVars("custom.tfvars.json", {
     ...TEST_TFVARS,
     enable_admin_password_auth: true,
+    user_pool_deletion_protection: true,
     route53_zone_id: "Z0123456789ABCDEFGHIJ",
     log_retention_days: 90,
     truststore_version: "3HL4kqtJvjVBH40Nrjfkd",
@@ -175,6 +177,7 @@ it("adds the admin flow, the DNS record and another retention only when asked", 
   ]);
   expect(only(custom, "aws_route53_record").values).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", name: "api.example.com", type: "A" });
   for (const group of resources(custom, "aws_cloudwatch_log_group")) expect(group.values.retention_in_days).toBe(90);
+  expect(only(custom, "aws_cognito_user_pool").values.deletion_protection).toBe("ACTIVE");
   const domain = only(custom, "aws_api_gateway_domain_name").values;
   expect(domain.mutual_tls_authentication[0].truststore_version).toBe("3HL4kqtJvjVBH40Nrjfkd");
   expect(domain.ownership_verification_certificate_arn).toContain("11111111-2222");

@@ -7,7 +7,25 @@ import { assertDerCertificateShape, decodePemBlocks } from "../handlers/lib/thum
 import { CertificateFormatError } from "../handlers/lib/errors";
 import { UserError } from "./errors";
 
-const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
+const PEM_BLOCK = /-----BEGIN ([^-]*)-----[^]*?-----END [^-]*-----/g;
+
+/** A PEM block found in text; `der` is undefined when its body does not decode strictly. */
+export interface FoundPemBlock {
+  readonly label: string;
+  readonly der?: Buffer;
+}
+
+/** Every PEM block in `text`, ignoring what stands around them (openssl's "Bag Attributes", `-text` output…). */
+export function findPemBlocks(text: string): FoundPemBlock[] {
+  return [...text.matchAll(PEM_BLOCK)].map(([block, label]) => {
+    try {
+      return { label, der: decodePemBlocks(block)[0].der };
+    } catch (error) {
+      if (error instanceof CertificateFormatError) return { label };
+      throw error;
+    }
+  });
+}
 
 /** DER bytes of every certificate in the file, in order. @throws UserError naming the file */
 export function readCertificates(file: string): Buffer[] {
@@ -26,11 +44,11 @@ export function readCertificates(file: string): Buffer[] {
       throw new UserError(`${file}: not a DER certificate (truncated or corrupt)`);
     }
   }
-  const blocks = bytes.toString("utf8").match(CERTIFICATE_BLOCK) ?? [];
+  const blocks = findPemBlocks(bytes.toString("utf8")).filter((block) => block.label === "CERTIFICATE");
   if (blocks.length === 0) throw new UserError(`${file}: no certificate found (expected a PEM "BEGIN CERTIFICATE" block or DER)`);
-  return blocks.map((block, index) => {
+  return blocks.map(({ der }, index) => {
     try {
-      const [{ der }] = decodePemBlocks(block);
+      if (!der) throw new CertificateFormatError("its base64 body does not decode");
       assertDerCertificateShape(der);
       return der;
     } catch (error) {

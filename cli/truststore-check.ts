@@ -7,7 +7,7 @@
 import "reflect-metadata";
 import { createPublicKey, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
-import { decodePemBlocks } from "../handlers/lib/thumbprint";
+import { findPemBlocks } from "./read-certificate";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -33,16 +33,17 @@ const STRONG_CURVES = new Set(["P-256", "P-384", "P-521"]);
 export async function checkTruststore(pemText: string, now = new Date()): Promise<TruststoreReport> {
   const problems: TruststoreProblem[] = [];
   const certs: Array<{ cert: x509.X509Certificate; name: string }> = [];
-  const blocks = splitBlocks(pemText);
+  const blocks = findPemBlocks(pemText);
   if (blocks.length === 0) problems.push({ severity: "error", certificate: "bundle", message: "no PEM block found; a truststore is a PEM bundle of CA certificates" });
 
   blocks.forEach((block, index) => {
     if (block.label !== "CERTIFICATE") {
-      problems.push({ severity: "error", certificate: `block ${index + 1}`, message: `is a ${block.label ?? "malformed"} block, not a certificate (remove it)` });
+      problems.push({ severity: "error", certificate: `block ${index + 1}`, message: `is a ${block.label} block, not a certificate (remove it)` });
       return;
     }
     try {
-      const cert = new x509.X509Certificate(block.der!);
+      if (!block.der) throw new Error("body is not base64");
+      const cert = new x509.X509Certificate(block.der);
       certs.push({ cert, name: `${cert.subject || "(empty subject)"}, serial ${cert.serialNumber}` });
     } catch {
       problems.push({ severity: "error", certificate: `block ${index + 1}`, message: "does not parse as an X.509 certificate" });
@@ -77,17 +78,6 @@ export async function checkTruststore(pemText: string, now = new Date()): Promis
     if (depth > MAX_CHAIN_DEPTH) error(`chain of ${depth} certificates up to its root; API Gateway accepts at most ${MAX_CHAIN_DEPTH}`);
   }
   return { certificates: certs.length, problems, fatal: problems.some((p) => p.severity === "error") };
-}
-
-function splitBlocks(text: string): Array<{ label?: string; der?: Buffer }> {
-  const raw = text.match(/-----BEGIN [^-]*-----[^]*?-----END [^-]*-----/g) ?? [];
-  return raw.map((block) => {
-    try {
-      return decodePemBlocks(block)[0];
-    } catch {
-      return {};
-    }
-  });
 }
 
 /** Certificates from this one up to a self-signed root, through issuers found in the bundle (signature checked). */

@@ -126,9 +126,11 @@ export class MtlsGateway {
     const socket = req.socket as TLSSocket;
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
+    const spelling = new Map<string, string>(); // lowercase name → first spelling seen, as API Gateway groups them
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
-      const key = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
+      const key = spelling.get(name.toLowerCase()) ?? name;
+      spelling.set(name.toLowerCase(), key);
       (multiValueHeaders[key] ??= []).push(value);
       headers[key] = value;
     }

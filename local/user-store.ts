@@ -84,6 +84,8 @@ export class UserStore {
   }
 
   private save(): void {
+    const now = Date.now();
+    for (const [hash, entry] of Object.entries(this.data.refreshTokens)) if (entry.expires < now) delete this.data.refreshTokens[hash];
     const temporary = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(this.data, null, 2), { mode: 0o600 });
     renameSync(temporary, this.file);

@@ -4,8 +4,10 @@
  * 1. the Authorization header carries one Cognito access token of our pool and client,
  *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry), and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
- *    API Gateway received in the mutual-TLS handshake.
- * Every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
+ *    API Gateway received in the mutual-TLS handshake, and
+ * 3. its `scope` claim carries every scope the route requires (ROUTE_SCOPES).
+ * A verified, bound token without a required scope gets a Deny policy (403, insufficient_scope);
+ * every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
  */
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { JwtExpiredError } from "aws-jwt-verify/error";
@@ -13,6 +15,7 @@ import { extractAccessToken } from "./lib/credential";
 import { logDecision, safeId } from "./lib/decision-log";
 import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
+import { grantsScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
 import { x5tS256FromPem } from "./lib/thumbprint";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
 
@@ -32,12 +35,20 @@ export interface AuthorizerOptions {
    * @default 1000
    */
   readonly verifiedTokenCacheSize?: number;
+  /**
+   * Scopes each route requires, keyed `"<METHOD> <resource path>"` as in the event's
+   * `httpMethod` and `resource` (e.g. `"GET /accounts/{id}"`); a route not listed is refused.
+   * @default no table: the binding alone decides, on every route
+   */
+  readonly routeScopes?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The subset of the API Gateway REQUEST authorizer event we read; everything is checked at run time. */
 export interface RequestAuthorizerEvent {
   readonly type?: unknown;
   readonly methodArn?: unknown;
+  readonly httpMethod?: unknown;
+  readonly resource?: unknown;
   readonly headers?: unknown;
   readonly multiValueHeaders?: unknown;
   readonly requestContext?: unknown;
@@ -58,7 +69,7 @@ export interface AuthorizerResult {
   readonly principalId: string;
   readonly policyDocument: {
     readonly Version: "2012-10-17";
-    readonly Statement: ReadonlyArray<{ readonly Action: "execute-api:Invoke"; readonly Effect: "Allow"; readonly Resource: string }>;
+    readonly Statement: ReadonlyArray<{ readonly Action: "execute-api:Invoke"; readonly Effect: "Allow" | "Deny"; readonly Resource: string }>;
   };
   readonly context: AuthorizerContext;
 }
@@ -70,10 +81,11 @@ const UNAUTHORIZED = "Unauthorized";
 
 /**
  * Creates the authorizer handler.
- * @throws Error at creation when the options are invalid (bad pool id, empty client id, malformed JWKS).
+ * @throws Error at creation when the options are invalid (bad pool id, empty client id, malformed JWKS or route scopes).
  */
 export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
   const verifier = createVerifier(options);
+  const routeScopes = options.routeScopes === undefined ? undefined : parseRouteScopes(options.routeScopes);
   const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
   let keysReady = options.jwks ? Promise.resolve() : startHydration(verifier);
 
@@ -83,6 +95,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     try {
       const methodArn = event?.methodArn;
       if (typeof methodArn !== "string" || !methodArn.startsWith("arn:")) throw new AccessDeniedError("event_invalid");
+      const requiredScopes = routeScopes ? requiredScopesOf(routeScopes, event) : [];
       const token = extractAccessToken(event.headers, event.multiValueHeaders);
       const clientCert = clientCertOf(event);
       const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem);
@@ -97,13 +110,15 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       sub = safeId(claims.sub);
       if (sub === undefined) throw new AccessDeniedError("token_invalid");
       assertCertificateBound(claims, presentedX5tS256);
+      // RFC 6750 §3.1: the token is valid and bound, but not for this route: 403, not 401.
+      const effect = grantsScopes(claims.scope, requiredScopes) ? "Allow" : "Deny";
 
-      logDecision({ decision: "Allow", reason: "cert_bound", requestId, sub });
+      logDecision(effect === "Allow" ? { decision: "Allow", reason: "cert_bound", requestId, sub } : { decision: "Deny", reason: "insufficient_scope", requestId, sub });
       return {
         principalId: sub,
         policyDocument: {
           Version: "2012-10-17",
-          Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: methodArn }],
+          Statement: [{ Action: "execute-api:Invoke", Effect: effect, Resource: methodArn }],
         },
         context: {
           sub,
@@ -201,7 +216,8 @@ function stringClaim(value: unknown): string {
 }
 
 /**
- * Lambda entry point, configured from `USER_POOL_ID` and `USER_POOL_CLIENT_ID`.
+ * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID` and `ROUTE_SCOPES`
+ * (JSON route table; absent = the binding alone decides).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
  * with missing or invalid configuration every request is refused (`config_error`).
  */
@@ -209,7 +225,9 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
   try {
     const userPoolId = process.env.USER_POOL_ID;
     const clientId = process.env.USER_POOL_CLIENT_ID;
-    return userPoolId && clientId ? createAuthorizer({ userPoolId, clientId }) : undefined;
+    const routeScopes = process.env.ROUTE_SCOPES;
+    if (!userPoolId || !clientId) return undefined;
+    return createAuthorizer({ userPoolId, clientId, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes) });
   } catch {
     return undefined;
   }

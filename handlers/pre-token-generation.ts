@@ -1,7 +1,8 @@
 /**
  * Cognito pre token generation trigger (event version V2_0): binds the access token
  * to the user's client certificate by adding `cnf: {"x5t#S256": …}` (RFC 8705 §3.1),
- * taken from the `custom:cert_fingerprint` attribute in the event. No AWS API call.
+ * taken from the `custom:cert_fingerprint` attribute in the event, and adds the scopes that
+ * the user's Cognito groups map to (GROUP_SCOPES, from `api.groupScopes`). No AWS API call.
  *
  * Fails closed: without a valid fingerprint it throws, and Cognito issues no tokens at
  * all, rather than an unbound token that would work with any trusted certificate.
@@ -45,7 +46,25 @@ export interface PreTokenGenerationV2Event {
 /** Event versions whose response can change the access token (V2_0 and V3_0 triggers). */
 const ACCESS_TOKEN_EVENT_VERSIONS = new Set(["2", "3"]);
 
-export const handler = async (event: PreTokenGenerationV2Event): Promise<PreTokenGenerationV2Event> => {
+export type GroupScopes = Readonly<Record<string, readonly string[]>>;
+
+export interface PreTokenGenerationOptions {
+  /** Cognito group → scopes added to the access tokens of its members. @default none */
+  readonly groupScopes?: GroupScopes;
+}
+
+export type PreTokenGenerationHandler = (event: PreTokenGenerationV2Event) => Promise<PreTokenGenerationV2Event>;
+
+/**
+ * Creates the trigger.
+ * @throws TypeError when groupScopes is not an object of scope lists
+ */
+export function createPreTokenGenerationHandler(options: PreTokenGenerationOptions = {}): PreTokenGenerationHandler {
+  const groupScopes = checkGroupScopes(options.groupScopes ?? {});
+  return async (event) => bindAccessToken(event, groupScopes);
+}
+
+async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: GroupScopes): Promise<PreTokenGenerationV2Event> {
   if (!event || typeof event !== "object" || !event.request || typeof event.request !== "object") {
     throw new Error("pre token generation: malformed event");
   }
@@ -55,6 +74,7 @@ export const handler = async (event: PreTokenGenerationV2Event): Promise<PreToke
     );
   }
   const cnf = { "x5t#S256": boundThumbprint(event.request.userAttributes) };
+  const scopesToAdd = scopesOfGroups(event.request.groupConfiguration, groupScopes);
 
   const response = event.response && typeof event.response === "object" ? event.response : {};
   const details = response.claimsAndScopeOverrideDetails ?? {};
@@ -66,13 +86,44 @@ export const handler = async (event: PreTokenGenerationV2Event): Promise<PreToke
       accessTokenGeneration: {
         ...access,
         claimsToAddOrOverride: { ...(access.claimsToAddOrOverride ?? {}), cnf },
+        ...(scopesToAdd.length > 0 ? { scopesToAdd: [...new Set([...(access.scopesToAdd ?? []), ...scopesToAdd])] } : {}),
         // A suppressed cnf would issue an unbound token.
         ...(access.claimsToSuppress ? { claimsToSuppress: access.claimsToSuppress.filter((c) => c !== "cnf") } : {}),
       },
     },
   };
   return event;
-};
+}
+
+/** The scopes of the groups the user is in (`groupsToOverride`), in the table's order. */
+function scopesOfGroups(groupConfiguration: unknown, groupScopes: GroupScopes): string[] {
+  const groups = (groupConfiguration as { groupsToOverride?: unknown } | undefined)?.groupsToOverride;
+  if (!Array.isArray(groups)) return [];
+  return [...new Set(groups.flatMap((group) => (typeof group === "string" && Object.hasOwn(groupScopes, group) ? groupScopes[group] : [])))];
+}
+
+function checkGroupScopes(value: unknown): GroupScopes {
+  if (value === null || typeof value !== "object" || Array.isArray(value) ||
+      !Object.values(value).every((scopes) => Array.isArray(scopes) && scopes.every((s) => typeof s === "string" && /^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s)))) {
+    throw new TypeError('group scopes must be an object such as {"readers": ["accounts:read"]}');
+  }
+  return value as GroupScopes;
+}
+
+/**
+ * Lambda entry point, configured from GROUP_SCOPES (JSON; absent = no group scopes). A
+ * malformed value fails every invocation, so Cognito issues no token rather than a wrong one.
+ */
+export const handler: PreTokenGenerationHandler = (() => {
+  try {
+    const configured = process.env.GROUP_SCOPES;
+    return createPreTokenGenerationHandler({ groupScopes: configured === undefined ? undefined : JSON.parse(configured) });
+  } catch {
+    return async () => {
+      throw new Error("pre token generation: GROUP_SCOPES is not valid JSON of group → scope lists; no token is issued");
+    };
+  }
+})();
 
 function boundThumbprint(attributes: unknown): string {
   const stored = attributes && typeof attributes === "object" ? (attributes as Record<string, unknown>)[CERT_FINGERPRINT_ATTRIBUTE] : undefined;

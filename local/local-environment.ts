@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { x5tS256FromPem } from "../handlers/lib/thumbprint";
+import type { ApiDefinition } from "../stacks/api-document";
 import { defineStacks } from "../stacks/app-stacks";
+import { loadDeploymentConfig } from "../stacks/deployment-config";
 import { STACK_NAME } from "../stacks/stack-name";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
@@ -31,6 +33,8 @@ export interface LocalEnvironmentOptions {
   readonly host?: string;
   /** A synthesized stack folder (with cdk.tf.json) to serve. @default the app's stack, synthesized into <dir>/cdktf.out */
   readonly stackDir?: string;
+  /** The API to serve when synthesizing. @default the configured one (cbat.config.json or CBAT_CONFIG) */
+  readonly api?: ApiDefinition;
 }
 
 export interface LocalStackSummary {
@@ -58,13 +62,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const host = options.host ?? "127.0.0.1";
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pki = await ensureDevPki(join(dir, "pki"));
-  const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"));
+  const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), options.api ?? loadDeploymentConfig().api);
   const config = readStackConfig(join(stackDir, "cdk.tf.json"));
   const workDir = join(dir, "run");
   const clientId = localClientId(dir);
 
   const preTokenGeneration = config.preTokenGeneration
-    ? loadLambdaPackage<{ handler: PreTokenGenerationHandler }>(config.preTokenGeneration, workDir).handler
+    ? loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(config.preTokenGeneration, workDir).createPreTokenGenerationHandler({
+        groupScopes: jsonSetting(config.preTokenGeneration.environment.GROUP_SCOPES, "GROUP_SCOPES"),
+      }) as unknown as PreTokenGenerationHandler
     : undefined;
   const issuer = new CognitoIssuer({
     region: LOCAL_REGION,
@@ -81,9 +87,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   for (const route of config.routes) {
     if (route.authorizer) {
       const { createAuthorizer } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
-      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks }) as AuthorizerFunction;
+      const routeScopes = jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES");
+      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks, routeScopes }) as AuthorizerFunction;
     }
-    if (route.function) functions[route.function.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(route.function, workDir).handler;
+    const fn = route.integration.function;
+    if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;
   }
   const gateway = new MtlsGateway({
     config,
@@ -132,10 +140,20 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   };
 }
 
+/** A function's JSON configuration variable, as the stack set it (absent → undefined). */
+function jsonSetting<T>(value: string | undefined, name: string): T | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as T;
+  } catch {
+    throw new Error(`the synthesized stack's ${name} is not JSON; synthesize it again`);
+  }
+}
+
 /** Synthesizes the app's default stack (local backend) and returns its folder. */
-function synthesizeStack(outdir: string): string {
+function synthesizeStack(outdir: string, api: ApiDefinition | undefined): string {
   const app = new App({ outdir });
-  defineStacks(app, { environments: [], backend: { type: "local" } });
+  defineStacks(app, { environments: [], backend: { type: "local" }, api });
   app.synth();
   return join(outdir, "stacks", STACK_NAME);
 }

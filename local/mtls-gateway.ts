@@ -10,7 +10,9 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
+import { forwardHttp, integrationUrl } from "./http-proxy";
 import { readBody } from "./read-body";
+import { matchRoute } from "./route-matcher";
 import type { LocalApiConfig, RouteConfig } from "./stack-config";
 
 export type AuthorizerFunction = (event: Record<string, unknown>) => Promise<any>;
@@ -82,10 +84,11 @@ export class MtlsGateway {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "https://localhost");
-    const route = this.options.config.routes.find((r) => r.path === url.pathname && (r.httpMethod === req.method || r.httpMethod === "ANY"));
-    if (!route) return this.gatewayResponse(res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
+    const match = matchRoute(this.options.config.routes, req.method ?? "GET", url.pathname);
+    if (!match) return this.gatewayResponse(res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
+    const { route, pathParameters } = match;
     const body = await readBody(req, MAX_BODY_BYTES);
-    const request = this.describeRequest(req, url, route);
+    const request = this.describeRequest(req, url, route, pathParameters);
 
     let authorizerContext: Record<string, unknown> | undefined;
     if (route.authorization === "CUSTOM" && route.authorizer) {
@@ -100,8 +103,15 @@ export class MtlsGateway {
       authorizerContext = outcome.context;
     }
 
-    const fn = route.function && this.options.functions[route.function.functionName];
-    if (route.integrationType !== "AWS_PROXY" || !fn) return this.send(res, 500, { "content-type": "application/json" }, '{"message":"Internal server error"}');
+    const integration = route.integration;
+    if (integration.type === "HTTP_PROXY" && integration.uri) return this.proxyHttp(req, res, route, pathParameters, url, body);
+    if (integration.type === "AWS_PROXY" && !integration.function) {
+      return this.send(res, 502, { "content-type": "application/json" }, JSON.stringify({ message: `${route.httpMethod} ${route.path}: AWS_PROXY to a Lambda outside this stack (${integration.uri}) cannot run locally; use an x-cbat-handler or an HTTP_PROXY to a local server` }));
+    }
+    const fn = integration.function && this.options.functions[integration.function.functionName];
+    if (integration.type !== "AWS_PROXY" || !fn) {
+      return this.send(res, 502, { "content-type": "application/json" }, JSON.stringify({ message: `${route.httpMethod} ${route.path}: ${integration.type} integrations are not served by npm run local` }));
+    }
     const event = {
       ...request.event,
       body: body.length > 0 ? body.toString("utf8") : null,
@@ -121,8 +131,23 @@ export class MtlsGateway {
     this.send(res, result.statusCode, headers, payload);
   }
 
+  /** HTTP_PROXY: the backend's answer as it is; an unreachable backend is a 502 that says why. */
+  private async proxyHttp(req: IncomingMessage, res: ServerResponse, route: RouteConfig, pathParameters: Record<string, string> | null, url: URL, body: Buffer): Promise<void> {
+    const integration = route.integration;
+    const target = integrationUrl(integration.uri!, integration.requestParameters, pathParameters, url.search);
+    try {
+      const answer = await forwardHttp(target, integration.httpMethod ?? req.method ?? "GET", req.rawHeaders, body);
+      const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name, value]) => value !== undefined && !["connection", "keep-alive", "transfer-encoding", "content-length"].includes(name))) as Record<string, string | string[]>;
+      this.send(res, answer.status, headers, answer.body);
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      const status = reason === "ETIMEDOUT" ? 504 : 502;
+      this.send(res, status, { "content-type": "application/json" }, JSON.stringify({ message: `${route.httpMethod} ${route.path}: the HTTP_PROXY backend ${target.origin} did not answer (${reason})` }));
+    }
+  }
+
   /** The parts of API Gateway's REST events that both the authorizer and the integration receive. */
-  private describeRequest(req: IncomingMessage, url: URL, route: RouteConfig) {
+  private describeRequest(req: IncomingMessage, url: URL, route: RouteConfig, pathParameters: Record<string, string> | null) {
     const socket = req.socket as TLSSocket;
     const headers: Record<string, string> = {};
     const multiValueHeaders: Record<string, string[]> = {};
@@ -170,10 +195,10 @@ export class MtlsGateway {
       multiValueHeaders,
       queryStringParameters: Object.keys(query).length ? query : null,
       multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-      pathParameters: null,
+      pathParameters,
       stageVariables: null,
     };
-    return { event, requestContext, methodArn: `arn:aws:execute-api:${this.region}:${this.accountId}:${this.apiId}/${stage}/${req.method}${route.path}` };
+    return { event, requestContext, methodArn: `arn:aws:execute-api:${this.region}:${this.accountId}:${this.apiId}/${stage}/${req.method}${url.pathname}` };
   }
 
   private clientCertOf(socket: TLSSocket): Record<string, unknown> {

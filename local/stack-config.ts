@@ -11,6 +11,21 @@ export interface FunctionRef {
   readonly functionName: string;
   /** Absolute path of the deployment package (the asset the stack would upload). */
   readonly zipPath: string;
+  /** The function's environment variables as synthesized (Terraform references left as written). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** How a route reaches its backend (the method's integration). */
+export interface IntegrationConfig {
+  /** AWS_PROXY, HTTP_PROXY, HTTP, AWS or MOCK. */
+  readonly type: string;
+  /** The integration URI as written: a URL, or a Lambda invoke ARN of a function outside the stack. */
+  readonly uri?: string;
+  readonly httpMethod?: string;
+  /** e.g. `integration.request.path.id` → `method.request.path.id` */
+  readonly requestParameters: Readonly<Record<string, string>>;
+  /** The stack's own function behind an AWS_PROXY integration. */
+  readonly function?: FunctionRef;
 }
 
 export interface AuthorizerConfig {
@@ -23,12 +38,11 @@ export interface AuthorizerConfig {
 
 export interface RouteConfig {
   readonly httpMethod: string;
-  /** e.g. /example */
+  /** Resource path template, e.g. /example or /accounts/{id} */
   readonly path: string;
   readonly authorization: string;
   readonly authorizer?: AuthorizerConfig;
-  readonly integrationType: string;
-  readonly function?: FunctionRef;
+  readonly integration: IntegrationConfig;
 }
 
 export interface GatewayResponseConfig {
@@ -68,7 +82,7 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
   };
   const functionOf = (reference: unknown): FunctionRef => {
     const fn = deref(reference, "aws_lambda_function");
-    return { functionName: fn.function_name, zipPath: join(stackDir, fn.filename) };
+    return { functionName: fn.function_name, zipPath: join(stackDir, fn.filename), environment: fn.environment?.variables ?? {} };
   };
   const pathOf = (resourceRef: unknown): string => {
     if (typeof resourceRef === "string" && /\.root_resource_id\}$/.test(resourceRef)) return "";
@@ -77,8 +91,9 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
   };
 
   const integrations = Object.values(resources.aws_api_gateway_integration ?? {});
-  const routes = Object.values(resources.aws_api_gateway_method ?? {}).map((method): RouteConfig => {
-    const integration = integrations.find((i) => i.resource_id === method.resource_id && (i.http_method === method.http_method || String(i.http_method).includes(".http_method}")));
+  const routes = Object.entries(resources.aws_api_gateway_method ?? {}).map(([methodName, method]): RouteConfig => {
+    // An integration names its method by reference (…method.<name>.http_method) or repeats resource and verb.
+    const integration = integrations.find((i) => i.http_method === `\${aws_api_gateway_method.${methodName}.http_method}` || (i.resource_id === method.resource_id && i.http_method === method.http_method));
     if (!integration) fail(`method ${method.http_method} has no integration`);
     let authorizer: AuthorizerConfig | undefined;
     if (method.authorization === "CUSTOM") {
@@ -95,8 +110,13 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
       path: pathOf(method.resource_id) || "/",
       authorization: method.authorization,
       authorizer,
-      integrationType: integration!.type,
-      function: integration!.type === "AWS_PROXY" ? functionOf(integration!.uri) : undefined,
+      integration: {
+        type: integration!.type,
+        uri: REFERENCE.test(String(integration!.uri)) ? undefined : integration!.uri,
+        httpMethod: integration!.integration_http_method,
+        requestParameters: integration!.request_parameters ?? {},
+        function: integration!.type === "AWS_PROXY" && REFERENCE.test(String(integration!.uri)) ? functionOf(integration!.uri) : undefined,
+      },
     };
   });
   if (routes.length === 0) fail("no aws_api_gateway_method: nothing to serve");

@@ -8,8 +8,8 @@ import type { DeploymentConfig } from "./deployment-config";
 import { STACK_NAME } from "./stack-name";
 
 export function defineStacks(app: App, config: DeploymentConfig): CertBoundApiStack[] {
-  if (config.environments.length === 0) return [new CertBoundApiStack(app, STACK_NAME, { backend: config.backend })];
+  if (config.environments.length === 0) return [new CertBoundApiStack(app, STACK_NAME, { backend: config.backend, api: config.api })];
   return config.environments.map(
-    (environment) => new CertBoundApiStack(app, `${STACK_NAME}-${environment.name}`, { backend: config.backend, environment }),
+    (environment) => new CertBoundApiStack(app, `${STACK_NAME}-${environment.name}`, { backend: config.backend, environment, api: config.api }),
   );
 }

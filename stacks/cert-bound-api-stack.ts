@@ -1,12 +1,15 @@
 /**
- * The whole certificate-bound API as one Terraform stack: three bundled functions,
- * the Cognito pool with its binding trigger, the REST API with its authorizer, and the
- * mutual-TLS custom domain. Deployment-specific values are Terraform variables, so
+ * The whole certificate-bound API as one Terraform stack: the authorizer, the binding
+ * trigger and one function per `x-cbat-handler` of the API document (all bundled from
+ * handlers/), the Cognito pool, the REST API with the document's routes behind the
+ * authorizer, and the mutual-TLS custom domain. Deployment-specific values are Terraform variables, so
  * synthesis needs no input and no AWS credentials.
  */
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
 import { BundledFunction } from "./bundled-function";
 import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
@@ -31,7 +34,15 @@ export interface CertBoundApiStackProps {
    * @default a local file at the project root, by relative path (same JSON in every checkout)
    */
   readonly backend?: BackendSettings;
+  /**
+   * The API behind the binding: routes, scopes, backends, group scopes (see stacks/api-document.ts).
+   * @default the built-in document: `GET /example` → the example handler, no scope
+   */
+  readonly api?: ApiDefinition;
 }
+
+/** Lambda refuses a function whose environment variables exceed 4 KB in total. */
+const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 
 export class CertBoundApiStack extends TerraformStack {
   readonly inputs: StackInputs;
@@ -55,6 +66,7 @@ export class CertBoundApiStack extends TerraformStack {
       }],
     });
 
+    const api = props.api ?? builtInApi();
     const logRetentionDays = inputs.logRetentionDays.numberValue;
     const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
       handlerName: "pre-token-generation",
@@ -63,12 +75,14 @@ export class CertBoundApiStack extends TerraformStack {
       logRetentionDays,
       timeoutSeconds: 5,
       memorySize: 128,
+      environment: checkedEnvironment(name, "pre-token-generation", { GROUP_SCOPES: JSON.stringify(api.groupScopes) }),
     });
     const userPool = new CertBoundUserPool(this, "user-pool", {
       namePrefix,
       preTokenGenerationFunction: preTokenGeneration.function,
       enableAdminPasswordAuth: inputs.enableAdminPasswordAuth.booleanValue,
       deletionProtection: inputs.userPoolDeletionProtection.booleanValue,
+      groups: Object.keys(api.groupScopes),
     });
 
     const authorizer = new BundledFunction(this, "authorizer", {
@@ -76,20 +90,32 @@ export class CertBoundApiStack extends TerraformStack {
       functionName: `${namePrefix}-authorizer`,
       description: "API Gateway REQUEST authorizer: allows only access tokens bound to the mTLS client certificate (RFC 8705)",
       logRetentionDays,
-      environment: { USER_POOL_ID: userPool.userPool.id, USER_POOL_CLIENT_ID: userPool.client.id },
+      environment: checkedEnvironment(name, "authorizer", {
+        USER_POOL_ID: userPool.userPool.id,
+        USER_POOL_CLIENT_ID: userPool.client.id,
+        // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
+        ROUTE_SCOPES: JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes]))),
+      }),
     });
-    const example = new BundledFunction(this, "example", {
-      handlerName: "example",
-      functionName: `${namePrefix}-example`,
-      description: "GET /example: the protected example function",
-      logRetentionDays,
-      memorySize: 128,
-    });
+    const handlerFunctions: Record<string, LambdaFunction> = {};
+    for (const route of api.routes) {
+      if (route.backend.kind !== "handler" || handlerFunctions[route.backend.handler]) continue;
+      const handler = route.backend.handler;
+      const served = api.routes.filter((r) => r.backend.kind === "handler" && r.backend.handler === handler).map(routeKey);
+      handlerFunctions[handler] = new BundledFunction(this, handler, {
+        handlerName: handler,
+        functionName: `${namePrefix}-${handler}`,
+        description: `API backend (x-cbat-handler ${handler}): ${served.join(", ")}`.slice(0, 256),
+        logRetentionDays,
+        memorySize: 128,
+      }).function;
+    }
 
     const restApi = new MtlsRestApi(this, "rest-api", {
       namePrefix,
       authorizerFunction: authorizer.function,
-      exampleFunction: example.function,
+      api,
+      handlerFunctions,
       stageName: "prod",
     });
 
@@ -107,11 +133,24 @@ export class CertBoundApiStack extends TerraformStack {
 
     const output = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description }).overrideLogicalId(id);
-    output("custom_domain_url", `https://${customDomain.domain.domainName}`, "Base URL of the API (mutual TLS); the example is at /example.");
+    output("custom_domain_url", `https://${customDomain.domain.domainName}`, "Base URL of the API (mutual TLS).");
     output("user_pool_id", userPool.userPool.id, "Cognito user pool id.");
     output("user_pool_client_id", userPool.client.id, "Cognito app client id (no secret).");
     output("api_id", restApi.api.id, "REST API id.");
     output("regional_domain_name", customDomain.domain.regionalDomainName, "Target of the DNS alias/CNAME record for custom_domain_name.");
+    new TerraformOutput(this, "api_routes", {
+      value: Object.fromEntries(api.routes.map((route) => [routeKey(route), { scopes: route.scopes, backend: describeBackend(route.backend) }])),
+      description: `Routes of ${api.source === "built-in" ? "the built-in API" : "the API document"}: required scopes and backend of each.`,
+    }).overrideLogicalId("api_routes");
     output("regional_zone_id", customDomain.domain.regionalZoneId, "Hosted zone id of regional_domain_name, for a Route 53 alias record.");
   }
+}
+
+/** Fails synth, not apply, when a function's configuration is more than Lambda accepts. */
+function checkedEnvironment(stack: string, fn: string, variables: Record<string, string>): Record<string, string> {
+  const literalBytes = Object.entries(variables).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + (v.startsWith("${") ? 64 : Buffer.byteLength(v)), 0);
+  if (literalBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES - 512) {
+    throw new Error(`CertBoundApiStack ${stack}: the ${fn} function's configuration is ${literalBytes} bytes, more than Lambda's 4 KB environment allows; use fewer routes or scopes`);
+  }
+  return variables;
 }

@@ -3,9 +3,11 @@
  * trigger (V2_0) writes `cnf.x5t#S256` into access tokens from the administrator-set
  * `custom:cert_fingerprint` attribute, and an app client that cannot change that attribute.
  */
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Fn, type IResolvable } from "cdktf";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
@@ -29,11 +31,17 @@ export interface CertBoundUserPoolProps {
    * @default false, so that `cdktf destroy` cleans up a trial deployment
    */
   readonly deletionProtection?: boolean | IResolvable;
+  /**
+   * Cognito groups to create (those of `api.groupScopes`: the trigger maps them to scopes).
+   * @default none
+   */
+  readonly groups?: readonly string[];
 }
 
 export class CertBoundUserPool extends Construct {
   readonly userPool: CognitoUserPool;
   readonly client: CognitoUserPoolClient;
+  readonly groups: CognitoUserGroup[];
 
   constructor(scope: Construct, id: string, props: CertBoundUserPoolProps) {
     super(scope, id);
@@ -96,5 +104,13 @@ export class CertBoundUserPool extends Construct {
       refreshTokenValidity: 30,
       tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
     });
+
+    // Ids from the name (not the position), so adding a group never renames another.
+    const groupId = (name: string) => `group-${name.replace(/[^A-Za-z0-9-]/g, "").slice(0, 40)}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+    this.groups = (props.groups ?? []).map((group) => new CognitoUserGroup(this, groupId(group), {
+      userPoolId: this.userPool.id,
+      name: group,
+      description: "Members get this group's scopes (api.groupScopes) in their access tokens",
+    }));
   }
 }

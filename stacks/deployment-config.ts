@@ -10,9 +10,12 @@
  * | backend type | `backend.type`: local, s3, cloud | CBAT_BACKEND |
  * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
+ * | the API document | `api.openapi`: path of an OpenAPI 3.0 document, relative to the config file | (none) |
+ * | user scopes from groups | `api.groupScopes`: { "<group>": ["<scope>", …] } | (none) |
  */
 import { existsSync, readFileSync } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { ApiDocumentError, builtInApi, isObject, loadApiDocument, type ApiDefinition } from "./api-document";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
 
 export const DEFAULT_CONFIG_FILE = join(resolve(__dirname, ".."), "cbat.config.json");
@@ -44,6 +47,11 @@ export interface DeploymentConfig {
   /** Empty: one stack without an environment suffix. */
   readonly environments: readonly EnvironmentSettings[];
   readonly backend: BackendSettings;
+  /**
+   * The API behind the binding.
+   * @default the built-in `GET /example` (also what loadDeploymentConfig returns when `api.openapi` is absent)
+   */
+  readonly api?: ApiDefinition;
 }
 
 /** A setting with a bad value; `setting` names it as the user wrote it. */
@@ -91,7 +99,8 @@ export function loadDeploymentConfig(options: LoadOptions = {}): DeploymentConfi
   };
   const type = pick("CBAT_BACKEND", "type");
   const backend = parseBackend(type.value ?? "local", type.setting, pick);
-  return { environments, backend };
+  const api = parseApi(file.api, dirname(resolve(fileName)), where);
+  return { environments, backend, api };
 }
 
 function readConfigFile(fileName: string, mustExist: boolean): Record<string, unknown> {
@@ -108,9 +117,30 @@ function readConfigFile(fileName: string, mustExist: boolean): Record<string, un
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new DeploymentConfigError(fileName, 'must be a JSON object such as {"environments": ["dev", "prod"], "backend": {"type": "local"}}');
   }
-  const unknown = Object.keys(parsed).filter((k) => k !== "environments" && k !== "backend" && k !== "$comment");
-  if (unknown.length > 0) throw new DeploymentConfigError(fileName, `unknown setting(s) ${unknown.join(", ")}; allowed: environments, backend`);
+  const unknown = Object.keys(parsed).filter((k) => !CONFIG_KEYS.includes(k) && k !== "$comment");
+  if (unknown.length > 0) throw new DeploymentConfigError(fileName, `unknown setting(s) ${unknown.join(", ")}; allowed: ${CONFIG_KEYS.join(", ")}`);
   return parsed as Record<string, unknown>;
+}
+
+const CONFIG_KEYS = ["environments", "backend", "api"];
+
+/** `api.openapi` (relative to the config file) and `api.groupScopes`, read and validated. */
+function parseApi(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
+  if (section === undefined) return builtInApi();
+  if (!isObject(section)) throw new DeploymentConfigError(where("api"), 'must be an object such as {"openapi": "api/openapi.yaml", "groupScopes": {"readers": ["accounts:read"]}}');
+  const unknown = Object.keys(section).filter((k) => k !== "openapi" && k !== "groupScopes");
+  if (unknown.length > 0) throw new DeploymentConfigError(where("api"), `unknown setting(s) ${unknown.join(", ")}; allowed: openapi, groupScopes`);
+  const groupScopes = section.groupScopes ?? {};
+  if (!isObject(groupScopes)) throw new DeploymentConfigError(where("api.groupScopes"), 'must map Cognito group names to scope lists, e.g. {"readers": ["accounts:read"]}');
+  try {
+    if (section.openapi === undefined) return builtInApi(groupScopes as Record<string, string[]>);
+    if (typeof section.openapi !== "string" || section.openapi === "") throw new DeploymentConfigError(where("api.openapi"), "must be the path of an OpenAPI 3.0 document (YAML or JSON), relative to the config file");
+    const file = resolve(configDir, section.openapi);
+    return loadApiDocument(relative(process.cwd(), file) || file, groupScopes as Record<string, string[]>);
+  } catch (error) {
+    if (error instanceof ApiDocumentError) throw new DeploymentConfigError(where("api"), error.message);
+    throw error;
+  }
 }
 
 function parseEnvironments(entries: unknown, settingOf: (index: number) => string): EnvironmentSettings[] {

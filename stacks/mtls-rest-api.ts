@@ -1,19 +1,19 @@
 /**
- * The REST API: `GET /example` behind a Lambda REQUEST authorizer that checks the
- * certificate binding, reachable only through the mutual-TLS custom domain.
+ * The REST API: the routes of the API document, every one behind a Lambda REQUEST authorizer
+ * that checks the certificate binding and the route's scopes, reachable only through the
+ * mutual-TLS custom domain.
  */
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
-import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
-import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
-import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { apiDigest, type ApiDefinition } from "./api-document";
+import { ApiRoutes } from "./api-routes";
 
 /**
  * Authorizer results must not be cached. API Gateway keys its cache on the identity
@@ -24,15 +24,25 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
  */
 export const AUTHORIZER_RESULT_TTL_SECONDS = 0;
 
-/** RFC 6750 §3 / RFC 8705 §3: tell the client its token was refused. */
-const WWW_AUTHENTICATE = `'Bearer error="invalid_token"'`;
+/**
+ * RFC 6750 §3 / RFC 8705 §3: what the client learns. The authorizer throws "Unauthorized"
+ * (401) for a missing, invalid or unbound token, and returns a Deny policy (403) only for a
+ * verified, bound token that lacks a route's scope. Gateway response headers take static
+ * values or request parameters only, so the required `scope` cannot be named here.
+ */
+export const WWW_AUTHENTICATE = {
+  UNAUTHORIZED: { statusCode: "401", header: 'Bearer error="invalid_token"' },
+  ACCESS_DENIED: { statusCode: "403", header: 'Bearer error="insufficient_scope"' },
+} as const;
 
 export interface MtlsRestApiProps {
   readonly namePrefix: string;
   /** The REQUEST authorizer (bundle of `handlers/authorizer.ts`). */
   readonly authorizerFunction: LambdaFunction;
-  /** The function behind `GET /example` (bundle of `handlers/example.ts`). */
-  readonly exampleFunction: LambdaFunction;
+  /** The routes, scopes and backends (the API document). */
+  readonly api: ApiDefinition;
+  /** `x-cbat-handler` name → its function (bundles of `handlers/<name>.ts`). */
+  readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
   /** @default "prod" */
   readonly stageName?: string;
 }
@@ -64,25 +74,11 @@ export class MtlsRestApi extends Construct {
       authorizerResultTtlInSeconds: AUTHORIZER_RESULT_TTL_SECONDS,
     });
 
-    const resource = new ApiGatewayResource(this, "example-resource", {
-      restApiId: this.api.id,
-      parentId: this.api.rootResourceId,
-      pathPart: "example",
-    });
-    const method = new ApiGatewayMethod(this, "example-get", {
-      restApiId: this.api.id,
-      resourceId: resource.id,
-      httpMethod: "GET",
-      authorization: "CUSTOM",
-      authorizerId: this.authorizer.id,
-    });
-    const integration = new ApiGatewayIntegration(this, "example-integration", {
-      restApiId: this.api.id,
-      resourceId: resource.id,
-      httpMethod: method.httpMethod,
-      type: "AWS_PROXY",
-      integrationHttpMethod: "POST",
-      uri: props.exampleFunction.invokeArn,
+    const routes = new ApiRoutes(this, "routes", {
+      api: props.api,
+      restApi: this.api,
+      authorizer: this.authorizer,
+      handlerFunctions: props.handlerFunctions,
     });
 
     const gatewayResponses = (["UNAUTHORIZED", "ACCESS_DENIED"] as const).map(
@@ -90,8 +86,8 @@ export class MtlsRestApi extends Construct {
         new ApiGatewayGatewayResponse(this, `response-${responseType.toLowerCase().replace("_", "-")}`, {
           restApiId: this.api.id,
           responseType,
-          statusCode: responseType === "UNAUTHORIZED" ? "401" : "403",
-          responseParameters: { "gatewayresponse.header.WWW-Authenticate": WWW_AUTHENTICATE },
+          statusCode: WWW_AUTHENTICATE[responseType].statusCode,
+          responseParameters: { "gatewayresponse.header.WWW-Authenticate": `'${WWW_AUTHENTICATE[responseType].header}'` },
           responseTemplates: { "application/json": '{"message":$context.error.messageString}' },
         }),
     );
@@ -103,13 +99,6 @@ export class MtlsRestApi extends Construct {
       principal: "apigateway.amazonaws.com",
       sourceArn: `${this.api.executionArn}/authorizers/${this.authorizer.id}`,
     });
-    new LambdaPermission(this, "apigateway-invokes-example", {
-      statementId: "AllowApiGatewayExample",
-      action: "lambda:InvokeFunction",
-      functionName: props.exampleFunction.functionName,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: `${this.api.executionArn}/*/GET/example`,
-    });
 
     const deployment = new ApiGatewayDeployment(this, "deployment", {
       restApiId: this.api.id,
@@ -118,9 +107,8 @@ export class MtlsRestApi extends Construct {
       triggers: {
         redeployment: Fn.sha1(
           Fn.jsonencode([
-            resource.id, resource.pathPart,
-            method.id, method.authorization, method.authorizerId,
-            integration.id, integration.uri, integration.type,
+            apiDigest(props.api),
+            ...routes.shape,
             this.authorizer.id, this.authorizer.authorizerUri, this.authorizer.identitySource,
             this.authorizer.authorizerResultTtlInSeconds, this.authorizer.type,
             ...gatewayResponses.flatMap((r) => [r.id, r.statusCode, Fn.jsonencode(r.responseParameters)]),
@@ -128,7 +116,7 @@ export class MtlsRestApi extends Construct {
         ),
       },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [method, integration, ...gatewayResponses],
+      dependsOn: [...routes.parts, ...gatewayResponses],
     });
 
     this.stage = new ApiGatewayStage(this, "stage", {

@@ -15,6 +15,7 @@ import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { builtInApi } from "../../stacks/api-document";
 import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
 import { BundledFunction } from "../../stacks/bundled-function";
 import { bundleHandler } from "../../stacks/handler-bundle";
@@ -60,12 +61,12 @@ describe("security-relevant properties", () => {
     });
   });
 
-  it("refusals carry WWW-Authenticate: Bearer error=\"invalid_token\"", () => {
-    for (const [type, status] of [["UNAUTHORIZED", "401"], ["ACCESS_DENIED", "403"]]) {
+  it("refusals carry WWW-Authenticate: invalid_token (401) or insufficient_scope (403)", () => {
+    for (const [type, status, error] of [["UNAUTHORIZED", "401", "invalid_token"], ["ACCESS_DENIED", "403", "insufficient_scope"]]) {
       expect(synthesized).toHaveResourceWithProperties(ApiGatewayGatewayResponse, {
         response_type: type,
         status_code: status,
-        response_parameters: { "gatewayresponse.header.WWW-Authenticate": `'Bearer error="invalid_token"'` },
+        response_parameters: { "gatewayresponse.header.WWW-Authenticate": `'Bearer error="${error}"'` },
       });
     }
   });
@@ -154,7 +155,7 @@ describe("inputs and outputs are the documented Terraform names", () => {
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "api_id", "custom_domain_url", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "api_id", "api_routes", "custom_domain_url", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
   });
 
@@ -171,7 +172,7 @@ describe("constructor validation", () => {
     const stack = new CertBoundApiStack(Testing.app(), "validation-test");
     expect(() => new BundledFunction(stack, "bad", { handlerName: "example", functionName: "has spaces", description: "x", logRetentionDays: 1 }))
       .toThrow(/functionName "has spaces"/);
-    expect(() => new MtlsRestApi(stack, "bad-api", { namePrefix: "x", authorizerFunction: {} as never, exampleFunction: {} as never, stageName: "prod stage" }))
+    expect(() => new MtlsRestApi(stack, "bad-api", { namePrefix: "x", authorizerFunction: {} as never, api: builtInApi(), handlerFunctions: {}, stageName: "prod stage" }))
       .toThrow(/stageName "prod stage"/);
   });
   it("names the handler file esbuild could not bundle", () => {

@@ -20,21 +20,28 @@ export class FingerprintFormatError extends CertBindingError {}
 /** The user has no certificate bound (`custom:cert_fingerprint` is absent or empty). */
 export class FingerprintMissingError extends CertBindingError {}
 
-/** Why the authorizer denied a request; logged as `reason`, never sent to the caller. */
-export type DenyReason =
-  | "config_error"
-  | "event_invalid"
-  | "missing_token"
-  | "multiple_tokens"
-  | "unsupported_scheme"
-  | "token_invalid"
-  | "token_expired"
-  | "cert_missing"
-  | "cert_invalid"
-  | "cnf_missing"
-  | "cnf_invalid"
-  | "cnf_mismatch"
-  | "internal_error";
+/**
+ * Why the authorizer denied a request; logged as `reason`, never sent to the caller. The list
+ * is the one source of the decision log's reasons, the metrics and the alarms.
+ */
+export const DENY_REASONS = [
+  "config_error",
+  "event_invalid",
+  "missing_token",
+  "multiple_tokens",
+  "unsupported_scheme",
+  "token_invalid",
+  "token_expired",
+  "cert_missing",
+  "cert_invalid",
+  "cnf_missing",
+  "cnf_invalid",
+  "cnf_mismatch",
+  "insufficient_scope",
+  "internal_error",
+] as const;
+
+export type DenyReason = (typeof DENY_REASONS)[number];
 
 /** A request the authorizer refuses; `reason` says why (for the decision log only). */
 export class AccessDeniedError extends CertBindingError {

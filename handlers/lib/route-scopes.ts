@@ -1,0 +1,55 @@
+/**
+ * Per-route OAuth scopes (RFC 6750 §3.1 insufficient_scope). The stack passes the API
+ * document's table as ROUTE_SCOPES: `{"<METHOD> <resource path>": ["scope", …]}`, keyed as
+ * the REQUEST event's `httpMethod` and `resource` (the matched template, e.g.
+ * `/accounts/{id}`), which API Gateway sets and the client cannot choose.
+ */
+import { AccessDeniedError } from "./errors";
+
+export type RouteScopes = ReadonlyMap<string, readonly string[]>;
+
+/**
+ * The table from its JSON form.
+ * @throws TypeError when it is not an object of string lists (the authorizer then refuses everything)
+ */
+export function parseRouteScopes(value: unknown): RouteScopes {
+  const table = typeof value === "string" ? safeJson(value) : value;
+  if (table === null || typeof table !== "object" || Array.isArray(table)) {
+    throw new TypeError('route scopes must be an object such as {"GET /accounts/{id}": ["accounts:read"]}');
+  }
+  const routes = new Map<string, readonly string[]>();
+  for (const [route, scopes] of Object.entries(table)) {
+    if (!/^[A-Z]+ \/\S*$/.test(route) || !Array.isArray(scopes) || !scopes.every((s) => typeof s === "string" && s !== "")) {
+      throw new TypeError(`route scopes: entry ${JSON.stringify(route.slice(0, 80))} must be "<METHOD> <path>": ["scope", …]`);
+    }
+    routes.set(route, Object.freeze([...scopes]));
+  }
+  return routes;
+}
+
+/**
+ * The scopes the event's route requires.
+ * @throws AccessDeniedError `config_error` for a route the table does not list: the
+ * authorizer and the API disagree, and an unlisted route must not pass on the binding alone.
+ */
+export function requiredScopesOf(routes: RouteScopes, event: { readonly httpMethod?: unknown; readonly resource?: unknown }): readonly string[] {
+  const scopes = typeof event.httpMethod === "string" && typeof event.resource === "string" ? routes.get(`${event.httpMethod} ${event.resource}`) : undefined;
+  if (scopes === undefined) throw new AccessDeniedError("config_error");
+  return scopes;
+}
+
+/** True when the space-separated `scope` claim carries every required scope. */
+export function grantsScopes(scopeClaim: unknown, required: readonly string[]): boolean {
+  if (required.length === 0) return true;
+  if (typeof scopeClaim !== "string") return false;
+  const granted = scopeClaim.split(" ");
+  return required.every((scope) => granted.includes(scope));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

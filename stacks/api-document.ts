@@ -1,0 +1,298 @@
+/**
+ * The API document: the one module that reads and validates the OpenAPI 3.0 document a team
+ * puts behind the certificate binding, and turns it into the route table that synth
+ * (stacks/), `npm run local` (through the synthesized stack) and `plan:summary` use.
+ *
+ * Every operation is protected by the certificate-bound authorizer; its required scopes are
+ * the list under the `certificateBound` security scheme; its backend is exactly one of
+ * `x-cbat-handler` (a function bundled from handlers/<name>.ts) or a user-written
+ * `x-amazon-apigateway-integration`. Errors name the file, the line, the path and method.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { ApiDocumentError } from "./api-document-error";
+import { parseIntegration, type ApiIntegration } from "./api-integration";
+import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
+
+export { SECURITY_SCHEME } from "./api-scopes";
+export { ApiDocumentError } from "./api-document-error";
+
+/** Methods API Gateway REST APIs route (OpenAPI's `trace` is not one of them). */
+export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
+export type HttpMethod = Uppercase<(typeof HTTP_METHODS)[number]>;
+
+/** Handlers that are part of the binding machinery, never an API backend. */
+const RESERVED_HANDLERS = new Set(["authorizer", "pre-token-generation"]);
+const HANDLER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const PROJECT_HANDLERS_DIR = join(resolve(__dirname, ".."), "handlers");
+
+export type ApiBackend =
+  | { readonly kind: "handler"; readonly handler: string }
+  | { readonly kind: "integration"; readonly integration: ApiIntegration };
+
+export interface ApiRoute {
+  readonly method: HttpMethod;
+  /** Resource path template as API Gateway sees it, e.g. `/accounts/{id}`. */
+  readonly path: string;
+  readonly operationId?: string;
+  /** Scopes the access token must all carry; empty = the binding alone. */
+  readonly scopes: readonly string[];
+  readonly backend: ApiBackend;
+  /** Method request parameters, e.g. `method.request.path.id` → required. */
+  readonly requestParameters: Readonly<Record<string, boolean>>;
+}
+
+export interface ApiDefinition {
+  /** The document's file, or "built-in". */
+  readonly source: string;
+  readonly title: string;
+  readonly routes: readonly ApiRoute[];
+  /** Cognito group → scopes that users of that group get in their access tokens. */
+  readonly groupScopes: Readonly<Record<string, readonly string[]>>;
+}
+
+
+/** Today's API, used when `api.openapi` is absent: `GET /example` → the example handler, no scope. */
+export const BUILT_IN_DOCUMENT = {
+  openapi: "3.0.3",
+  info: { title: "Certificate-bound example API", version: "1.0.0" },
+  paths: { "/example": { get: { operationId: "getExample", "x-cbat-handler": "example" } } },
+};
+
+/** `GET /accounts/{id}`: the key of a route in the authorizer's scope table and in plan reviews. */
+export function routeKey(route: { readonly method: string; readonly path: string }): string {
+  return `${route.method} ${route.path}`;
+}
+
+/** One line a reviewer reads: what serves the route. */
+export function describeBackend(backend: ApiBackend): string {
+  if (backend.kind === "handler") return `handler ${backend.handler}`;
+  const { type, uri } = backend.integration;
+  return uri ? `${type} ${uri}` : type;
+}
+
+export interface LoadApiOptions {
+  /** Where `x-cbat-handler` names are looked up. @default the project's handlers/ */
+  readonly handlersDir?: string;
+}
+
+/** Reads and validates a document file (YAML or JSON). */
+export function loadApiDocument(file: string, groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: LoadApiOptions = {}): ApiDefinition {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ApiDocumentError(`${file}: cannot read the API document (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); api.openapi is relative to the config file`);
+  }
+  return parseApiDocument(text, file, groupScopes, options);
+}
+
+/** The built-in document's definition. */
+export function builtInApi(groupScopes: Readonly<Record<string, readonly string[]>> = {}): ApiDefinition {
+  return parseApiDocument(JSON.stringify(BUILT_IN_DOCUMENT), "built-in", groupScopes);
+}
+
+export function parseApiDocument(text: string, source: string, groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: LoadApiOptions = {}): ApiDefinition {
+  const lineCounter = new LineCounter();
+  // uniqueKeys: a path or method written twice is an error, not "the last one wins".
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const { line, col } = lineCounter.linePos(firstError.pos[0]);
+    throw new ApiDocumentError(`${source}:${line}:${col}: not valid YAML or JSON: ${firstError.message.split("\n")[0]}`);
+  }
+  const at = (keys: readonly (string | number)[]): string => {
+    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? `${source}:${lineCounter.linePos(node.range[0]).line}` : source;
+  };
+  const root = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (!isObject(root)) throw new ApiDocumentError(`${source}: an OpenAPI document must be an object with "openapi", "info" and "paths"`);
+  if (typeof root.openapi !== "string" || !/^3\.0\.\d+$/.test(root.openapi)) {
+    throw new ApiDocumentError(`${at(["openapi"])}: "openapi" is ${JSON.stringify(root.openapi ?? null)}; this stack reads OpenAPI 3.0.x documents (e.g. "openapi": "3.0.3")`);
+  }
+  if (!isObject(root.paths) || Object.keys(root.paths).length === 0) {
+    throw new ApiDocumentError(`${at(["paths"])}: "paths" must list at least one path`);
+  }
+  const handlersDir = options.handlersDir ?? PROJECT_HANDLERS_DIR;
+  const routes = readRoutes(root, at, handlersDir);
+  return {
+    source,
+    title: isObject(root.info) && typeof root.info.title === "string" ? root.info.title : "API",
+    routes,
+    groupScopes: checkGroupScopes(groupScopes),
+  };
+}
+
+type At = (keys: readonly (string | number)[]) => string;
+
+function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string): ApiRoute[] {
+  const paths = root.paths as Record<string, unknown>;
+  const routes: ApiRoute[] = [];
+  const seenRoutes = new Map<string, string>();
+  const seenOperationIds = new Map<string, string>();
+  const variableAtLevel = new Map<string, string>();
+  for (const [path, item] of Object.entries(paths)) {
+    const templateVariables = checkPath(path, at(["paths", path]), variableAtLevel);
+    if (!isObject(item)) throw new ApiDocumentError(`${at(["paths", path])}: path ${path} must be an object of operations`);
+    if ("$ref" in item) throw new ApiDocumentError(`${at(["paths", path])}: path ${path}: "$ref" path items are not supported; write the operations inline`);
+    for (const key of Object.keys(item)) {
+      if (key === "trace" || key === "x-amazon-apigateway-any-method") {
+        throw new ApiDocumentError(`${at(["paths", path, key])}: ${key} ${path}: API Gateway REST APIs here route ${HTTP_METHODS.join(", ")}; list the methods one by one`);
+      }
+    }
+    for (const lower of HTTP_METHODS) {
+      const operation = item[lower];
+      if (operation === undefined) continue;
+      const method = lower.toUpperCase() as HttpMethod;
+      const where = `${at(["paths", path, lower])}: ${method} ${path}`;
+      if (!isObject(operation)) throw new ApiDocumentError(`${where}: the operation must be an object`);
+      const normalized = `${method} ${path.replace(/\{[^}]*\}/g, "{}")}`;
+      const previous = seenRoutes.get(normalized);
+      if (previous) throw new ApiDocumentError(`${where}: duplicate operation (same route as ${previous})`);
+      seenRoutes.set(normalized, `${method} ${path}`);
+      const operationId = operation.operationId;
+      if (operationId !== undefined) {
+        if (typeof operationId !== "string" || operationId === "") throw new ApiDocumentError(`${where}: operationId must be a non-empty string`);
+        const other = seenOperationIds.get(operationId);
+        if (other) throw new ApiDocumentError(`${where}: duplicate operationId "${operationId}" (also ${other})`);
+        seenOperationIds.set(operationId, `${method} ${path}`);
+      }
+      routes.push({
+        method,
+        path,
+        operationId: operationId as string | undefined,
+        scopes: requiredScopes(operation.security, root.security, where),
+        backend: backendOf(operation, where, handlersDir),
+        requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
+      });
+    }
+  }
+  if (routes.length === 0) throw new ApiDocumentError(`${at(["paths"])}: no operation under "paths" (expected ${HTTP_METHODS.join(", ")})`);
+  return routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path < b.path ? -1 : 1));
+}
+
+/** Resource path rules of API Gateway; returns the template's variable names. */
+function checkPath(path: string, where: string, variableAtLevel: Map<string, string>): string[] {
+  if (!path.startsWith("/")) throw new ApiDocumentError(`${where}: path "${path}" must start with "/"`);
+  if (path === "/") return [];
+  const segments = path.slice(1).split("/");
+  const variables: string[] = [];
+  segments.forEach((segment, index) => {
+    const variable = /^\{([A-Za-z0-9._-]+)(\+?)\}$/.exec(segment);
+    if (variable) {
+      if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`${where}: path ${path}: a greedy {${variable[1]}+} must be the last segment`);
+      variables.push(variable[1]);
+      // API Gateway has one resource per level: sibling variables must share one name.
+      const level = `/${segments.slice(0, index).join("/")}`;
+      const name = `${variable[1]}${variable[2]}`;
+      const existing = variableAtLevel.get(level);
+      if (existing !== undefined && existing !== name) {
+        throw new ApiDocumentError(`${where}: path ${path}: {${name}} conflicts with {${existing}} under ${level}; API Gateway needs one variable name per level`);
+      }
+      variableAtLevel.set(level, name);
+    } else if (!/^[A-Za-z0-9._~!$&'()*,;=:@-]+$/.test(segment)) {
+      throw new ApiDocumentError(`${where}: path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (use letters, digits, -._~ or a {variable})`);
+    }
+  });
+  return variables;
+}
+
+/**
+ * The scopes under `certificateBound` of the operation's `security`, else the document's.
+ * `security: []` is an explicit opt-out of authorization: refused, since nothing reaches a
+ * backend here without a bound token. Other schemes cannot be enforced by this stack.
+ */
+function requiredScopes(operationSecurity: unknown, documentSecurity: unknown, where: string): string[] {
+  const fromOperation = operationSecurity !== undefined;
+  const security = fromOperation ? operationSecurity : documentSecurity;
+  const origin = fromOperation ? "its security" : "the document's top-level security";
+  if (security === undefined) return [];
+  if (!Array.isArray(security)) throw new ApiDocumentError(`${where}: ${origin} must be a list of security requirements`);
+  if (security.length === 0) {
+    throw new ApiDocumentError(`${where}: ${origin} is [] (an explicit opt-out); every operation is protected by the certificate-bound authorizer, so remove it or list scopes under ${SECURITY_SCHEME}`);
+  }
+  const alternatives = security.filter((requirement) => isObject(requirement) && SECURITY_SCHEME in requirement);
+  for (const requirement of security) {
+    if (!isObject(requirement)) throw new ApiDocumentError(`${where}: ${origin}: each requirement must be an object such as {"${SECURITY_SCHEME}": ["accounts:read"]}`);
+    const other = Object.keys(requirement).find((name) => name !== SECURITY_SCHEME);
+    if (other !== undefined) {
+      throw new ApiDocumentError(`${where}: ${origin} names the security scheme "${other}", which this stack cannot enforce; use only "${SECURITY_SCHEME}" (its scopes are checked by the authorizer)`);
+    }
+  }
+  if (alternatives.length > 1) {
+    throw new ApiDocumentError(`${where}: ${origin} lists ${SECURITY_SCHEME} ${alternatives.length} times (alternatives); list all required scopes in one entry`);
+  }
+  return checkScopes((alternatives[0] as Record<string, unknown>)[SECURITY_SCHEME], `${where}: ${SECURITY_SCHEME} scopes`);
+}
+
+function backendOf(operation: Record<string, unknown>, where: string, handlersDir: string): ApiBackend {
+  const handler = operation["x-cbat-handler"];
+  const integration = operation["x-amazon-apigateway-integration"];
+  if ((handler === undefined) === (integration === undefined)) {
+    throw new ApiDocumentError(`${where}: set exactly one backend: x-cbat-handler (a function in handlers/) or x-amazon-apigateway-integration (${handler === undefined ? "found neither" : "found both"})`);
+  }
+  if (integration !== undefined) return { kind: "integration", integration: parseIntegration(integration, `${where}: x-amazon-apigateway-integration`) };
+  if (typeof handler !== "string" || !HANDLER_NAME.test(handler) || RESERVED_HANDLERS.has(handler)) {
+    throw new ApiDocumentError(`${where}: x-cbat-handler ${JSON.stringify(handler)} must name a file handlers/<name>.ts (lowercase letters, digits, '-'; not ${[...RESERVED_HANDLERS].join(" or ")})`);
+  }
+  const file = join(handlersDir, `${handler}.ts`);
+  if (!existsSync(file)) throw new ApiDocumentError(`${where}: x-cbat-handler "${handler}": ${file} does not exist (it must export \`handler\`)`);
+  return { kind: "handler", handler };
+}
+
+const PARAMETER_LOCATIONS: Record<string, string> = { path: "path", query: "querystring", header: "header" };
+
+/** Path variables are always required; query and header parameters as the document says. */
+function requestParametersOf(root: Record<string, unknown>, pathParameters: unknown, operationParameters: unknown, templateVariables: string[], where: string): Record<string, boolean> {
+  const result: Record<string, boolean> = {};
+  for (const name of templateVariables) result[`method.request.path.${name}`] = true;
+  for (const list of [pathParameters, operationParameters]) {
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) throw new ApiDocumentError(`${where}: parameters must be a list`);
+    for (const entry of list) {
+      const parameter = resolveParameter(root, entry, where);
+      const location = PARAMETER_LOCATIONS[String(parameter.in)];
+      if (!location) continue; // cookie parameters have no API Gateway request parameter
+      if (typeof parameter.name !== "string" || parameter.name === "") throw new ApiDocumentError(`${where}: a parameter has no name`);
+      if (location === "path") {
+        if (!templateVariables.includes(parameter.name)) throw new ApiDocumentError(`${where}: path parameter "${parameter.name}" is not a {variable} of the path`);
+        continue;
+      }
+      result[`method.request.${location}.${parameter.name}`] = parameter.required === true;
+    }
+  }
+  return result;
+}
+
+function resolveParameter(root: Record<string, unknown>, entry: unknown, where: string): Record<string, unknown> {
+  if (!isObject(entry)) throw new ApiDocumentError(`${where}: each parameter must be an object`);
+  if (!("$ref" in entry)) return entry;
+  const match = typeof entry.$ref === "string" ? /^#\/components\/parameters\/([^/]+)$/.exec(entry.$ref) : null;
+  const components = isObject(root.components) && isObject(root.components.parameters) ? root.components.parameters : {};
+  const target = match ? components[match[1]] : undefined;
+  if (!isObject(target)) throw new ApiDocumentError(`${where}: parameter $ref ${JSON.stringify(entry.$ref)} must point to #/components/parameters/<name> of this document`);
+  return target;
+}
+
+/** Group names as Cognito accepts them; scopes as RFC 6749 scope-tokens. */
+function checkGroupScopes(groupScopes: Readonly<Record<string, readonly string[]>>): Record<string, readonly string[]> {
+  const result: Record<string, readonly string[]> = {};
+  for (const [group, scopes] of Object.entries(groupScopes)) {
+    if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(group)) {
+      throw new ApiDocumentError(`api.groupScopes: group name ${JSON.stringify(group)} is one Cognito refuses: 1-128 letters, digits, symbols or punctuation, no spaces`);
+    }
+    result[group] = checkScopes(scopes, `api.groupScopes["${group}"]`);
+  }
+  return result;
+}
+
+/** A stable digest of everything that shapes the API: the deployment is replaced when it changes. */
+export function apiDigest(api: ApiDefinition): string {
+  return createHash("sha256").update(JSON.stringify(api.routes)).digest("hex");
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}

@@ -1,0 +1,166 @@
+/**
+ * The routes of the API document as REST API resources: one `aws_api_gateway_resource` per
+ * path segment, and per operation a method behind the certificate-bound authorizer, its
+ * integration, and the Lambda permission scoped to exactly that route.
+ */
+import { Construct } from "constructs";
+import type { ITerraformDependable } from "cdktf";
+import type { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import type { ApiDefinition, ApiRoute } from "./api-document";
+import { lambdaArnOfInvokeUri, type ApiIntegration } from "./api-integration";
+
+export interface ApiRoutesProps {
+  readonly api: ApiDefinition;
+  readonly restApi: ApiGatewayRestApi;
+  readonly authorizer: ApiGatewayAuthorizer;
+  /** `x-cbat-handler` name → its function; every handler the document names must be here. */
+  readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
+}
+
+export class ApiRoutes extends Construct {
+  /** Methods, integrations and responses: the deployment waits for all of them. */
+  readonly parts: ITerraformDependable[] = [];
+  /** Values that change whenever a route changes; the deployment hashes them. */
+  readonly shape: unknown[] = [];
+  private readonly resources = new Map<string, string>();
+  private readonly ids = new Map<string, string>();
+
+  constructor(scope: Construct, id: string, private readonly props: ApiRoutesProps) {
+    super(scope, id);
+    for (const route of props.api.routes) this.addRoute(route);
+  }
+
+  private addRoute(route: ApiRoute): void {
+    const { restApi, authorizer } = this.props;
+    const name = `${route.method.toLowerCase()}${this.idOf(route.path)}`;
+    const resourceId = this.resourceFor(route.path);
+    const requestParameters = Object.keys(route.requestParameters).length > 0 ? { ...route.requestParameters } : undefined;
+    const method = new ApiGatewayMethod(this, `${name}-method`, {
+      restApiId: restApi.id,
+      resourceId,
+      httpMethod: route.method,
+      authorization: "CUSTOM",
+      authorizerId: authorizer.id,
+      requestParameters,
+    });
+    const integration = route.backend.kind === "handler"
+      ? this.handlerIntegration(name, route, resourceId, method)
+      : this.userIntegration(name, route, route.backend.integration, resourceId, method);
+    this.parts.push(method, integration);
+    this.shape.push(method.id, method.authorization, method.authorizerId, integration.id, integration.uri, integration.type);
+  }
+
+  private handlerIntegration(name: string, route: ApiRoute, resourceId: string, method: ApiGatewayMethod): ApiGatewayIntegration {
+    const handler = route.backend.kind === "handler" ? route.backend.handler : "";
+    const fn = this.props.handlerFunctions[handler];
+    if (!fn) throw new Error(`ApiRoutes: no function for x-cbat-handler "${handler}" (${route.method} ${route.path})`);
+    this.permit(name, route, fn.functionName);
+    return new ApiGatewayIntegration(this, `${name}-integration`, {
+      restApiId: this.props.restApi.id,
+      resourceId,
+      httpMethod: method.httpMethod,
+      type: "AWS_PROXY",
+      integrationHttpMethod: "POST",
+      uri: fn.invokeArn,
+    });
+  }
+
+  /** The document's integration, field for field. */
+  private userIntegration(name: string, route: ApiRoute, spec: ApiIntegration, resourceId: string, method: ApiGatewayMethod): ApiGatewayIntegration {
+    const lambdaArn = spec.type === "AWS_PROXY" && spec.uri ? lambdaArnOfInvokeUri(spec.uri) : undefined;
+    // With integration credentials API Gateway calls as that role; otherwise the function must allow it.
+    if (lambdaArn && !spec.credentials) this.permit(name, route, lambdaArn);
+    const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
+      restApiId: this.props.restApi.id,
+      resourceId,
+      httpMethod: method.httpMethod,
+      type: spec.type,
+      integrationHttpMethod: spec.httpMethod,
+      uri: spec.uri,
+      connectionType: spec.connectionType,
+      connectionId: spec.connectionId,
+      credentials: spec.credentials,
+      requestParameters: spec.requestParameters ? { ...spec.requestParameters } : undefined,
+      requestTemplates: spec.requestTemplates ? { ...spec.requestTemplates } : undefined,
+      passthroughBehavior: spec.passthroughBehavior,
+      contentHandling: spec.contentHandling,
+      timeoutMilliseconds: spec.timeoutInMillis,
+      cacheNamespace: spec.cacheNamespace,
+      cacheKeyParameters: spec.cacheKeyParameters ? [...spec.cacheKeyParameters] : undefined,
+      tlsConfig: spec.tlsConfig ? { insecureSkipVerification: spec.tlsConfig.insecureSkipVerification } : undefined,
+    });
+    for (const response of spec.responses ?? []) {
+      const methodResponse = new ApiGatewayMethodResponse(this, `${name}-response-${response.statusCode}`, {
+        restApiId: this.props.restApi.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode: response.statusCode,
+        responseParameters: response.responseParameters ? Object.fromEntries(Object.keys(response.responseParameters).map((k) => [k, false])) : undefined,
+      });
+      const integrationResponse = new ApiGatewayIntegrationResponse(this, `${name}-integration-response-${response.statusCode}`, {
+        restApiId: this.props.restApi.id,
+        resourceId,
+        httpMethod: method.httpMethod,
+        statusCode: methodResponse.statusCode,
+        selectionPattern: response.selectionPattern,
+        responseParameters: response.responseParameters ? { ...response.responseParameters } : undefined,
+        responseTemplates: response.responseTemplates ? { ...response.responseTemplates } : undefined,
+        contentHandling: response.contentHandling,
+        dependsOn: [integration],
+      });
+      this.parts.push(methodResponse, integrationResponse);
+      this.shape.push(integrationResponse.id);
+    }
+    return integration;
+  }
+
+  /** API Gateway may invoke the function for this route only (any stage). */
+  private permit(name: string, route: ApiRoute, functionName: string): void {
+    // execute-api ARNs carry the request path: a {variable} segment matches any value.
+    const arnPath = route.path.replace(/\{[^}]+\}/g, "*");
+    new LambdaPermission(this, `${name}-permission`, {
+      statementId: `AllowApiGateway-${name}`.slice(0, 100),
+      action: "lambda:InvokeFunction",
+      functionName,
+      principal: "apigateway.amazonaws.com",
+      sourceArn: `${this.props.restApi.executionArn}/*/${route.method}${arnPath}`,
+    });
+  }
+
+  /** The resource of a path, creating its parents first; "/" is the API's root resource. */
+  private resourceFor(path: string): string {
+    if (path === "/") return this.props.restApi.rootResourceId;
+    const existing = this.resources.get(path);
+    if (existing) return existing;
+    const cut = path.lastIndexOf("/");
+    const parentId = this.resourceFor(cut === 0 ? "/" : path.slice(0, cut));
+    const resource = new ApiGatewayResource(this, `resource${this.idOf(path)}`, {
+      restApiId: this.props.restApi.id,
+      parentId,
+      pathPart: path.slice(cut + 1),
+    });
+    this.resources.set(path, resource.id);
+    this.parts.push(resource);
+    this.shape.push(resource.id, resource.pathPart);
+    return resource.id;
+  }
+
+  /** A readable construct id for a path, unique even when two paths read alike. */
+  private idOf(path: string): string {
+    const known = this.ids.get(path);
+    if (known) return known;
+    const base = path === "/" ? "-root" : path.replace(/[{}+]/g, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "");
+    let id = base;
+    for (let n = 2; [...this.ids.values()].includes(id); n++) id = `${base}-${n}`;
+    this.ids.set(path, id);
+    return id;
+  }
+}

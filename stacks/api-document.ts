@@ -134,7 +134,7 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
   const seenOperationIds = new Map<string, string>();
   const variableAtLevel = new Map<string, string>();
   for (const [path, item] of Object.entries(paths)) {
-    const templateVariables = checkPath(path, at(["paths", path]), variableAtLevel);
+    const templateVariables = checkPath(path, at(["paths", path]));
     if (!isObject(item)) throw new ApiDocumentError(`${at(["paths", path])}: path ${path} must be an object of operations`);
     if ("$ref" in item) throw new ApiDocumentError(`${at(["paths", path])}: path ${path}: "$ref" path items are not supported; write the operations inline`);
     for (const key of Object.keys(item)) {
@@ -168,13 +168,14 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
         requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
       });
     }
+    checkVariableNames(path, at(["paths", path]), variableAtLevel);
   }
   if (routes.length === 0) throw new ApiDocumentError(`${at(["paths"])}: no operation under "paths" (expected ${HTTP_METHODS.join(", ")})`);
   return routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path < b.path ? -1 : 1));
 }
 
 /** Resource path rules of API Gateway; returns the template's variable names. */
-function checkPath(path: string, where: string, variableAtLevel: Map<string, string>): string[] {
+function checkPath(path: string, where: string): string[] {
   if (!path.startsWith("/")) throw new ApiDocumentError(`${where}: path "${path}" must start with "/"`);
   if (path === "/") return [];
   const segments = path.slice(1).split("/");
@@ -184,19 +185,25 @@ function checkPath(path: string, where: string, variableAtLevel: Map<string, str
     if (variable) {
       if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`${where}: path ${path}: a greedy {${variable[1]}+} must be the last segment`);
       variables.push(variable[1]);
-      // API Gateway has one resource per level: sibling variables must share one name.
-      const level = `/${segments.slice(0, index).join("/")}`;
-      const name = `${variable[1]}${variable[2]}`;
-      const existing = variableAtLevel.get(level);
-      if (existing !== undefined && existing !== name) {
-        throw new ApiDocumentError(`${where}: path ${path}: {${name}} conflicts with {${existing}} under ${level}; API Gateway needs one variable name per level`);
-      }
-      variableAtLevel.set(level, name);
     } else if (!/^[A-Za-z0-9._~!$&'()*,;=:@-]+$/.test(segment)) {
       throw new ApiDocumentError(`${where}: path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (use letters, digits, -._~ or a {variable})`);
     }
   });
   return variables;
+}
+
+/** API Gateway has one resource per level: sibling `{variables}` must share one name. */
+function checkVariableNames(path: string, where: string, variableAtLevel: Map<string, string>): void {
+  const segments = path.split("/").slice(1);
+  segments.forEach((segment, index) => {
+    if (!segment.startsWith("{")) return;
+    const level = `/${segments.slice(0, index).join("/")}`;
+    const existing = variableAtLevel.get(level);
+    if (existing !== undefined && existing !== segment) {
+      throw new ApiDocumentError(`${where}: path ${path}: ${segment} conflicts with ${existing} under ${level}; API Gateway needs one variable name per level`);
+    }
+    variableAtLevel.set(level, segment);
+  });
 }
 
 /**

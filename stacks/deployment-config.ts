@@ -49,7 +49,7 @@ export interface DeploymentConfig {
   readonly backend: BackendSettings;
   /**
    * The API behind the binding.
-   * @default the built-in `GET /example` (also what loadDeploymentConfig returns when `api.openapi` is absent)
+   * @default the built-in `GET /example` (loadDeploymentConfig leaves it out when the file has no `api` section)
    */
   readonly api?: ApiDefinition;
 }
@@ -99,8 +99,9 @@ export function loadDeploymentConfig(options: LoadOptions = {}): DeploymentConfi
   };
   const type = pick("CBAT_BACKEND", "type");
   const backend = parseBackend(type.value ?? "local", type.setting, pick);
-  const api = parseApi(file.api, dirname(resolve(fileName)), where);
-  return { environments, backend, api };
+  // Without an api section the result stays as before; the stack then serves the built-in API.
+  if (file.api === undefined) return { environments, backend };
+  return { environments, backend, api: parseApi(file.api, dirname(resolve(fileName)), where) };
 }
 
 function readConfigFile(fileName: string, mustExist: boolean): Record<string, unknown> {
@@ -126,7 +127,6 @@ const CONFIG_KEYS = ["environments", "backend", "api"];
 
 /** `api.openapi` (relative to the config file) and `api.groupScopes`, read and validated. */
 function parseApi(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
-  if (section === undefined) return builtInApi();
   if (!isObject(section)) throw new DeploymentConfigError(where("api"), 'must be an object such as {"openapi": "api/openapi.yaml", "groupScopes": {"readers": ["accounts:read"]}}');
   const unknown = Object.keys(section).filter((k) => k !== "openapi" && k !== "groupScopes");
   if (unknown.length > 0) throw new DeploymentConfigError(where("api"), `unknown setting(s) ${unknown.join(", ")}; allowed: openapi, groupScopes`);

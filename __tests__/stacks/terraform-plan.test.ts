@@ -77,12 +77,12 @@ it("is reachable only through the mutual-TLS custom domain", () => {
   expect(only(plan, "aws_api_gateway_base_path_mapping").values).toMatchObject({ domain_name: "api.example.com", stage_name: "prod" });
 });
 
-it("answers refusals with WWW-Authenticate: Bearer error=\"invalid_token\"", () => {
+it("answers refusals with WWW-Authenticate: invalid_token (401) or insufficient_scope (403)", () => {
   const responses = resources(plan, "aws_api_gateway_gateway_response").map((r) => r.values);
   expect(responses.map((r) => [r.response_type, r.status_code]).sort()).toEqual([["ACCESS_DENIED", "403"], ["UNAUTHORIZED", "401"]]);
-  for (const r of responses) {
-    expect(r.response_parameters).toEqual({ "gatewayresponse.header.WWW-Authenticate": `'Bearer error="invalid_token"'` });
-  }
+  const header = (type: string) => responses.find((r) => r.response_type === type)!.response_parameters["gatewayresponse.header.WWW-Authenticate"];
+  expect(header("UNAUTHORIZED")).toBe(`'Bearer error="invalid_token"'`);
+  expect(header("ACCESS_DENIED")).toBe(`'Bearer error="insufficient_scope"'`);
 });
 
 it("binds tokens in Cognito: Essentials tier, V2_0 trigger, attribute not writable by clients", () => {
@@ -157,7 +157,7 @@ it("lets only this API and this pool invoke the functions", () => {
   expect(byPrincipal.AllowApiGatewayAuthorizer.source_arn.references).toEqual(expect.arrayContaining([
     expect.stringMatching(/^aws_api_gateway_rest_api\..*\.execution_arn$/), expect.stringMatching(/^aws_api_gateway_authorizer\..*\.id$/),
   ]));
-  expect(byPrincipal.AllowApiGatewayExample.principal.constant_value).toBe("apigateway.amazonaws.com");
+  expect(byPrincipal["AllowApiGateway-get-example"].principal.constant_value).toBe("apigateway.amazonaws.com");
   const deployment = (plan.configuration.root_module.resources ?? []).find((r) => r.type === "aws_api_gateway_deployment")!;
   expect(deployment.expressions.triggers).toBeDefined();
 });

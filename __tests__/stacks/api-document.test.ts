@@ -1,0 +1,189 @@
+/**
+ * The API document module on real documents: the example, the built-in one, and every kind
+ * of bad input, each with the file, line, path and method the user must fix.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { ApiDocumentError, BUILT_IN_DOCUMENT, builtInApi, describeBackend, loadApiDocument, parseApiDocument, routeKey } from "../../stacks/api-document";
+import { DeploymentConfigError, loadDeploymentConfig } from "../../stacks/deployment-config";
+
+const EXAMPLE = join(__dirname, "..", "..", "examples", "accounts-api.yaml");
+
+/** A document with one operation, changed by `patch`. */
+function doc(operation: Record<string, unknown>, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { "/things/{id}": { get: operation } }, ...extra });
+}
+const parseError = (text: string, source = "api.json") => {
+  try {
+    parseApiDocument(text, source);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiDocumentError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the document to be refused");
+};
+
+describe("the example document", () => {
+  const api = loadApiDocument(EXAMPLE, { "account-readers": ["accounts/read"] });
+
+  it("lists every operation with its scopes and backend", () => {
+    expect(api.routes.map((r) => [routeKey(r), r.scopes, describeBackend(r.backend)])).toEqual([
+      ["POST /accounts", ["accounts/write"], "handler accounts"],
+      ["GET /accounts/{id}", ["accounts/read"], "handler accounts"],
+      ["PUT /accounts/{id}", ["accounts/write"], "handler accounts"],
+      ["GET /health", [], "handler example"],
+      ["GET /rates", ["accounts/read"], "HTTP_PROXY https://rates.example.com/v1/rates"],
+    ]);
+    expect(api.title).toBe("Accounts API");
+    expect(api.groupScopes).toEqual({ "account-readers": ["accounts/read"] });
+  });
+
+  it("declares path variables as required method request parameters", () => {
+    expect(api.routes.find((r) => routeKey(r) === "GET /accounts/{id}")!.requestParameters).toEqual({ "method.request.path.id": true });
+  });
+
+  it("keeps a user-written integration field for field", () => {
+    const rates = api.routes.find((r) => r.path === "/rates")!;
+    expect(rates.backend).toEqual({ kind: "integration", integration: { type: "HTTP_PROXY", httpMethod: "GET", uri: "https://rates.example.com/v1/rates", timeoutInMillis: 5000 } });
+  });
+});
+
+describe("the built-in document", () => {
+  it("is today's API: GET /example → the example handler, no scope", () => {
+    const api = builtInApi();
+    expect(api.source).toBe("built-in");
+    expect(api.routes).toEqual([{ method: "GET", path: "/example", operationId: "getExample", scopes: [], backend: { kind: "handler", handler: "example" }, requestParameters: {} }]);
+    expect(BUILT_IN_DOCUMENT.openapi).toMatch(/^3\.0\./);
+  });
+});
+
+describe("scopes", () => {
+  it("come from the operation's certificateBound entry, else the document's", () => {
+    const text = JSON.stringify({
+      openapi: "3.0.1", info: { title: "t", version: "1" }, security: [{ certificateBound: ["read"] }],
+      paths: { "/a": { get: { "x-cbat-handler": "example" }, post: { "x-cbat-handler": "example", security: [{ certificateBound: ["write", "audit:log"] }] } } },
+    });
+    expect(parseApiDocument(text, "t.json").routes.map((r) => [routeKey(r), r.scopes])).toEqual([["GET /a", ["read"]], ["POST /a", ["write", "audit:log"]]]);
+  });
+  it("no security anywhere → no scope (the binding alone)", () => {
+    expect(parseApiDocument(doc({ "x-cbat-handler": "example" }), "t.json").routes[0].scopes).toEqual([]);
+  });
+  it("refuses security: [] on an operation, naming path and method", () => {
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [] }))).toMatch(/GET \/things\/\{id\}: its security is \[\] \(an explicit opt-out\)/);
+  });
+  it("refuses an empty top-level security for operations that inherit it", () => {
+    expect(parseError(doc({ "x-cbat-handler": "example" }, { security: [] }))).toMatch(/GET \/things\/\{id\}: the document's top-level security is \[\]/);
+  });
+  it("refuses a scheme it cannot enforce, and alternatives", () => {
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{ apiKey: [] }] }))).toMatch(/security scheme "apiKey", which this stack cannot enforce/);
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{ certificateBound: ["a"] }, { certificateBound: ["b"] }] }))).toMatch(/lists certificateBound 2 times/);
+  });
+  it.each([["has space"], ['quote"'], ["back\\slash"], [""], ["é"]])("refuses the scope %j (RFC 6749 scope-token)", (scope) => {
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{ certificateBound: [scope] }] }))).toMatch(/is not a valid OAuth scope \(RFC 6749/);
+  });
+});
+
+describe("backends", () => {
+  it("needs exactly one backend", () => {
+    expect(parseError(doc({}))).toMatch(/GET \/things\/\{id\}: set exactly one backend.*found neither/);
+    expect(parseError(doc({ "x-cbat-handler": "example", "x-amazon-apigateway-integration": { type: "mock" } }))).toMatch(/found both/);
+  });
+  it("names the missing handler file", () => {
+    expect(parseError(doc({ "x-cbat-handler": "no-such-handler" }))).toMatch(/x-cbat-handler "no-such-handler": .*handlers\/no-such-handler\.ts does not exist/);
+  });
+  it("refuses the binding machinery as a backend", () => {
+    expect(parseError(doc({ "x-cbat-handler": "authorizer" }))).toMatch(/must name a file handlers\/<name>\.ts/);
+  });
+  it("finds handlers in the folder it is given", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cbat-handlers-"));
+    writeFileSync(join(dir, "orders.ts"), "export const handler = async () => ({ statusCode: 200, body: '' });\n");
+    expect(parseApiDocument(doc({ "x-cbat-handler": "orders" }), "t.json", {}, { handlersDir: dir }).routes[0].backend).toEqual({ kind: "handler", handler: "orders" });
+  });
+  it("accepts an AWS_PROXY to an existing Lambda and refuses other aws_proxy URIs", () => {
+    const uri = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:orders/invocations";
+    const api = parseApiDocument(doc({ "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri } }), "t.json");
+    expect(describeBackend(api.routes[0].backend)).toBe(`AWS_PROXY ${uri}`);
+    expect(parseError(doc({ "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: "arn:aws:apigateway:eu-west-1:s3:path/bucket" } }))).toMatch(/must be a Lambda invoke ARN/);
+    expect(parseError(doc({ "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "GET", uri } }))).toMatch(/httpMethod must be POST/);
+  });
+  it("refuses plain http to anything but loopback, and unknown integration fields", () => {
+    expect(parseError(doc({ "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "http://backend.example.com/" } }))).toMatch(/must be an https:\/\/ URL/);
+    expect(parseApiDocument(doc({ "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "http://127.0.0.1:8080/x" } }), "t.json").routes).toHaveLength(1);
+    expect(parseError(doc({ "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "https://b.example.com/", payloadFormatVersion: "2.0" } }))).toMatch(/unsupported field\(s\) payloadFormatVersion/);
+  });
+});
+
+describe("paths and operations", () => {
+  it("reads several methods per path, path parameters and a greedy proxy", () => {
+    const text = stringify({
+      openapi: "3.0.3", info: { title: "t", version: "1" },
+      components: { parameters: { Trace: { name: "X-Trace", in: "header", required: true } } },
+      paths: {
+        "/": { get: { "x-cbat-handler": "example" } },
+        "/files/{proxy+}": { get: { "x-cbat-handler": "example", parameters: [{ $ref: "#/components/parameters/Trace" }, { name: "q", in: "query" }] } },
+      },
+    });
+    const api = parseApiDocument(text, "t.yaml");
+    expect(api.routes.map(routeKey)).toEqual(["GET /", "GET /files/{proxy+}"]);
+    expect(api.routes[1].requestParameters).toEqual({ "method.request.path.proxy": true, "method.request.header.X-Trace": true, "method.request.querystring.q": false });
+  });
+  it("refuses a duplicate operation: the same route under another variable name", () => {
+    const text = JSON.stringify({ openapi: "3.0.3", info: {}, paths: { "/a/{id}": { get: { "x-cbat-handler": "example" } }, "/a/{key}": { get: { "x-cbat-handler": "example" } } } });
+    expect(parseError(text)).toMatch(/GET \/a\/\{key\}: duplicate operation \(same route as GET \/a\/\{id\}\)/);
+  });
+  it("refuses two variable names at one level, duplicate operationIds, and trace", () => {
+    const siblings = JSON.stringify({ openapi: "3.0.3", info: {}, paths: { "/a/{id}": { get: { "x-cbat-handler": "example" } }, "/a/{key}/b": { get: { "x-cbat-handler": "example" } } } });
+    expect(parseError(siblings)).toMatch(/\{key\} conflicts with \{id\} under \/a/);
+    const ids = JSON.stringify({ openapi: "3.0.3", info: {}, paths: { "/a": { get: { operationId: "x", "x-cbat-handler": "example" }, put: { operationId: "x", "x-cbat-handler": "example" } } } });
+    expect(parseError(ids)).toMatch(/PUT \/a: duplicate operationId "x" \(also GET \/a\)/);
+    expect(parseError(JSON.stringify({ openapi: "3.0.3", info: {}, paths: { "/a": { trace: {} } } }))).toMatch(/trace \/a: API Gateway REST APIs here route/);
+  });
+  it("names file and line of a YAML duplicate key and of an operation's problem", () => {
+    const yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      x-cbat-handler: example\n    get:\n      x-cbat-handler: example\n";
+    expect(parseError(yaml, "api.yaml")).toMatch(/^api\.yaml:7:\d+: not valid YAML or JSON: Map keys must be unique/);
+    const yaml2 = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      security: []\n      x-cbat-handler: example\n";
+    expect(parseError(yaml2, "api.yaml")).toMatch(/^api\.yaml:6: GET \/a: its security is \[\]/);
+  });
+  it("refuses broken JSON with its line, and documents that are not OpenAPI 3.0", () => {
+    expect(parseError('{\n  "openapi": "3.0.3",\n  "paths": {,}\n}', "api.json")).toMatch(/^api\.json:3:\d+: not valid YAML or JSON/);
+    expect(parseError(JSON.stringify({ openapi: "3.1.0", paths: {} }))).toMatch(/"openapi" is "3\.1\.0"; this stack reads OpenAPI 3\.0\.x/);
+    expect(parseError(JSON.stringify({ swagger: "2.0", paths: {} }))).toMatch(/"openapi" is null/);
+    expect(parseError(JSON.stringify({ openapi: "3.0.0", paths: {} }))).toMatch(/"paths" must list at least one path/);
+    expect(parseError("- a\n- b\n")).toMatch(/must be an object/);
+  });
+  it("refuses paths API Gateway would refuse", () => {
+    for (const path of ["a", "/a//b", "/a/b c", "/{proxy+}/x"]) {
+      expect(parseError(JSON.stringify({ openapi: "3.0.3", info: {}, paths: { [path]: { get: { "x-cbat-handler": "example" } } } }))).toMatch(/path/);
+    }
+  });
+});
+
+describe("api in cbat.config.json", () => {
+  const config = (content: unknown, files: Record<string, string> = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), "cbat-config-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    const file = join(dir, "cbat.config.json");
+    writeFileSync(file, JSON.stringify(content));
+    return () => loadDeploymentConfig({ configFile: file, env: {} });
+  };
+
+  it("reads api.openapi relative to the config file, with group scopes", () => {
+    const load = config({ api: { openapi: "api.yaml", groupScopes: { readers: ["things:read"] } } }, { "api.yaml": stringify(JSON.parse(doc({ "x-cbat-handler": "example", security: [{ certificateBound: ["things:read"] }] }))) });
+    const { api } = load();
+    expect(api!.routes.map(routeKey)).toEqual(["GET /things/{id}"]);
+    expect(api!.groupScopes).toEqual({ readers: ["things:read"] });
+  });
+  it("uses the built-in document without api.openapi", () => {
+    expect(config({ api: { groupScopes: { readers: ["r"] } } })().api!.routes.map(routeKey)).toEqual(["GET /example"]);
+    expect(loadDeploymentConfig({ env: {} }).api).toBeUndefined(); // no cbat.config.json at the project root: the stack's default
+  });
+  it("names the setting and the file in every error", () => {
+    expect(() => config({ api: { openapi: "missing.yaml" } })()).toThrow(DeploymentConfigError);
+    expect(() => config({ api: { openapi: "missing.yaml" } })()).toThrow(/api: .*missing\.yaml: cannot read the API document \(ENOENT\)/);
+    expect(() => config({ api: { spec: "x" } })()).toThrow(/api: unknown setting\(s\) spec; allowed: openapi, groupScopes/);
+    expect(() => config({ api: { groupScopes: { "has space": ["a"] } } })()).toThrow(/group name "has space" is one Cognito refuses/);
+    expect(() => config({ api: { groupScopes: { ok: ["bad scope"] } } })()).toThrow(/api\.groupScopes\["ok"\]: "bad scope" is not a valid OAuth scope/);
+  });
+});

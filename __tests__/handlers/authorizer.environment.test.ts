@@ -100,3 +100,21 @@ it("fails closed while the JWKS cannot be fetched, and recovers on a later reque
   for (let i = 0; i < 20; i++) await expect(handler(event)).resolves.toHaveProperty("principalId");
   expect(downloads).toBe(afterRecovery);
 });
+
+it("reads ROUTE_SCOPES, and refuses every request (config_error) when it is not a route table", async () => {
+  process.env.USER_POOL_ID = USER_POOL_ID;
+  process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
+  const lines: string[] = [];
+  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+  const answerJwks = (network: Network) => jest.spyOn(network, "fetch").mockImplementation(async () => body(jwksOf(key)));
+
+  process.env.ROUTE_SCOPES = JSON.stringify({ "GET /example": ["needs/this"] });
+  const scoped = loadAuthorizerModule(answerJwks);
+  expect((await scoped.handler(event)).policyDocument.Statement[0].Effect).toBe("Deny");
+  expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: "insufficient_scope" });
+
+  process.env.ROUTE_SCOPES = "[not a table";
+  const broken = loadAuthorizerModule(answerJwks);
+  await expect(broken.handler(event)).rejects.toThrow(/^Unauthorized$/);
+  expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: "config_error" });
+});

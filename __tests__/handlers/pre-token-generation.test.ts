@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { handler, type PreTokenGenerationV2Event } from "../../handlers/pre-token-generation";
+import { createPreTokenGenerationHandler, handler, type PreTokenGenerationV2Event } from "../../handlers/pre-token-generation";
 import { FingerprintFormatError, FingerprintMissingError } from "../../handlers/lib/errors";
 import { createCa, issueClientCert } from "../support/certificates";
 
@@ -96,5 +96,68 @@ describe("pre token generation trigger", () => {
     await handler(v2Event({})).catch(() => undefined);
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
     jest.restoreAllMocks();
+  });
+});
+
+describe("user scopes from Cognito groups (api.groupScopes)", () => {
+  const bound = () => ({ "custom:cert_fingerprint": digest().toString("base64url") });
+  const withGroups = (groups: unknown[], response?: PreTokenGenerationV2Event["response"]) => {
+    const event = v2Event(bound(), "TokenGeneration_Authentication", response);
+    (event.request.groupConfiguration as { groupsToOverride: unknown[] }).groupsToOverride = groups;
+    return event;
+  };
+  const trigger = createPreTokenGenerationHandler({ groupScopes: { readers: ["accounts/read"], admins: ["accounts/read", "accounts/write"], "with space?": ["x"] } });
+  const access = (result: PreTokenGenerationV2Event) => result.response.claimsAndScopeOverrideDetails?.accessTokenGeneration;
+
+  it("adds the scopes of every mapped group the user is in, once each", async () => {
+    expect(access(await trigger(withGroups(["admins", "readers", "unmapped"])))?.scopesToAdd).toEqual(["accounts/read", "accounts/write"]);
+    expect(access(await trigger(withGroups(["readers"])))?.scopesToAdd).toEqual(["accounts/read"]);
+  });
+
+  it("adds nothing for a user in no mapped group, and keeps the binding", async () => {
+    const result = access(await trigger(withGroups(["unmapped", 42, null])));
+    expect(result?.scopesToAdd).toBeUndefined();
+    expect(result?.claimsToAddOrOverride).toEqual({ cnf: { "x5t#S256": digest().toString("base64url") } });
+  });
+
+  it("does not let an inherited property name act as a group", async () => {
+    expect(access(await trigger(withGroups(["__proto__", "constructor", "toString"])))?.scopesToAdd).toBeUndefined();
+  });
+
+  it("keeps scopes another step already added", async () => {
+    const response = { claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToAdd: ["other/scope"] } } };
+    expect(access(await trigger(withGroups(["readers"], response)))?.scopesToAdd).toEqual(["other/scope", "accounts/read"]);
+  });
+
+  it("still fails closed for a user in a mapped group without a binding", async () => {
+    const event = v2Event({});
+    (event.request.groupConfiguration as { groupsToOverride: unknown[] }).groupsToOverride = ["admins"];
+    await expect(trigger(event)).rejects.toThrow(FingerprintMissingError);
+  });
+
+  it("refuses a malformed table when created", () => {
+    expect(() => createPreTokenGenerationHandler({ groupScopes: { readers: "accounts/read" } as never })).toThrow(TypeError);
+    expect(() => createPreTokenGenerationHandler({ groupScopes: { readers: ["has space"] } })).toThrow(TypeError);
+  });
+
+  it("the Lambda entry point reads GROUP_SCOPES, and refuses to issue tokens when it is not JSON", async () => {
+    const saved = process.env.GROUP_SCOPES;
+    try {
+      process.env.GROUP_SCOPES = JSON.stringify({ readers: ["accounts/read"] });
+      let fresh: typeof import("../../handlers/pre-token-generation") | undefined;
+      jest.isolateModules(() => {
+        fresh = require("../../handlers/pre-token-generation");
+      });
+      expect(access(await fresh!.handler(withGroups(["readers"])))).toMatchObject({ scopesToAdd: ["accounts/read"] });
+      process.env.GROUP_SCOPES = "{not json";
+      let broken: typeof import("../../handlers/pre-token-generation") | undefined;
+      jest.isolateModules(() => {
+        broken = require("../../handlers/pre-token-generation");
+      });
+      await expect(broken!.handler(withGroups(["readers"]))).rejects.toThrow(/GROUP_SCOPES is not valid JSON/);
+    } finally {
+      if (saved === undefined) delete process.env.GROUP_SCOPES;
+      else process.env.GROUP_SCOPES = saved;
+    }
   });
 });

@@ -1,8 +1,10 @@
 /**
  * Turns `terraform show -json <plan>` output into Markdown for a pull-request comment:
- * change counts, the changed resources (replacements and deletions first), and the
- * security posture of the certificate binding computed from the planned values.
+ * change counts, the changed resources (replacements and deletions first), the security
+ * posture of the certificate binding computed from the planned values, and the API's routes
+ * with their required scopes and backends.
  */
+import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- cbat-plan-summary -->";
@@ -27,6 +29,8 @@ export interface PlanSummary {
   readonly counts: ChangeCounts;
   readonly security: readonly SecurityCheck[];
   readonly securityFailures: number;
+  /** The API's routes (from the stack's api_routes output); undefined when the plan has none. */
+  readonly routes?: readonly PlannedRoute[];
 }
 
 /** The input is not `terraform show -json` output of a plan. */
@@ -48,6 +52,7 @@ export function summarizePlan(plan: Json, title?: string): PlanSummary {
   const counts = countChanges(changes);
   const security = securityChecks(plan, resources);
   const securityFailures = security.filter((c) => !c.ok).length;
+  const routes = plannedRoutes(plan);
 
   const lines = [
     SUMMARY_MARKER,
@@ -61,6 +66,7 @@ export function summarizePlan(plan: Json, title?: string): PlanSummary {
     "| --- | --- | --- |",
     ...security.map((c) => `| ${c.check} | ${c.ok ? "✅" : "❌"} | ${escapeCell(c.seen)} |`),
     "",
+    ...(routes ? routesMarkdown(routes, escapeCell) : []),
     "### Changed resources",
     "",
   ];
@@ -76,7 +82,7 @@ export function summarizePlan(plan: Json, title?: string): PlanSummary {
       lines.push(`| ${flag}${action} | \`${escapeCell(address)}\` |`);
     }
   }
-  return { markdown: `${lines.join("\n")}\n`, counts, security, securityFailures };
+  return { markdown: `${lines.join("\n")}\n`, counts, security, securityFailures, routes };
 }
 
 function plannedResources(module: Json): PlannedResource[] {
@@ -139,6 +145,15 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
     const ttl = v.authorizer_result_ttl_in_seconds;
     const certAwareKey = typeof v.identity_source === "string" && v.identity_source.includes("context.identity.clientCert");
     return { ok: ttl === 0 || certAwareKey, seen: `TTL ${show(ttl)}, identity source ${show(v.identity_source)}` };
+  });
+  const methods = ofType("aws_api_gateway_method");
+  const open = methods.filter((m) => m.values?.authorization !== "CUSTOM");
+  rows.push({
+    check: "every method behind the certificate-bound authorizer",
+    ok: methods.length > 0 && open.length === 0,
+    seen: methods.length === 0 ? "no aws_api_gateway_method in the plan"
+      : open.length === 0 ? `${methods.length} of ${methods.length} methods: authorization CUSTOM`
+      : `not CUSTOM: ${open.map((m) => `${m.address} (${show(m.values?.authorization)})`).join(", ")}`,
   });
   row("pre token generation trigger V2_0 (access token customisation)", "aws_cognito_user_pool", (v) => {
     const version = first(first(v.lambda_config)?.pre_token_generation_config)?.lambda_version;

@@ -35,7 +35,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
   expect(summary.counts).toEqual({ create: 28, update: 0, replace: 0, delete: 0 });
   expect(summary.markdown).toContain("**28 to create, 0 to update, 0 to replace, 0 to delete**");
-  expect(summary.security).toHaveLength(8);
+  expect(summary.security).toHaveLength(9);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
   expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
@@ -110,4 +110,32 @@ it("explains bad input instead of crashing", () => {
   const usage = spawnSync(process.execPath, ["--require", "tsx/cjs", join(PROJECT_ROOT, "review", "plan-summary-cli.ts")], { cwd: PROJECT_ROOT, encoding: "utf8" });
   expect(usage.status).toBe(2);
   expect(usage.stderr).toContain("usage: npm run plan:summary");
+});
+
+describe("routes", () => {
+  it("lists the API's routes with their scopes and backends, from the plan's api_routes output", () => {
+    const summary = summarizePlan(plan);
+    expect(summary.routes).toEqual([{ route: "GET /example", scopes: [], backend: "handler example", change: "new" }]);
+    expect(summary.markdown).toContain("| `GET /example` | ⚠️ none (binding only) | handler example | new |");
+    expect(rowOf(summary.markdown, "every method behind the certificate-bound authorizer")).toContain("| ✅ | 1 of 1 methods: authorization CUSTOM");
+  });
+
+  it("shows a reviewer the route a change adds without scopes, and the scopes a change drops", () => {
+    const changed = clone();
+    const before = { "GET /example": { scopes: ["example/read"], backend: "handler example" } };
+    changed.planned_values.outputs.api_routes.value = {
+      "GET /example": { scopes: [], backend: "handler example" },
+      "DELETE /accounts/{id}": { scopes: [], backend: "handler accounts" },
+    };
+    changed.output_changes = { api_routes: { actions: ["update"], before, after: changed.planned_values.outputs.api_routes.value } };
+    const summary = summarizePlan(changed);
+    expect(summary.routes!.map((r) => [r.route, r.change])).toEqual([["DELETE /accounts/{id}", "added"], ["GET /example", "changed"]]);
+    expect(summary.markdown).toContain("| `DELETE /accounts/{id}` | ⚠️ none (binding only) | handler accounts | ⚠️ added |");
+  });
+
+  it("fails the row when a method is open (authorization NONE)", () => {
+    const flipped = clone();
+    resourceOf(flipped, "aws_api_gateway_method").values.authorization = "NONE";
+    expect(rowOf(summarizePlan(flipped).markdown, "every method behind the certificate-bound authorizer")).toMatch(/\| ❌ \| not CUSTOM: aws_api_gateway_method\..* \("NONE"\)/);
+  });
 });

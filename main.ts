@@ -7,6 +7,11 @@ import { App } from "cdktf";
 import { defineStacks } from "./stacks/app-stacks";
 import { DeploymentConfigError, loadDeploymentConfig } from "./stacks/deployment-config";
 
+// cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
+// them on), formatting those traces is most of the synth time of a large API. Our own errors
+// name files and settings, not stack positions.
+process.setSourceMapsEnabled(false);
+
 try {
   const app = new App();
   defineStacks(app, loadDeploymentConfig());

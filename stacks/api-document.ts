@@ -11,10 +11,12 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { CORE_SCHEMA, load as loadYaml, YAMLException } from "js-yaml";
+import { LineCounter, parseDocument, type Document } from "yaml";
 import { ApiDocumentError } from "./api-document-error";
 import { parseIntegration, type ApiIntegration } from "./api-integration";
 import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
+import { findDuplicateKey } from "./json-duplicate-keys";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -95,19 +97,7 @@ export function builtInApi(groupScopes: Readonly<Record<string, readonly string[
 }
 
 export function parseApiDocument(text: string, source: string, groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: LoadApiOptions = {}): ApiDefinition {
-  const lineCounter = new LineCounter();
-  // uniqueKeys: a path or method written twice is an error, not "the last one wins".
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const firstError = doc.errors[0];
-  if (firstError) {
-    const { line, col } = lineCounter.linePos(firstError.pos[0]);
-    throw new ApiDocumentError(`${source}:${line}:${col}: not valid YAML or JSON: ${firstError.message.split("\n")[0]}`);
-  }
-  const at = (keys: readonly (string | number)[]): string => {
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? `${source}:${lineCounter.linePos(node.range[0]).line}` : source;
-  };
-  const root = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  const { root, at } = parseText(text, source);
   if (!isObject(root)) throw new ApiDocumentError(`${source}: an OpenAPI document must be an object with "openapi", "info" and "paths"`);
   if (typeof root.openapi !== "string" || !/^3\.0\.\d+$/.test(root.openapi)) {
     throw new ApiDocumentError(`${at(["openapi"])}: "openapi" is ${JSON.stringify(root.openapi ?? null)}; this stack reads OpenAPI 3.0.x documents (e.g. "openapi": "3.0.3")`);
@@ -125,6 +115,49 @@ export function parseApiDocument(text: string, source: string, groupScopes: Read
   };
 }
 
+/**
+ * The document's value, and `at(keys)`: "file:line" of a node, for error messages only.
+ * Values come from JSON.parse (plus a duplicate-key pass) or js-yaml, the fast parsers; the
+ * `yaml` parser, which keeps node positions but costs ten times more, runs only when an
+ * error message needs a line.
+ */
+function parseText(text: string, source: string): { root: unknown; at: At } {
+  let yamlDocument: { doc: Document; lineCounter: LineCounter } | undefined;
+  const parsedYaml = () => {
+    if (!yamlDocument) {
+      const lineCounter = new LineCounter();
+      yamlDocument = { doc: parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false }), lineCounter };
+    }
+    return yamlDocument;
+  };
+  const at: At = (keys) => {
+    const { doc, lineCounter } = parsedYaml();
+    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? `${source}:${lineCounter.linePos(node.range[0]).line}` : source;
+  };
+  if (/^\s*\{/.test(text)) {
+    let root: unknown;
+    try {
+      root = JSON.parse(text);
+    } catch {
+      root = undefined; // the YAML parser below names the line
+    }
+    if (root !== undefined) {
+      const duplicate = findDuplicateKey(text);
+      if (duplicate) throw new ApiDocumentError(`${source}:${duplicate.line}: not valid JSON for an API document: the key ${JSON.stringify(duplicate.key)} appears twice in one object`);
+      return { root, at };
+    }
+  }
+  try {
+    // CORE_SCHEMA: YAML 1.2's core types only (no timestamps, no binary); duplicate keys throw.
+    return { root: loadYaml(text, { schema: CORE_SCHEMA, filename: source }), at };
+  } catch (error) {
+    if (!(error instanceof YAMLException)) throw error;
+    const { line, column } = error.mark ?? { line: 0, column: 0 };
+    throw new ApiDocumentError(`${source}:${line + 1}:${column + 1}: not valid YAML or JSON: ${error.reason}`);
+  }
+}
+
 type At = (keys: readonly (string | number)[]) => string;
 
 function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string): ApiRoute[] {
@@ -134,7 +167,7 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
   const seenOperationIds = new Map<string, string>();
   const variableAtLevel = new Map<string, string>();
   for (const [path, item] of Object.entries(paths)) {
-    const templateVariables = checkPath(path, at(["paths", path]));
+    const templateVariables = located(at, ["paths", path], () => checkPath(path));
     if (!isObject(item)) throw new ApiDocumentError(`${at(["paths", path])}: path ${path} must be an object of operations`);
     if ("$ref" in item) throw new ApiDocumentError(`${at(["paths", path])}: path ${path}: "$ref" path items are not supported; write the operations inline`);
     for (const key of Object.keys(item)) {
@@ -146,61 +179,73 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
       const operation = item[lower];
       if (operation === undefined) continue;
       const method = lower.toUpperCase() as HttpMethod;
-      const where = `${at(["paths", path, lower])}: ${method} ${path}`;
-      if (!isObject(operation)) throw new ApiDocumentError(`${where}: the operation must be an object`);
-      const normalized = `${method} ${path.replace(/\{[^}]*\}/g, "{}")}`;
-      const previous = seenRoutes.get(normalized);
-      if (previous) throw new ApiDocumentError(`${where}: duplicate operation (same route as ${previous})`);
-      seenRoutes.set(normalized, `${method} ${path}`);
-      const operationId = operation.operationId;
-      if (operationId !== undefined) {
-        if (typeof operationId !== "string" || operationId === "") throw new ApiDocumentError(`${where}: operationId must be a non-empty string`);
-        const other = seenOperationIds.get(operationId);
-        if (other) throw new ApiDocumentError(`${where}: duplicate operationId "${operationId}" (also ${other})`);
-        seenOperationIds.set(operationId, `${method} ${path}`);
-      }
-      routes.push({
-        method,
-        path,
-        operationId: operationId as string | undefined,
-        scopes: requiredScopes(operation.security, root.security, where),
-        backend: backendOf(operation, where, handlersDir),
-        requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
-      });
+      const where = `${method} ${path}`;
+      routes.push(located(at, ["paths", path, lower], (): ApiRoute => {
+        if (!isObject(operation)) throw new ApiDocumentError(`${where}: the operation must be an object`);
+        const normalized = `${method} ${path.replace(/\{[^}]*\}/g, "{}")}`;
+        const previous = seenRoutes.get(normalized);
+        if (previous) throw new ApiDocumentError(`${where}: duplicate operation (same route as ${previous})`);
+        seenRoutes.set(normalized, where);
+        const operationId = operation.operationId;
+        if (operationId !== undefined) {
+          if (typeof operationId !== "string" || operationId === "") throw new ApiDocumentError(`${where}: operationId must be a non-empty string`);
+          const other = seenOperationIds.get(operationId);
+          if (other) throw new ApiDocumentError(`${where}: duplicate operationId "${operationId}" (also ${other})`);
+          seenOperationIds.set(operationId, where);
+        }
+        return {
+          method,
+          path,
+          operationId: operationId as string | undefined,
+          scopes: requiredScopes(operation.security, root.security, where),
+          backend: backendOf(operation, where, handlersDir),
+          requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
+        };
+      }));
     }
-    checkVariableNames(path, at(["paths", path]), variableAtLevel);
+    located(at, ["paths", path], () => checkVariableNames(path, variableAtLevel));
   }
   if (routes.length === 0) throw new ApiDocumentError(`${at(["paths"])}: no operation under "paths" (expected ${HTTP_METHODS.join(", ")})`);
   return routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path < b.path ? -1 : 1));
 }
 
+/** Runs a check; its error gets the "file:line" of the node it concerns (looked up only then). */
+function located<T>(at: At, keys: readonly string[], check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ApiDocumentError) throw new ApiDocumentError(`${at(keys)}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Resource path rules of API Gateway; returns the template's variable names. */
-function checkPath(path: string, where: string): string[] {
-  if (!path.startsWith("/")) throw new ApiDocumentError(`${where}: path "${path}" must start with "/"`);
+function checkPath(path: string): string[] {
+  if (!path.startsWith("/")) throw new ApiDocumentError(`path "${path}" must start with "/"`);
   if (path === "/") return [];
   const segments = path.slice(1).split("/");
   const variables: string[] = [];
   segments.forEach((segment, index) => {
     const variable = /^\{([A-Za-z0-9._-]+)(\+?)\}$/.exec(segment);
     if (variable) {
-      if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`${where}: path ${path}: a greedy {${variable[1]}+} must be the last segment`);
+      if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`path ${path}: a greedy {${variable[1]}+} must be the last segment`);
       variables.push(variable[1]);
     } else if (!/^[A-Za-z0-9._~!$&'()*,;=:@-]+$/.test(segment)) {
-      throw new ApiDocumentError(`${where}: path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (use letters, digits, -._~ or a {variable})`);
+      throw new ApiDocumentError(`path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (use letters, digits, -._~ or a {variable})`);
     }
   });
   return variables;
 }
 
 /** API Gateway has one resource per level: sibling `{variables}` must share one name. */
-function checkVariableNames(path: string, where: string, variableAtLevel: Map<string, string>): void {
+function checkVariableNames(path: string, variableAtLevel: Map<string, string>): void {
   const segments = path.split("/").slice(1);
   segments.forEach((segment, index) => {
     if (!segment.startsWith("{")) return;
     const level = `/${segments.slice(0, index).join("/")}`;
     const existing = variableAtLevel.get(level);
     if (existing !== undefined && existing !== segment) {
-      throw new ApiDocumentError(`${where}: path ${path}: ${segment} conflicts with ${existing} under ${level}; API Gateway needs one variable name per level`);
+      throw new ApiDocumentError(`path ${path}: ${segment} conflicts with ${existing} under ${level}; API Gateway needs one variable name per level`);
     }
     variableAtLevel.set(level, segment);
   });

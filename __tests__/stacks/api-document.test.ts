@@ -142,9 +142,15 @@ describe("paths and operations", () => {
   });
   it("names file and line of a YAML duplicate key and of an operation's problem", () => {
     const yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      x-cbat-handler: example\n    get:\n      x-cbat-handler: example\n";
-    expect(parseError(yaml, "api.yaml")).toMatch(/^api\.yaml:7:\d+: not valid YAML or JSON: Map keys must be unique/);
+    expect(parseError(yaml, "api.yaml")).toMatch(/^api\.yaml:7:\d+: not valid YAML or JSON: duplicated mapping key/);
     const yaml2 = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      security: []\n      x-cbat-handler: example\n";
     expect(parseError(yaml2, "api.yaml")).toMatch(/^api\.yaml:6: GET \/a: its security is \[\]/);
+  });
+  it("refuses a key repeated in a JSON object, with its line (JSON.parse would keep the last)", () => {
+    const json = '{\n  "openapi": "3.0.3",\n  "paths": {\n    "/a": {"get": {"x-cbat-handler": "example"}},\n    "/a": {"put": {"x-cbat-handler": "example"}}\n  }\n}';
+    expect(parseError(json, "api.json")).toBe('api.json:5: not valid JSON for an API document: the key "/a" appears twice in one object');
+    const escaped = '{"openapi": "3.0.3", "paths": {"/a": {"get": {"x-cbat-handler": "example", "summary": "a \\"quoted\\" {\\"/a\\": [get]}"}}, "/b": {"get": {"x-cbat-handler": "example"}}}}';
+    expect(parseApiDocument(escaped, "t.json").routes).toHaveLength(2);
   });
   it("refuses broken JSON with its line, and documents that are not OpenAPI 3.0", () => {
     expect(parseError('{\n  "openapi": "3.0.3",\n  "paths": {,}\n}', "api.json")).toMatch(/^api\.json:3:\d+: not valid YAML or JSON/);

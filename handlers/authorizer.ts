@@ -2,7 +2,8 @@
  * API Gateway REST API Lambda REQUEST authorizer for certificate-bound access tokens
  * (RFC 8705). Allows a call only when
  * 1. the Authorization header carries one Cognito access token of our pool and client,
- *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry), and
+ *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry),
+ *    without a `crit` header, and with a lifetime no longer than the pool issues, and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
  *    API Gateway received in the mutual-TLS handshake.
  * Every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
@@ -13,6 +14,10 @@ import { extractAccessToken } from "./lib/credential";
 import { logDecision, safeId } from "./lib/decision-log";
 import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
+import { assertNoCriticalHeader } from "./lib/jws-header";
+import {
+  assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
+} from "./lib/token-lifetime";
 import { x5tS256FromPem } from "./lib/thumbprint";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
 
@@ -32,6 +37,13 @@ export interface AuthorizerOptions {
    * @default 1000
    */
   readonly verifiedTokenCacheSize?: number;
+  /**
+   * The app client's access-token validity (Cognito: 5-1440 minutes). A token whose
+   * `exp - iat` exceeds it by more than 5 minutes, or whose `iat` is missing or more than
+   * 5 minutes in the future, is refused (`token_lifetime`).
+   * @default 60, Cognito's default
+   */
+  readonly accessTokenValidityMinutes?: number;
 }
 
 /** The subset of the API Gateway REQUEST authorizer event we read; everything is checked at run time. */
@@ -126,7 +138,10 @@ type Verifier = ReturnType<typeof createVerifier>;
 
 function createVerifier(options: AuthorizerOptions) {
   if (options === null || typeof options !== "object") throw new TypeError("createAuthorizer: options are required");
-  const { userPoolId, clientId, jwks, verifiedTokenCacheSize } = options;
+  const { userPoolId, clientId, jwks, verifiedTokenCacheSize, accessTokenValidityMinutes = DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES } = options;
+  if (!isAccessTokenValidityMinutes(accessTokenValidityMinutes)) {
+    throw new TypeError("createAuthorizer: accessTokenValidityMinutes must be a whole number of minutes from 5 to 1440 (the app client's access token validity)");
+  }
   if (verifiedTokenCacheSize !== undefined && !(Number.isInteger(verifiedTokenCacheSize) && verifiedTokenCacheSize >= 0)) {
     throw new TypeError("createAuthorizer: verifiedTokenCacheSize must be a non-negative integer");
   }
@@ -135,7 +150,16 @@ function createVerifier(options: AuthorizerOptions) {
   }
   let verifier;
   try {
-    verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "access", customJwtCheck: requireExpiry });
+    verifier = CognitoJwtVerifier.create({
+      userPoolId,
+      clientId,
+      tokenUse: "access",
+      customJwtCheck: ({ header, payload }) => {
+        assertNoCriticalHeader(header);
+        requireExpiry({ payload });
+        assertTokenLifetime(payload, accessTokenValidityMinutes);
+      },
+    });
   } catch {
     throw new TypeError("createAuthorizer: userPoolId must look like <region>_<id>, e.g. eu-west-1_AbCdEf123");
   }
@@ -169,6 +193,7 @@ function verifyToken(verifier: Verifier, token: string, verifiedTokens: Verified
     verifiedTokens.set(token, claims);
     return claims;
   } catch (error) {
+    if (error instanceof AccessDeniedError) throw error; // from our own checks in customJwtCheck
     throw new AccessDeniedError(error instanceof JwtExpiredError ? "token_expired" : "token_invalid");
   }
 }
@@ -201,7 +226,8 @@ function stringClaim(value: unknown): string {
 }
 
 /**
- * Lambda entry point, configured from `USER_POOL_ID` and `USER_POOL_CLIENT_ID`.
+ * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID` and
+ * `ACCESS_TOKEN_VALIDITY_MINUTES` (optional, default 60).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
  * with missing or invalid configuration every request is refused (`config_error`).
  */
@@ -209,7 +235,8 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
   try {
     const userPoolId = process.env.USER_POOL_ID;
     const clientId = process.env.USER_POOL_CLIENT_ID;
-    return userPoolId && clientId ? createAuthorizer({ userPoolId, clientId }) : undefined;
+    const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
+    return userPoolId && clientId ? createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes }) : undefined;
   } catch {
     return undefined;
   }

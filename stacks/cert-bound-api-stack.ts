@@ -69,6 +69,7 @@ export class CertBoundApiStack extends TerraformStack {
       preTokenGenerationFunction: preTokenGeneration.function,
       enableAdminPasswordAuth: inputs.enableAdminPasswordAuth.booleanValue,
       deletionProtection: inputs.userPoolDeletionProtection.booleanValue,
+      accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
     });
 
     const authorizer = new BundledFunction(this, "authorizer", {
@@ -76,7 +77,12 @@ export class CertBoundApiStack extends TerraformStack {
       functionName: `${namePrefix}-authorizer`,
       description: "API Gateway REQUEST authorizer: allows only access tokens bound to the mTLS client certificate (RFC 8705)",
       logRetentionDays,
-      environment: { USER_POOL_ID: userPool.userPool.id, USER_POOL_CLIENT_ID: userPool.client.id },
+      environment: {
+        USER_POOL_ID: userPool.userPool.id,
+        USER_POOL_CLIENT_ID: userPool.client.id,
+        // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
+        ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
+      },
     });
     const example = new BundledFunction(this, "example", {
       handlerName: "example",

@@ -29,6 +29,7 @@ export type DenyReason =
   | "unsupported_scheme"
   | "token_invalid"
   | "token_expired"
+  | "token_lifetime"
   | "cert_missing"
   | "cert_invalid"
   | "cnf_missing"

@@ -140,7 +140,7 @@ function createVerifier(options: AuthorizerOptions) {
   if (options === null || typeof options !== "object") throw new TypeError("createAuthorizer: options are required");
   const { userPoolId, clientId, jwks, verifiedTokenCacheSize, accessTokenValidityMinutes = DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES } = options;
   if (!isAccessTokenValidityMinutes(accessTokenValidityMinutes)) {
-    throw new TypeError("createAuthorizer: accessTokenValidityMinutes must be a whole number of minutes from 5 to 1440 (the app client's access token validity)");
+    throw new TypeError("createAuthorizer: accessTokenValidityMinutes must be a whole number of minutes from 5 to 1440");
   }
   if (verifiedTokenCacheSize !== undefined && !(Number.isInteger(verifiedTokenCacheSize) && verifiedTokenCacheSize >= 0)) {
     throw new TypeError("createAuthorizer: verifiedTokenCacheSize must be a non-negative integer");

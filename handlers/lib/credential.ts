@@ -12,8 +12,8 @@ import { AccessDeniedError } from "./errors";
 
 /** Cognito access tokens are a few KB; anything far larger is not one of ours. */
 export const MAX_TOKEN_CHARS = 16 * 1024;
-/** Room for the scheme and the whitespace around the token. */
-const MAX_AUTHORIZATION_CHARS = MAX_TOKEN_CHARS + 64;
+/** Room for the scheme and the whitespace around the token; longer values are refused before any parsing. */
+export const MAX_AUTHORIZATION_CHARS = MAX_TOKEN_CHARS + 64;
 
 /**
  * Compact JWS shape; the signature part may be empty so that `alg: none` reaches the verifier

@@ -12,7 +12,7 @@ import { CertificateFormatError, FingerprintFormatError } from "./errors";
 const SHA256_BYTES = 32;
 
 /** Largest certificate we accept, far above any real client certificate (API Gateway caps headers too). */
-const MAX_PEM_CHARS = 64 * 1024;
+export const MAX_PEM_CHARS = 64 * 1024;
 
 const BEGIN = "-----BEGIN ";
 const END = "-----END ";
@@ -132,7 +132,7 @@ export function x5tS256FromPem(pem: string): string {
 }
 
 /** The binding attribute's maxLength in the pool schema; the longest real form (openssl's) is 114. */
-const MAX_FINGERPRINT_CHARS = 256;
+export const MAX_FINGERPRINT_CHARS = 256;
 const OPENSSL_PREFIX = /^(?:sha-?256\s+)?fingerprint\s*=\s*/i;
 const COLON_HEX = /^[0-9a-f]{2}(?::[0-9a-f]{2}){31}$/i;
 const PLAIN_HEX = /^[0-9a-f]{64}$/i;

@@ -2,7 +2,8 @@
  * API Gateway REST API Lambda REQUEST authorizer for certificate-bound access tokens
  * (RFC 8705). Allows a call only when
  * 1. the Authorization header carries one Cognito access token of our pool and client,
- *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry), and
+ *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry),
+ *    without a `crit` header, and with a lifetime no longer than the pool issues, and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
  *    API Gateway received in the mutual-TLS handshake, and
  * 3. its `scope` claim carries every scope the route requires (ROUTE_SCOPES).
@@ -16,6 +17,10 @@ import { logDecision, safeId } from "./lib/decision-log";
 import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
 import { grantsScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
+import { assertNoCriticalHeader } from "./lib/jws-header";
+import {
+  assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
+} from "./lib/token-lifetime";
 import { x5tS256FromPem } from "./lib/thumbprint";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
 
@@ -41,6 +46,13 @@ export interface AuthorizerOptions {
    * @default no table: the binding alone decides, on every route
    */
   readonly routeScopes?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The app client's access-token validity (Cognito: 5-1440 minutes). A token whose
+   * `exp - iat` exceeds it by more than 5 minutes, or whose `iat` is missing or more than
+   * 5 minutes in the future, is refused (`token_lifetime`).
+   * @default 60, Cognito's default
+   */
+  readonly accessTokenValidityMinutes?: number;
 }
 
 /** The subset of the API Gateway REQUEST authorizer event we read; everything is checked at run time. */
@@ -141,7 +153,10 @@ type Verifier = ReturnType<typeof createVerifier>;
 
 function createVerifier(options: AuthorizerOptions) {
   if (options === null || typeof options !== "object") throw new TypeError("createAuthorizer: options are required");
-  const { userPoolId, clientId, jwks, verifiedTokenCacheSize } = options;
+  const { userPoolId, clientId, jwks, verifiedTokenCacheSize, accessTokenValidityMinutes = DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES } = options;
+  if (!isAccessTokenValidityMinutes(accessTokenValidityMinutes)) {
+    throw new TypeError("createAuthorizer: accessTokenValidityMinutes must be a whole number of minutes from 5 to 1440");
+  }
   if (verifiedTokenCacheSize !== undefined && !(Number.isInteger(verifiedTokenCacheSize) && verifiedTokenCacheSize >= 0)) {
     throw new TypeError("createAuthorizer: verifiedTokenCacheSize must be a non-negative integer");
   }
@@ -150,7 +165,16 @@ function createVerifier(options: AuthorizerOptions) {
   }
   let verifier;
   try {
-    verifier = CognitoJwtVerifier.create({ userPoolId, clientId, tokenUse: "access", customJwtCheck: requireExpiry });
+    verifier = CognitoJwtVerifier.create({
+      userPoolId,
+      clientId,
+      tokenUse: "access",
+      customJwtCheck: ({ header, payload }) => {
+        assertNoCriticalHeader(header);
+        requireExpiry({ payload });
+        assertTokenLifetime(payload, accessTokenValidityMinutes);
+      },
+    });
   } catch {
     throw new TypeError("createAuthorizer: userPoolId must look like <region>_<id>, e.g. eu-west-1_AbCdEf123");
   }
@@ -184,6 +208,7 @@ function verifyToken(verifier: Verifier, token: string, verifiedTokens: Verified
     verifiedTokens.set(token, claims);
     return claims;
   } catch (error) {
+    if (error instanceof AccessDeniedError) throw error; // from our own checks in customJwtCheck
     throw new AccessDeniedError(error instanceof JwtExpiredError ? "token_expired" : "token_invalid");
   }
 }
@@ -216,8 +241,9 @@ function stringClaim(value: unknown): string {
 }
 
 /**
- * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID` and `ROUTE_SCOPES`
- * (JSON route table; absent = the binding alone decides).
+ * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `ROUTE_SCOPES`
+ * (JSON route table; absent = the binding alone decides) and `ACCESS_TOKEN_VALIDITY_MINUTES`
+ * (optional, default 60).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
  * with missing or invalid configuration every request is refused (`config_error`).
  */
@@ -226,8 +252,9 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
     const userPoolId = process.env.USER_POOL_ID;
     const clientId = process.env.USER_POOL_CLIENT_ID;
     const routeScopes = process.env.ROUTE_SCOPES;
+    const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
-    return createAuthorizer({ userPoolId, clientId, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes) });
+    return createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes) });
   } catch {
     return undefined;
   }

@@ -209,7 +209,7 @@ export class MtlsGateway {
         clientCertPem: peer.toString(),
         subjectDN: distinguishedName(peer.subject),
         issuerDN: distinguishedName(peer.issuer),
-        serialNumber: peer.serialNumber,
+        serialNumber: apiGatewaySerialNumber(peer.serialNumber),
         validity: { notBefore: peer.validFrom, notAfter: peer.validTo },
       };
       this.clientCerts.set(socket, described);
@@ -266,6 +266,21 @@ export class MtlsGateway {
 /** node prints a DN as one "K=V" per line; the event carries it comma-separated ("CN=…,O=…"). */
 function distinguishedName(lines: string): string {
   return lines.split("\n").filter(Boolean).join(",");
+}
+
+/**
+ * The serial number in the form API Gateway puts into `requestContext.identity.clientCert.serialNumber`:
+ * lowercase hex octets joined by colons. AWS documents no grammar for it, only examples: the
+ * API Gateway Developer Guide's REST (payload 1.0) and HTTP API (2.0) proxy event examples
+ * ("Lambda proxy integrations in API Gateway" and "Create AWS Lambda proxy integrations for HTTP
+ * APIs", docs.aws.amazon.com/apigateway/latest/developerguide/) show
+ * "a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1". That first octet has its high bit set with no
+ * 00 before it, so the octets are the integer's magnitude, not its DER encoding: what node's
+ * uppercase `serialNumber` hex holds, and what `openssl x509 -text` prints.
+ */
+function apiGatewaySerialNumber(hex: string): string {
+  const even = hex.length % 2 === 0 ? hex : `0${hex}`;
+  return (even.toLowerCase().match(/../g) ?? []).join(":");
 }
 
 /** execute-api ARNs with `*` wildcards, as IAM matches them. */

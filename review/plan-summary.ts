@@ -163,10 +163,11 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
     ok: v.user_pool_tier === "ESSENTIALS" || v.user_pool_tier === "PLUS",
     seen: show(v.user_pool_tier),
   }));
+  // Every client in the plan (row() evaluates each resource of the type, in child modules too).
   row("custom:cert_fingerprint not writable by app clients", "aws_cognito_user_pool_client", (v) => {
     const writable = v.write_attributes;
     // An empty list means "every writable attribute", custom ones included.
-    const ok = Array.isArray(writable) && writable.length > 0 && !writable.includes("custom:cert_fingerprint");
+    const ok = Array.isArray(writable) && writable.length > 0 && !writable.some((a) => String(a).toLowerCase() === "custom:cert_fingerprint");
     return { ok, seen: `write_attributes = ${show(writable)}` };
   });
   rows.push(iamWildcardCheck(plan, resources));

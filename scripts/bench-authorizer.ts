@@ -2,8 +2,11 @@
  * `npm run bench`: the authorizer as it ships (esbuild bundle, minified, node20 target).
  * Prints bundle size, cold init (fresh node process requiring the bundle), the warm
  * decision time for a valid request next to the crypto floor measured in the same
- * process (one RS256 verify + one SHA-256 of the DER), and network calls once warm.
- * Targets: ratio ≤ 1.3, bundle ≤ 25 KB, 0 network calls once warm. Figures, not assertions.
+ * process (one RS256 verify + one SHA-256 of the DER), network calls once warm, and the worst
+ * time per call on adversarial input up to 1 MB (Authorization values and certificate PEMs built to
+ * make parsers backtrack, plus the largest input each parser accepts to read).
+ * Targets: ratio ≤ 1.3, bundle ≤ 25 KB, 0 network calls once warm, ≤ 2 ms per adversarial call.
+ * Figures, not assertions.
  */
 import { execFileSync } from "node:child_process";
 import { createHash, createPublicKey, verify } from "node:crypto";
@@ -14,10 +17,15 @@ import { buildSync } from "esbuild";
 import { createCa, issueClientCert } from "../__tests__/support/certificates";
 import { requestAuthorizerEvent } from "../__tests__/support/events";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, jwksOf, signJwt, USER_POOL_ID } from "../__tests__/support/tokens";
+import { findPemBlocks } from "../cli/read-certificate";
+import { MAX_AUTHORIZATION_CHARS } from "../handlers/lib/credential";
+import { MAX_PEM_CHARS } from "../handlers/lib/thumbprint";
 
 const WARMUP = 500;
 const SAMPLES = 3000;
 const COLD_RUNS = 7;
+const ADVERSARIAL_CALLS = 25;
+const ONE_MB = 1 << 20;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const micros = (ns: bigint) => Number(ns) / 1000;
@@ -91,6 +99,51 @@ async function main() {
   }
   const warmNetworkCalls = networkCalls - beforeWarm;
 
+  // Adversarial input: each case is one request the authorizer must refuse (or, for the
+  // largest PEM it reads, allow), timed per call; the figure is the slowest case's median.
+  const header = (authorization: string) => requestAuthorizerEvent({ authorization, certPem: cert.pem });
+  const pem = (certPem: string) => requestAuthorizerEvent({ authorization: `Bearer ${token}`, certPem });
+  const padTo = (prefix: string, unit: string, length: number) => prefix + unit.repeat(Math.ceil((length - prefix.length) / unit.length)).slice(0, length - prefix.length);
+  const body64 = cert.der.toString("base64");
+  const adversarial: Array<[string, Record<string, unknown>]> = [
+    ["1 MB: bearer + spaces + line break (the review's case)", header(`${padTo("bearer", " ", ONE_MB - 2)}\nx`)],
+    ["1 MB: Bearer + one long token", header(padTo("Bearer ", "a", ONE_MB))],
+    ["1 MB: dots and letters", header(padTo("", "a.", ONE_MB))],
+    ["1 MB: comma-separated tokens", header(padTo("", `Bearer ${token}, `, ONE_MB))],
+    ["1 MB: PEM, BEGIN line and base64 without END", pem(padTo("-----BEGIN CERTIFICATE-----\n", "A", ONE_MB))],
+    ["1 MB: PEM, repeated BEGIN lines", pem(padTo("", "-----BEGIN ", ONE_MB))],
+    ["1 MB: PEM, whitespace before the certificate", pem(`${" ".repeat(ONE_MB - cert.pem.length)}${cert.pem}`)],
+    [`${MAX_AUTHORIZATION_CHARS} chars (limit): bearer + spaces + line break`, header(`${padTo("bearer", " ", MAX_AUTHORIZATION_CHARS - 2)}\nx`)],
+    [`${MAX_AUTHORIZATION_CHARS} chars (limit): Bearer + dots`, header(padTo("Bearer ", "a.", MAX_AUTHORIZATION_CHARS))],
+    [`${MAX_PEM_CHARS} chars (limit): the certificate wrapped 1 char a line`, pem(padTo(`-----BEGIN CERTIFICATE-----\n${body64.split("").join("\n")}\n-----END CERTIFICATE-----`, "\n", MAX_PEM_CHARS))],
+    [`${MAX_PEM_CHARS} chars (limit): one block of base64`, pem(padTo("-----BEGIN CERTIFICATE-----\n", "AAAA", MAX_PEM_CHARS - 26) + "-----END CERTIFICATE-----")],
+  ];
+  const adversarialRows: Array<[string, number, number]> = [];
+  for (const [name, adversarialEvent] of adversarial) {
+    const times: number[] = [];
+    for (let i = 0; i < ADVERSARIAL_CALLS + 5; i++) {
+      const t = process.hrtime.bigint();
+      await authorize(adversarialEvent).catch(() => undefined);
+      if (i >= 5) times.push(micros(process.hrtime.bigint() - t));
+    }
+    adversarialRows.push([name, median(times), Math.max(...times)]);
+  }
+  const worst = adversarialRows.reduce((a, b) => (b[1] > a[1] ? b : a));
+  // The CLI's PEM finder (operator files, not the request path): linear, work grows with the blocks found.
+  const cliCases: Array<[string, string]> = [
+    ["no END line: 1 MB of BEGIN lines", "-----BEGIN A-----".repeat(Math.floor(ONE_MB / 17))],
+    ["1 MB of empty blocks", "-----BEGIN A----------END A-----".repeat(Math.floor(ONE_MB / 32))],
+  ];
+  const cliRows = cliCases.map(([name, text]) => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t = process.hrtime.bigint();
+      findPemBlocks(text);
+      times.push(micros(process.hrtime.bigint() - t));
+    }
+    return [name, median(times)] as const;
+  });
+
   const d = median(decision);
   const f = median(floor);
   const rows: Array<[string, string, string]> = [
@@ -102,9 +155,14 @@ async function main() {
     ["ratio decision / floor (token reused)", (d / f).toFixed(2), "≤ 1.3"],
     ["ratio decision / floor (first sight)", (median(firstSeen) / f).toFixed(2), ""],
     ["network calls once warm", String(warmNetworkCalls), "0"],
+    ["worst time per call, adversarial input ≤ 1 MB", `${(worst[1] / 1000).toFixed(3)} ms (median of ${ADVERSARIAL_CALLS}, ${adversarial.length} cases)`, "≤ 2 ms"],
   ];
   console.info("authorizer benchmark (node " + process.version + ")");
   for (const [name, value, target] of rows) console.info(`  ${name.padEnd(46)} ${value.padEnd(42)} ${target && `target ${target}`}`);
+  console.info(`adversarial input, authorizer per call (median / max of ${ADVERSARIAL_CALLS}); slowest: ${worst[0]}`);
+  for (const [name, med, max] of adversarialRows) console.info(`  ${name.padEnd(62)} ${(med / 1000).toFixed(3).padStart(7)} ms / ${(max / 1000).toFixed(3)} ms`);
+  console.info("adversarial input, CLI PEM block finder per call (median of 7; not on the request path)");
+  for (const [name, med] of cliRows) console.info(`  ${name.padEnd(62)} ${(med / 1000).toFixed(3).padStart(7)} ms`);
 }
 
 main().catch((error) => {

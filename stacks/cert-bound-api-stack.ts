@@ -83,6 +83,7 @@ export class CertBoundApiStack extends TerraformStack {
       enableAdminPasswordAuth: inputs.enableAdminPasswordAuth.booleanValue,
       deletionProtection: inputs.userPoolDeletionProtection.booleanValue,
       groups: Object.keys(api.groupScopes),
+      accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
     });
 
     const authorizer = new BundledFunction(this, "authorizer", {
@@ -93,6 +94,8 @@ export class CertBoundApiStack extends TerraformStack {
       environment: checkedEnvironment(name, "authorizer", {
         USER_POOL_ID: userPool.userPool.id,
         USER_POOL_CLIENT_ID: userPool.client.id,
+        // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
+        ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
         ROUTE_SCOPES: JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes]))),
       }),

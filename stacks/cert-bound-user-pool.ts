@@ -1,19 +1,20 @@
 /**
  * The Cognito side of certificate binding: a user pool whose pre token generation
  * trigger (V2_0) writes `cnf.x5t#S256` into access tokens from the administrator-set
- * `custom:cert_fingerprint` attribute, and an app client that cannot change that attribute.
+ * `custom:cert_fingerprint` attribute, and an app client that cannot change that attribute
+ * (nor can any other client of the stack: see binding-safe-user-pool-client.ts).
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Fn, type IResolvable } from "cdktf";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
-import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { BindingSafeUserPoolClient, CERT_FINGERPRINT_ATTRIBUTE, clientsWritingTheBinding } from "./binding-safe-user-pool-client";
 
-/** Name of the custom attribute, as a schema entry; clients see it as `custom:cert_fingerprint`. */
-export const CERT_FINGERPRINT_ATTRIBUTE = "cert_fingerprint";
+export { CERT_FINGERPRINT_ATTRIBUTE };
 
 export interface CertBoundUserPoolProps {
   /** Prefix of the pool and client names. */
@@ -36,6 +37,12 @@ export interface CertBoundUserPoolProps {
    * @default none
    */
   readonly groups?: readonly string[];
+  /**
+   * Number Terraform expression: the app client's access-token lifetime in minutes (5-1440).
+   * The authorizer must be given the same value: it refuses tokens that live longer.
+   * @default 60, Cognito's default
+   */
+  readonly accessTokenValidityMinutes?: number;
 }
 
 export class CertBoundUserPool extends Construct {
@@ -89,7 +96,7 @@ export class CertBoundUserPool extends Construct {
     });
 
     const baseFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
-    this.client = new CognitoUserPoolClient(this, "client", {
+    this.client = new BindingSafeUserPoolClient(this, "client", {
       name: `${props.namePrefix}-client`,
       userPoolId: this.userPool.id,
       generateSecret: false,
@@ -99,7 +106,7 @@ export class CertBoundUserPool extends Construct {
       writeAttributes: ["email"],
       preventUserExistenceErrors: "ENABLED",
       enableTokenRevocation: true,
-      accessTokenValidity: 60,
+      accessTokenValidity: props.accessTokenValidityMinutes ?? 60,
       idTokenValidity: 60,
       refreshTokenValidity: 30,
       tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
@@ -112,5 +119,7 @@ export class CertBoundUserPool extends Construct {
       name: group,
       description: "Members get this group's scopes (api.groupScopes) in their access tokens",
     }));
+    // Clients created elsewhere in the stack, or overrides, fail the synth the same way.
+    this.node.addValidation({ validate: () => clientsWritingTheBinding(this) });
   }
 }

@@ -46,6 +46,7 @@ export class StackInputs {
   readonly logRetentionDays: TerraformVariable;
   readonly enableAdminPasswordAuth: TerraformVariable;
   readonly userPoolDeletionProtection: TerraformVariable;
+  readonly accessTokenValidityMinutes: TerraformVariable;
 
   constructor(scope: Construct, defaults: StackInputDefaults = {}) {
     this.awsRegion = variable(scope, "aws_region", {
@@ -111,6 +112,15 @@ export class StackInputs {
       type: "bool",
       default: defaults.userPoolDeletionProtection ?? false,
       description: "Refuse to delete the user pool (its users and certificate bindings) until this is set back to false.",
+    });
+    this.accessTokenValidityMinutes = variable(scope, "access_token_validity_minutes", {
+      type: "number",
+      default: 60,
+      description: "Lifetime of access tokens in minutes (the app client's access_token_validity); the authorizer refuses tokens that claim to live longer.",
+      validation: [{
+        condition: "floor(var.access_token_validity_minutes) == var.access_token_validity_minutes && var.access_token_validity_minutes >= 5 && var.access_token_validity_minutes <= 1440",
+        errorMessage: "access_token_validity_minutes must be a whole number of minutes from 5 to 1440 (24 hours), Cognito's limits for access tokens.",
+      }],
     });
   }
 }

@@ -118,3 +118,36 @@ it("reads ROUTE_SCOPES, and refuses every request (config_error) when it is not 
   await expect(broken.handler(event)).rejects.toThrow(/^Unauthorized$/);
   expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: "config_error" });
 });
+
+describe("ACCESS_TOKEN_VALIDITY_MINUTES (the stack sets it to the app client's access_token_validity)", () => {
+  const serveJwks = (network: Network) => jest.spyOn(network, "fetch").mockImplementation(async () => body(jwksOf(key)));
+  const decisions = () => {
+    const logs: string[] = [];
+    jest.spyOn(console, "log").mockImplementation((line: string) => void logs.push(line));
+    return logs;
+  };
+
+  it("bounds token lifetimes by it: a one-hour token is refused at 5 minutes, allowed at 60 and when unset", async () => {
+    process.env.USER_POOL_ID = USER_POOL_ID;
+    process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
+    for (const [value, allowed] of [["5", false], ["60", true], [undefined, true]] as const) {
+      if (value === undefined) delete process.env.ACCESS_TOKEN_VALIDITY_MINUTES;
+      else process.env.ACCESS_TOKEN_VALIDITY_MINUTES = value;
+      const { handler } = loadAuthorizerModule(serveJwks);
+      const logs = decisions();
+      if (allowed) await expect(handler(event)).resolves.toHaveProperty("principalId");
+      else await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
+      expect(JSON.parse(logs[0]).reason).toBe(allowed ? "cert_bound" : "token_lifetime");
+    }
+  });
+
+  it.each(["", "abc", "0", "4", "1441", " 60", "60.0", "1e2", "0x3c"])("fails closed (config_error) on every request with %p", async (value) => {
+    process.env.USER_POOL_ID = USER_POOL_ID;
+    process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
+    process.env.ACCESS_TOKEN_VALIDITY_MINUTES = value;
+    const { handler } = loadAuthorizerModule(serveJwks);
+    const logs = decisions();
+    for (let i = 0; i < 2; i++) await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
+    expect(logs.map((line) => JSON.parse(line).reason)).toEqual(["config_error", "config_error"]);
+  });
+});

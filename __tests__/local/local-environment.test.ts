@@ -107,6 +107,10 @@ it("answers 200 with the hello body to the bound certificate (node https and cur
   expect(body.message).toBe("Hello from the example function!");
   expect(body.event.requestContext.authorizer).toMatchObject({ username: "demo", x5tS256: x5t(pki().client), principalId: claimsOf(AccessToken!).sub });
   expect(body.event.requestContext.identity.clientCert.subjectDN).toBe("CN=demo client,O=cbat local");
+  // API Gateway's documented form: lowercase hex octets joined by colons (see local/mtls-gateway.ts).
+  const serial = execFileSync("openssl", ["x509", "-in", pki().client, "-noout", "-serial"]).toString().trim().replace(/^serial=/, "");
+  expect(body.event.requestContext.identity.clientCert.serialNumber).toBe(serial.toLowerCase().match(/../g)!.join(":"));
+  expect(body.event.requestContext.identity.clientCert.serialNumber).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
   expect(response.body).not.toContain(AccessToken!);
 
   const viaCurl = await curl(["-sS", "--cert", pki().client, "--key", pki().clientKey, "--cacert", pki().ca,

@@ -81,6 +81,40 @@ it.each([
   expect(row).toContain(seen);
 });
 
+describe("checks every app client in the plan, not just the first", () => {
+  const clientOf = (p: any) => resourceOf(p, "aws_cognito_user_pool_client");
+  const addClient = (p: any, address: string, writeAttributes: unknown, module?: string) => {
+    const client = { ...JSON.parse(JSON.stringify(clientOf(p))), address, name: address.split(".").pop() };
+    client.values.write_attributes = writeAttributes;
+    if (module) p.planned_values.root_module.child_modules = [{ address: module, resources: [client] }];
+    else p.planned_values.root_module.resources.push(client);
+  };
+  const row = (p: any) => summarizePlan(p).security.find((c) => c.check === "custom:cert_fingerprint not writable by app clients")!;
+
+  it.each([
+    ["a second client that lists the attribute", ["email", "custom:cert_fingerprint"], undefined, "custom:cert_fingerprint"],
+    ["a second client that lists it in another case", ["Custom:Cert_Fingerprint"], undefined, "Custom:Cert_Fingerprint"],
+    ["a second client with an empty list", [], undefined, "write_attributes = []"],
+    ["a second client whose list is unknown until apply", undefined, undefined, "(unknown until apply)"],
+    ["a client in a child module that lists it", ["custom:cert_fingerprint"], "module.partner", "custom:cert_fingerprint"],
+  ])("%s", (_name, writeAttributes, module, seen) => {
+    const p = clone();
+    const address = `${module ? `${module}.` : ""}aws_cognito_user_pool_client.machine`;
+    addClient(p, address, writeAttributes, module);
+    const checked = row(p);
+    expect(checked.ok).toBe(false);
+    expect(checked.seen).toContain(`${address}: write_attributes = ${seen === "(unknown until apply)" ? seen : ""}`);
+    expect(checked.seen).toContain(seen);
+    expect(checked.seen).toContain(`${clientOf(p).address}: write_attributes = ["email"]`);
+  });
+
+  it("passes when every client lists its attributes without it", () => {
+    const p = clone();
+    addClient(p, "aws_cognito_user_pool_client.machine", ["email", "name"]);
+    expect(row(p)).toMatchObject({ ok: true, seen: expect.stringContaining('aws_cognito_user_pool_client.machine: write_attributes = ["email","name"]') });
+  });
+});
+
 it("lists deletions and replacements first, flagged", () => {
   const changed = clone();
   const managed = changed.resource_changes.filter((c: any) => c.mode === "managed");

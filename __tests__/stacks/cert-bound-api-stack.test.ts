@@ -84,6 +84,23 @@ describe("security-relevant properties", () => {
     ]));
   });
 
+  it("every app client lists write_attributes explicitly, without the binding attribute", () => {
+    const clients = Object.entries<Record<string, any>>(json.resource.aws_cognito_user_pool_client);
+    expect(clients.length).toBeGreaterThan(0);
+    for (const [name, client] of clients) {
+      expect({ name, writeAttributes: Array.isArray(client.write_attributes) && client.write_attributes.length > 0 }).toEqual({ name, writeAttributes: true });
+      for (const attribute of client.write_attributes) expect(attribute.toLowerCase()).not.toBe("custom:cert_fingerprint");
+    }
+  });
+
+  it("access tokens live access_token_validity_minutes, and the authorizer is told the same value", () => {
+    const [client] = resourcesOf("aws_cognito_user_pool_client");
+    expect(client.access_token_validity).toBe("${var.access_token_validity_minutes}");
+    expect(client.token_validity_units).toEqual([expect.objectContaining({ access_token: "minutes" })]);
+    const authorizer = resourcesOf("aws_lambda_function").find((fn) => fn.function_name === `${STACK_NAME}-authorizer`)!;
+    expect(authorizer.environment.variables.ACCESS_TOKEN_VALIDITY_MINUTES).toBe("${var.access_token_validity_minutes}");
+  });
+
   it("the app client has no secret and cannot write the binding attribute", () => {
     expect(synthesized).toHaveResourceWithProperties(CognitoUserPoolClient, { generate_secret: false });
     const [client] = resourcesOf("aws_cognito_user_pool_client");
@@ -143,13 +160,14 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
+      "access_token_validity_minutes", "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
       "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
     expect(json.variable.enable_admin_password_auth.default).toBe(false);
     expect(json.variable.user_pool_deletion_protection.default).toBe(false);
+    expect(json.variable.access_token_validity_minutes).toMatchObject({ type: "number", default: 60 });
     expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
   });
 

@@ -99,7 +99,19 @@ it("binds tokens in Cognito: Essentials tier, V2_0 trigger, attribute not writab
   expect(client.generate_secret).toBe(false);
   expect([...client.explicit_auth_flows].sort()).toEqual(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]);
   expect(client.read_attributes).toContain("custom:cert_fingerprint");
-  expect(client.write_attributes).not.toContain("custom:cert_fingerprint");
+  expect(client.write_attributes).toEqual(["email"]);
+});
+
+it("gives access tokens 60 minutes, and tells the authorizer the same variable", () => {
+  const client = only(plan, "aws_cognito_user_pool_client").values;
+  expect(client.access_token_validity).toBe(60);
+  expect(client.token_validity_units).toEqual([expect.objectContaining({ access_token: "minutes" })]);
+  expect(plan.variables?.access_token_validity_minutes.value).toBe(60);
+  // The function's environment is known only after apply (it holds the pool ids): check what feeds it.
+  const authorizer = (plan.configuration.root_module.resources ?? []).find((r) => r.type === "aws_lambda_function" && r.address.includes("authorizer"))!;
+  const variables = authorizer.expressions.environment[0].variables;
+  expect(variables.constant_value.ACCESS_TOKEN_VALIDITY_MINUTES).toBe("${var.access_token_validity_minutes}");
+  expect(variables.references).toContain("var.access_token_validity_minutes");
 });
 
 it("runs the bundles on nodejs22.x/arm64 with log groups and a stable source_code_hash", () => {
@@ -167,6 +179,7 @@ it("adds the admin flow, deletion protection, the DNS record and another retenti
     ...TEST_TFVARS,
     enable_admin_password_auth: true,
     user_pool_deletion_protection: true,
+    access_token_validity_minutes: 15,
     route53_zone_id: "Z0123456789ABCDEFGHIJ",
     log_retention_days: 90,
     truststore_version: "3HL4kqtJvjVBH40Nrjfkd",
@@ -178,6 +191,8 @@ it("adds the admin flow, deletion protection, the DNS record and another retenti
   expect(only(custom, "aws_route53_record").values).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", name: "api.example.com", type: "A" });
   for (const group of resources(custom, "aws_cloudwatch_log_group")) expect(group.values.retention_in_days).toBe(90);
   expect(only(custom, "aws_cognito_user_pool").values.deletion_protection).toBe("ACTIVE");
+  expect(only(custom, "aws_cognito_user_pool_client").values.access_token_validity).toBe(15);
+  expect(custom.variables?.access_token_validity_minutes.value).toBe(15);
   const domain = only(custom, "aws_api_gateway_domain_name").values;
   expect(domain.mutual_tls_authentication[0].truststore_version).toBe("3HL4kqtJvjVBH40Nrjfkd");
   expect(domain.ownership_verification_certificate_arn).toContain("11111111-2222");
@@ -193,6 +208,7 @@ it("refuses bad inputs, naming each variable and saying what to do", () => {
     route53_zone_id: ["zone", "route53_zone_id must be a hosted zone id"],
     ownership_verification_certificate_arn: ["arn:aws:iam::123456789012:role/x", "ownership_verification_certificate_arn must be an ACM certificate ARN"],
     aws_region: ["Europe", "aws_region must be a region name"],
+    access_token_validity_minutes: [1441, "access_token_validity_minutes must be a whole number of minutes from 5 to 1440 (24 hours)"],
   } as const;
   const vars = { ...TEST_TFVARS, ...Object.fromEntries(Object.entries(bad).map(([name, [value]]) => [name, value])) };
   // One plan reports every failed validation, so one run checks them all.
@@ -200,4 +216,11 @@ it("refuses bad inputs, naming each variable and saying what to do", () => {
   expect(result.status).not.toBe(0);
   const errors = result.stderr.replace(/\s+/g, " ");
   for (const [, message] of Object.values(bad)) expect(errors).toContain(message);
+});
+
+it.each([7.5])("refuses access_token_validity_minutes = %p (Cognito: whole minutes, 5 to 1440; 1441 is in the test above)", (value) => {
+  const vars = terraform.writeVars(`validity-${value}.tfvars.json`, { ...TEST_TFVARS, access_token_validity_minutes: value });
+  const result = terraform.run("plan", "-refresh=false", "-lock=false", "-input=false", `-var-file=${vars}`);
+  expect(result.status).not.toBe(0);
+  expect(result.stderr.replace(/\s+/g, " ")).toContain("access_token_validity_minutes must be a whole number of minutes from 5 to 1440");
 });

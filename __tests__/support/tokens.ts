@@ -63,3 +63,10 @@ export function signHs256WithPublicKey(key: SigningKey, payload: Record<string, 
 export function unsignedJwt(key: SigningKey, payload: Record<string, unknown>): string {
   return `${b64url({ kid: key.kid, alg: "none" })}.${b64url(payload)}.`;
 }
+
+/** Signs header and payload JSON given as text, e.g. with duplicate member names that an object cannot hold. */
+export function signRawJwt(key: SigningKey, headerJson: string, payloadJson: string): string {
+  const signingInput = `${b64url(headerJson)}.${b64url(payloadJson)}`;
+  const signature = createSign("RSA-SHA256").update(signingInput).sign(key.privateKey).toString("base64url");
+  return `${signingInput}.${signature}`;
+}

@@ -32,6 +32,7 @@ export const DENY_REASONS = [
   "unsupported_scheme",
   "token_invalid",
   "token_expired",
+  "token_lifetime",
   "cert_missing",
   "cert_invalid",
   "cnf_missing",

@@ -12,7 +12,7 @@ import { CertificateFormatError, FingerprintFormatError } from "./errors";
 const SHA256_BYTES = 32;
 
 /** Largest certificate we accept, far above any real client certificate (API Gateway caps headers too). */
-const MAX_PEM_CHARS = 64 * 1024;
+export const MAX_PEM_CHARS = 64 * 1024;
 
 const BEGIN = "-----BEGIN ";
 const END = "-----END ";
@@ -131,6 +131,8 @@ export function x5tS256FromPem(pem: string): string {
   return x5tS256FromDer(certificatePemToDer(pem));
 }
 
+/** The binding attribute's maxLength in the pool schema; the longest real form (openssl's) is 114. */
+export const MAX_FINGERPRINT_CHARS = 256;
 const OPENSSL_PREFIX = /^(?:sha-?256\s+)?fingerprint\s*=\s*/i;
 const COLON_HEX = /^[0-9a-f]{2}(?::[0-9a-f]{2}){31}$/i;
 const PLAIN_HEX = /^[0-9a-f]{64}$/i;
@@ -150,6 +152,7 @@ const BASE64_URL = /^[A-Za-z0-9_-]{43}$/;
  */
 export function normalizeFingerprint(value: string): string {
   if (typeof value !== "string") throw new FingerprintFormatError("fingerprint is not a string");
+  if (value.length > MAX_FINGERPRINT_CHARS) throw new FingerprintFormatError(`fingerprint is longer than ${MAX_FINGERPRINT_CHARS} characters`);
   const text = value.trim().replace(OPENSSL_PREFIX, "");
   let digest: Buffer;
   if (COLON_HEX.test(text)) {

@@ -58,6 +58,7 @@ export class CognitoIssuer {
 
   async listen(port: number, host = "127.0.0.1"): Promise<string> {
     const handle = cognitoRequestHandler({
+      region: this.options.region,
       userPoolId: this.options.userPoolId,
       issuer: this.issuer,
       jwks: () => this.jwks,

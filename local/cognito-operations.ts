@@ -4,6 +4,7 @@
  */
 import type { CognitoOperation } from "./cognito-context";
 import { initiateAuth } from "./cognito-auth-flows";
+import { listUsers } from "./cognito-list-users";
 import { adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from "./cognito-user-admin";
 
 export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
@@ -14,4 +15,5 @@ export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   AdminSetUserPassword: adminSetUserPassword,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
   AdminGetUser: adminGetUser,
+  ListUsers: listUsers,
 };

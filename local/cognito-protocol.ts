@@ -2,6 +2,8 @@
  * Cognito's wire protocol over HTTP: `POST /` with `X-Amz-Target:
  * AWSCognitoIdentityProviderService.<Action>` and a JSON body, answered with JSON or with
  * Cognito's error shape (HTTP 400, `__type`); plus the pool's JWKS and OpenID configuration.
+ * Signatures are not verified (loopback only), but their scope is: a request signed for
+ * another region or service is refused, as Cognito's regional endpoint refuses it.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,6 +14,8 @@ const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
 const MAX_BODY_BYTES = 64 * 1024;
 
 export interface CognitoProtocolOptions {
+  /** The pool's region: signed requests must be scoped to it. */
+  readonly region: string;
   readonly userPoolId: string;
   readonly issuer: string;
   readonly jwks: () => unknown;
@@ -35,12 +39,28 @@ export function cognitoRequestHandler(options: CognitoProtocolOptions): (req: In
       if (req.method !== "POST" || url !== "/") return send(404, { message: "Not Found" }, "application/json");
       const target = String(req.headers["x-amz-target"] ?? "");
       if (!target.startsWith(TARGET_PREFIX)) throw new CognitoError("UnknownOperationException", "Missing or unknown X-Amz-Target");
+      checkSignatureScope(req.headers.authorization, options.region);
       send(200, await options.dispatch(target.slice(TARGET_PREFIX.length), await readInput(req)));
     } catch (error) {
       if (error instanceof CognitoError) return send(400, { __type: error.type, message: error.message }, undefined, { "x-amzn-errortype": error.type });
       send(500, { __type: "InternalErrorException", message: "Internal error" });
     }
   };
+}
+
+/** `AWS4-HMAC-SHA256 Credential=<key id>/<yyyymmdd>/<region>/<service>/aws4_request, …` */
+const SIGV4_SCOPE = /^AWS4-HMAC-SHA256 +Credential=[^/, ]+\/\d{8}\/([a-z0-9-]{1,32})\/([a-z0-9-]{1,32})\/aws4_request[, ]/;
+
+/** Unsigned requests pass (InitiateAuth is unsigned); a signature must be scoped to this pool's region and to cognito-idp. */
+function checkSignatureScope(authorization: string | undefined, region: string): void {
+  if (authorization === undefined) return;
+  const scope = SIGV4_SCOPE.exec(authorization);
+  if (!scope) throw new CognitoError("IncompleteSignatureException", "Authorization header is not an AWS Signature Version 4 (AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/cognito-idp/aws4_request, ...).");
+  const [, signedRegion, service] = scope;
+  if (signedRegion !== region) {
+    throw new CognitoError("InvalidSignatureException", `Credential should be scoped to a valid region: the pool is in ${region}, the request was signed for ${signedRegion}. Use region ${region} (AWS CLI: --region ${region}).`);
+  }
+  if (service !== "cognito-idp") throw new CognitoError("InvalidSignatureException", `Credential should be scoped to correct service: 'cognito-idp', not '${service}'.`);
 }
 
 async function readInput(req: IncomingMessage): Promise<CognitoInput> {

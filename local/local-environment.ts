@@ -15,6 +15,7 @@ import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
 import { readStackConfig } from "./stack-config";
+import { StateLock } from "./state-lock";
 
 export const LOCAL_REGION = "eu-west-1";
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;
@@ -31,6 +32,8 @@ export interface LocalEnvironmentOptions {
   readonly host?: string;
   /** A synthesized stack folder (with cdk.tf.json) to serve. @default the app's stack, synthesized into <dir>/cdktf.out */
   readonly stackDir?: string;
+  /** Where notes go (e.g. a stale lock taken over). @default stderr */
+  readonly note?: (text: string) => void;
 }
 
 export interface LocalStackSummary {
@@ -53,10 +56,32 @@ export interface LocalEnvironment {
   close(): Promise<void>;
 }
 
+/**
+ * Starts everything on the state folder `dir`, which it locks first: a second environment on
+ * the same folder is refused (StateDirInUseError) before it touches anything there.
+ */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const dir = resolve(options.dir ?? ".local");
-  const host = options.host ?? "127.0.0.1";
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = StateLock.acquire(dir, options.note ?? ((text) => void process.stderr.write(`${text}\n`)));
+  try {
+    const environment = await startOnLockedDir(dir, options);
+    lock.update({ gatewayUrl: environment.summary.gatewayUrl, issuerEndpoint: environment.summary.issuerEndpoint });
+    return {
+      ...environment,
+      async close() {
+        await environment.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  const host = options.host ?? "127.0.0.1";
   const pki = await ensureDevPki(join(dir, "pki"));
   const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"));
   const config = readStackConfig(join(stackDir, "cdk.tf.json"));
@@ -103,7 +128,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   }
 
   const demoPasswordFile = join(dir, "demo-password");
-  await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
+  try {
+    await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
+  } catch (error) {
+    await Promise.all([gateway.close(), issuer.close()]);
+    throw error;
+  }
 
   const summary: LocalStackSummary = {
     region: LOCAL_REGION,

@@ -41,8 +41,9 @@ export async function ensureDevPki(dir: string): Promise<DevPki> {
   if (complete) return { dir, ...paths, created: false };
 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const ca = await createCa("CN=cbat local development CA,O=cbat local");
-  const rogueCa = await createCa("CN=cbat rogue CA (untrusted),O=somebody else");
+  // The CA outlives everything it issues (issueCertificate caps a certificate at its CA's end).
+  const ca = await createCa("CN=cbat local development CA,O=cbat local", { days: 1095 });
+  const rogueCa = await createCa("CN=cbat rogue CA (untrusted),O=somebody else", { days: 1095 });
   const issued = {
     ca,
     server: await issueCertificate(ca, "CN=localhost,O=cbat local", { usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 825 }),

@@ -17,6 +17,7 @@ import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
 import { readStackConfig } from "./stack-config";
+import { StateLock } from "./state-lock";
 
 export const LOCAL_REGION = "eu-west-1";
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;
@@ -35,6 +36,8 @@ export interface LocalEnvironmentOptions {
   readonly stackDir?: string;
   /** The API to serve when synthesizing. @default the configured one (cbat.config.json or CBAT_CONFIG) */
   readonly api?: ApiDefinition;
+  /** Where notes go (e.g. a stale lock taken over). @default stderr */
+  readonly note?: (text: string) => void;
 }
 
 export interface LocalStackSummary {
@@ -57,10 +60,32 @@ export interface LocalEnvironment {
   close(): Promise<void>;
 }
 
+/**
+ * Starts everything on the state folder `dir`, which it locks first: a second environment on
+ * the same folder is refused (StateDirInUseError) before it touches anything there.
+ */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const dir = resolve(options.dir ?? ".local");
-  const host = options.host ?? "127.0.0.1";
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const lock = StateLock.acquire(dir, options.note ?? ((text) => void process.stderr.write(`${text}\n`)));
+  try {
+    const environment = await startOnLockedDir(dir, options);
+    lock.update({ gatewayUrl: environment.summary.gatewayUrl, issuerEndpoint: environment.summary.issuerEndpoint });
+    return {
+      ...environment,
+      async close() {
+        await environment.close();
+        lock.release();
+      },
+    };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
+  const host = options.host ?? "127.0.0.1";
   const pki = await ensureDevPki(join(dir, "pki"));
   const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), options.api ?? loadDeploymentConfig().api);
   const config = readStackConfig(join(stackDir, "cdk.tf.json"));
@@ -111,7 +136,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   }
 
   const demoPasswordFile = join(dir, "demo-password");
-  await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
+  try {
+    await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
+  } catch (error) {
+    await Promise.all([gateway.close(), issuer.close()]);
+    throw error;
+  }
 
   const summary: LocalStackSummary = {
     region: LOCAL_REGION,

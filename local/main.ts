@@ -9,7 +9,8 @@ import { parseArgs } from "node:util";
 import { startLocalEnvironment, type LocalStackSummary } from "./local-environment";
 
 const USAGE = `usage: npm run local -- [--dir DIR] [--issuer-port N] [--gateway-port N] [--stack-dir DIR]
-  --dir           state folder (PKI, users, keys, stack.json)   default .local        env CBAT_LOCAL_DIR
+  --dir           state folder (PKI, users, keys, stack.json;   default .local        env CBAT_LOCAL_DIR
+                  one running instance per folder)
   --issuer-port   Cognito-compatible issuer port (0 = any)      default 9229          env CBAT_LOCAL_ISSUER_PORT
   --gateway-port  mutual-TLS gateway port (0 = any)             default 8443          env CBAT_LOCAL_GATEWAY_PORT
   --stack-dir     a synthesized stack folder to serve           default: synthesize   env CBAT_LOCAL_STACK_DIR`;

@@ -99,8 +99,11 @@ export async function createCa(name: string, options: CertificateOptions = {}): 
   return issued(cert, keys);
 }
 
+/** Signed by `ca`; never valid after `ca` (a certificate that outlives its CA stops verifying when the CA expires). */
 export async function issueCertificate(ca: IssuedCertificate, subject: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
   const keys = await generateKeys(options.kind ?? "rsa", options.rsaBits);
+  const caNotAfter = new x509.X509Certificate(ca.der).notAfter;
+  const { notBefore, notAfter } = validity(options, 30);
   const names = [
     ...(options.dnsNames ?? []).map((value) => ({ type: "dns" as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
@@ -109,7 +112,8 @@ export async function issueCertificate(ca: IssuedCertificate, subject: string, o
     serialNumber: nextSerial(),
     subject,
     issuer: ca.subject,
-    ...validity(options, 30),
+    notBefore,
+    notAfter: notAfter > caNotAfter ? caNotAfter : notAfter,
     publicKey: keys.publicKey,
     signingKey: ca.keys.privateKey,
     signingAlgorithm: signingAlgorithmOf(ca, options.hash),

@@ -37,6 +37,11 @@ export class UserStore {
     return this.data.users[username.toLowerCase()];
   }
 
+  /** Every user, in no particular order. */
+  list(): StoredUser[] {
+    return Object.values(this.data.users);
+  }
+
   create(username: string, attributes: Record<string, string>, temporaryPassword?: string): StoredUser {
     const now = Math.floor(Date.now() / 1000);
     const user: StoredUser = { username, sub: randomUUID(), attributes, status: "FORCE_CHANGE_PASSWORD", enabled: true, created: now, modified: now };

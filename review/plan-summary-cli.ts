@@ -30,8 +30,7 @@ function main(argv: string[]): number {
   try {
     plan = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : `not JSON (${(error as Error).message})`;
-    console.error(`${file}: ${reason}; produce it with \`terraform show -json tfplan > ${file}\``);
+    console.error(unreadablePlanMessage(file, error as NodeJS.ErrnoException));
     return 1;
   }
   try {
@@ -49,6 +48,38 @@ function main(argv: string[]): number {
     }
     throw error;
   }
+}
+
+/** A binary plan (`terraform plan -out=FILE`) is a zip archive. */
+function isBinaryPlan(file: string): boolean {
+  try {
+    return readFileSync(file).subarray(0, 4).equals(Buffer.from("PK\x03\x04", "latin1"));
+  } catch {
+    return false;
+  }
+}
+
+/** Where to write the JSON form of a binary plan: never the plan itself, nor a Terraform config name (*.tf.json). */
+function jsonFileFor(binaryPlan: string): string {
+  const base = binaryPlan.replace(/\.(tfplan|bin|plan|json)$/, "");
+  const json = `${base}.json`;
+  return json === binaryPlan || json.endsWith(".tf.json") ? `${base}.plan.json` : json;
+}
+
+/**
+ * Why the file cannot be read, and a command that makes the JSON plan. The command never
+ * redirects into the file given (`>` would destroy a binary plan): it writes a separate *.json file.
+ */
+function unreadablePlanMessage(file: string, error: NodeJS.ErrnoException): string {
+  const convert = (plan: string) => `\`terraform show -json ${plan} > ${jsonFileFor(plan)}\`, then \`npm run plan:summary -- ${jsonFileFor(plan)}\``;
+  if (error.code === "ENOENT") {
+    if (file.endsWith(".json")) return `${file}: file not found; make it from a binary plan: \`terraform plan -out=tfplan && terraform show -json tfplan > ${file}\``;
+    return `${file}: file not found; plan:summary reads a plan's JSON form: \`terraform plan -out=${file}\`, ${convert(file)}`;
+  }
+  if (error.code === "EISDIR") return `${file}: is a folder; pass a plan's JSON form (\`terraform show -json tfplan > plan.json\`)`;
+  if (error.code !== undefined) return `${file}: cannot be read (${error.code})`;
+  if (isBinaryPlan(file)) return `${file}: a binary plan (terraform plan -out), not JSON; convert it: ${convert(file)}`;
+  return `${file}: not JSON (${error.message}); plan:summary reads a plan's JSON form: ${convert("tfplan")}`;
 }
 
 process.exitCode = main(process.argv.slice(2));

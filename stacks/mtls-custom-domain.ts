@@ -1,11 +1,13 @@
 /**
  * The only way into the API: a regional custom domain that requires a client
- * certificate (mutual TLS) issued by a CA in the truststore.
+ * certificate (mutual TLS) issued by a CA in the truststore. Its ACM certificates must be
+ * in the stack's region: checked at plan time, since AWS would refuse them only at apply.
  */
 import { Construct } from "constructs";
-import { Fn, Op, Token } from "cdktf";
+import { Fn, Op, Token, type Precondition } from "cdktf";
 import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 
 export interface MtlsCustomDomainProps {
@@ -31,6 +33,8 @@ export class MtlsCustomDomain extends Construct {
   constructor(scope: Construct, id: string, props: MtlsCustomDomainProps) {
     super(scope, id);
 
+    // The region the provider deploys to (aws_region, or the AWS environment's): known at plan time.
+    const region = new DataAwsRegion(this, "region").name;
     this.domain = new ApiGatewayDomainName(this, "domain", {
       domainName: props.domainName,
       endpointConfiguration: { types: ["REGIONAL"] },
@@ -41,6 +45,12 @@ export class MtlsCustomDomain extends Construct {
         truststoreVersion: props.truststoreVersion,
       },
       ownershipVerificationCertificateArn: props.ownershipVerificationCertificateArn,
+      lifecycle: {
+        precondition: [
+          sameRegion("The custom domain's certificate", props.certificateArn, region),
+          ...(props.ownershipVerificationCertificateArn === undefined ? [] : [sameRegion("The ownership verification certificate", props.ownershipVerificationCertificateArn, region, true)]),
+        ],
+      },
     });
 
     new ApiGatewayBasePathMapping(this, "base-path-mapping", {
@@ -60,4 +70,20 @@ export class MtlsCustomDomain extends Construct {
       });
     }
   }
+}
+
+/**
+ * A precondition: the ACM certificate ARN's region (its 4th field) is `region`. An ARN that
+ * does not parse passes here: the variable's own validation reports it. (Terraform evaluates
+ * the message even when the condition holds, so it must not fail on a null ARN either.)
+ */
+function sameRegion(what: string, arn: string, region: string, nullable = false): Precondition {
+  const arnExpression = Token.isUnresolved(arn) ? arn : JSON.stringify(arn); // a Terraform reference, or a literal
+  const arnRegion = `split(":", ${arnExpression})[3]`;
+  const shownArn = `\${${arnExpression} == null ? "null" : ${arnExpression}}`;
+  const shownRegion = `\${try(${arnRegion}, "?")}`;
+  return {
+    condition: `\${${nullable ? `${arnExpression} == null || ` : ""}try(${arnRegion} == ${region}, true)}`,
+    errorMessage: `${what} (${shownArn}) is in region ${shownRegion}, but this stack deploys to ${region}: a REGIONAL custom domain needs ACM certificates from its own region. Request or import the certificate in ${region}, or deploy the stack to ${shownRegion}.`,
+  };
 }

@@ -13,6 +13,7 @@ import {
   CognitoIdentityProviderClient, InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
+import { LOCK_FILE } from "../../local/state-lock";
 import { curl, mtlsRequest } from "../support/mtls-client";
 
 let env: LocalEnvironment;
@@ -217,7 +218,10 @@ describe("with the authorizer result TTL the original used (300 s)", () => {
     const stack = JSON.parse(readFileSync(file, "utf8"));
     for (const authorizer of Object.values<any>(stack.resource.aws_api_gateway_authorizer)) authorizer.authorizer_result_ttl_in_seconds = 300;
     writeFileSync(file, JSON.stringify(stack));
-    cached = await startLocalEnvironment({ dir: join(env.summaryFile, ".."), issuerPort: 0, gatewayPort: 0, stackDir });
+    // A copy of the state (same users, client id and signing key, so the first issuer's tokens verify); not its lock.
+    const dir = join(mkdtempSync(join(tmpdir(), "cbat-ttl-state-")), "state");
+    cpSync(join(env.summaryFile, ".."), dir, { recursive: true, filter: (source) => !source.endsWith(LOCK_FILE) && !source.includes("cdktf.out") });
+    cached = await startLocalEnvironment({ dir, issuerPort: 0, gatewayPort: 0, stackDir });
   }, 60_000);
   afterAll(() => cached?.close());
 

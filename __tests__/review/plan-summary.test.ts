@@ -2,8 +2,8 @@
  * The plan summary on a real offline plan of our stack (terraform show -json), and on
  * copies of it with one security setting flipped, as a reviewer would meet them.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summarizePlan, SUMMARY_MARKER, PlanFormatError } from "../../review/plan-summary";
@@ -11,11 +11,12 @@ import { STACK_NAME } from "../../stacks/stack-name";
 import { assertTerraformAvailable, OfflineTerraform, PROJECT_ROOT, synthApp, TEST_TFVARS } from "../support/terraform";
 
 let plan: any;
+let terraform: OfflineTerraform;
 const dir = mkdtempSync(join(tmpdir(), "cbat-summary-"));
 
 beforeAll(() => {
   assertTerraformAvailable();
-  const terraform = new OfflineTerraform(join(synthApp(), "stacks", STACK_NAME));
+  terraform = new OfflineTerraform(join(synthApp(), "stacks", STACK_NAME));
   terraform.ok("init", "-input=false");
   plan = terraform.planJson(terraform.writeVars("test.tfvars.json", TEST_TFVARS));
 }, 180_000);
@@ -171,5 +172,43 @@ describe("routes", () => {
     const flipped = clone();
     resourceOf(flipped, "aws_api_gateway_method").values.authorization = "NONE";
     expect(rowOf(summarizePlan(flipped).markdown, "every method behind the certificate-bound authorizer")).toMatch(/\| ❌ \| not CUSTOM: aws_api_gateway_method\..* \("NONE"\)/);
+  });
+});
+
+describe("hints for a plan that is not JSON", () => {
+  const summaryCli = (file: string, cwd: string) =>
+    spawnSync(process.execPath, ["--require", require.resolve("tsx/cjs"), join(PROJECT_ROOT, "review", "plan-summary-cli.ts"), file], { cwd, encoding: "utf8" });
+
+  /** Runs the hint's `terraform show -json … > …` in the stack folder, as a reviewer would, and follows it. */
+  function followHint(stderr: string, binaryPlan: string) {
+    const show = /`(terraform show -json [^`]+)`/.exec(stderr)?.[1];
+    expect(show).toBeDefined();
+    const before = readFileSync(binaryPlan);
+    execFileSync("bash", ["-c", show!], { cwd: terraform.stackDir, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, stdio: "pipe" });
+    expect(readFileSync(binaryPlan).equals(before)).toBe(true); // the plan survived
+    const next = /`npm run plan:summary -- ([^`]+)`/.exec(stderr)?.[1];
+    expect(next).toBeDefined();
+    const summary = summaryCli(next!, terraform.stackDir);
+    expect(summary.status).toBe(0);
+    expect(summary.stdout.startsWith(SUMMARY_MARKER)).toBe(true);
+  }
+
+  it("converts a binary plan given by mistake into a separate JSON file", () => {
+    const binaryPlan = join(terraform.stackDir, "tfplan"); // the real binary plan planJson wrote
+    expect(readFileSync(binaryPlan).subarray(0, 2).toString("latin1")).toBe("PK");
+    const result = summaryCli("tfplan", terraform.stackDir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("tfplan: a binary plan (terraform plan -out), not JSON");
+    followHint(result.stderr, binaryPlan);
+  });
+
+  it("never suggests overwriting the binary plan when the named file is missing", () => {
+    const binaryPlan = join(terraform.stackDir, "review.tfplan");
+    copyFileSync(join(terraform.stackDir, "tfplan"), binaryPlan);
+    // From the project root, where review.tfplan is not; the reviewer then runs the hint in the stack folder.
+    const result = summaryCli("review.tfplan", mkdtempSync(join(tmpdir(), "cbat-summary-cwd-")));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("review.tfplan: file not found");
+    followHint(result.stderr, binaryPlan);
   });
 });

@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { STACK_NAME } from "../../stacks/stack-name";
 import {
-  assertTerraformAvailable, OfflineTerraform, synthApp, TEST_TFVARS, type PlanJson, type PlannedResource,
+  assertTerraformAvailable, OfflineTerraform, synthApp, TEST_REGION, TEST_TFVARS, type PlanJson, type PlannedResource,
 } from "../support/terraform";
 
 let terraform: OfflineTerraform;
@@ -216,6 +216,21 @@ it("refuses bad inputs, naming each variable and saying what to do", () => {
   expect(result.status).not.toBe(0);
   const errors = result.stderr.replace(/\s+/g, " ");
   for (const [, message] of Object.values(bad)) expect(errors).toContain(message);
+  expect(errors).not.toContain("REGIONAL custom domain"); // an ARN that does not parse gets one message, not two
+});
+
+it("refuses ACM certificates from another region than the stack's at plan time, naming both regions", () => {
+  const arn = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e`;
+  const result = terraform.run("plan", "-refresh=false", "-lock=false", "-input=false", `-var-file=${terraform.writeVars("other-region.tfvars.json", {
+    ...TEST_TFVARS,
+    custom_domain_cert_arn: arn("us-east-1"), // the edge-optimized habit
+    ownership_verification_certificate_arn: arn("ap-southeast-2"),
+  })}`);
+  expect(result.status).not.toBe(0);
+  const errors = result.stderr.replace(/\s+/g, " ");
+  expect(errors).toContain(`The custom domain's certificate (${arn("us-east-1")}) is in region us-east-1, but this stack deploys to ${TEST_REGION}`);
+  expect(errors).toContain(`The ownership verification certificate (${arn("ap-southeast-2")}) is in region ap-southeast-2, but this stack deploys to ${TEST_REGION}`);
+  expect(errors).toContain(`Request or import the certificate in ${TEST_REGION}`);
 });
 
 it.each([7.5])("refuses access_token_validity_minutes = %p (Cognito: whole minutes, 5 to 1440; 1441 is in the test above)", (value) => {

@@ -1,0 +1,19 @@
+/**
+ * The Cognito actions the local issuer answers, by their X-Amz-Target name. To add one,
+ * write it in the file of its kind (sign-in, user administration, …) and list it here.
+ */
+import type { CognitoOperation } from "./cognito-context";
+import { initiateAuth } from "./cognito-auth-flows";
+import { listUsers } from "./cognito-list-users";
+import { adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from "./cognito-user-admin";
+
+export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
+  // Sign-in
+  InitiateAuth: initiateAuth,
+  // User administration
+  AdminCreateUser: adminCreateUser,
+  AdminSetUserPassword: adminSetUserPassword,
+  AdminUpdateUserAttributes: adminUpdateUserAttributes,
+  AdminGetUser: adminGetUser,
+  ListUsers: listUsers,
+};

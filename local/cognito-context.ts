@@ -2,6 +2,7 @@
  * What every operation of the local Cognito issuer works with (the pool's settings, its
  * users and signing key) and how it refuses: a CognitoError becomes Cognito's error shape.
  */
+import type { GroupStore } from "./group-store";
 import type { TokenSigner } from "./token-signer";
 import type { StoredUser, UserStore } from "./user-store";
 
@@ -14,6 +15,7 @@ export interface IssuerContext {
   /** The `iss` of the tokens: https://cognito-idp.<region>.amazonaws.com/<poolId> */
   readonly issuer: string;
   readonly users: UserStore;
+  readonly groups: GroupStore;
   readonly signer: TokenSigner;
   readonly preTokenGeneration?: PreTokenGenerationHandler;
   readonly accessTokenSeconds: number;

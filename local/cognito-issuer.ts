@@ -8,9 +8,11 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import { CognitoError, type CognitoInput, type IssuerContext, type PreTokenGenerationHandler } from "./cognito-context";
 import { COGNITO_OPERATIONS } from "./cognito-operations";
 import { cognitoRequestHandler } from "./cognito-protocol";
+import { GroupStore } from "./group-store";
 import { TokenSigner } from "./token-signer";
 import { UserStore } from "./user-store";
 
@@ -22,6 +24,8 @@ export interface CognitoIssuerOptions {
   readonly clientId: string;
   /** JSON file of the users. */
   readonly usersFile: string;
+  /** JSON file of the groups and their members. @default groups.json beside usersFile */
+  readonly groupsFile?: string;
   /** PEM file of the signing key (created when missing). */
   readonly signingKeyFile: string;
   readonly preTokenGeneration?: PreTokenGenerationHandler;
@@ -32,6 +36,7 @@ export interface CognitoIssuerOptions {
 export class CognitoIssuer {
   readonly signer: TokenSigner;
   readonly users: UserStore;
+  readonly groups: GroupStore;
   readonly issuer: string;
   private readonly context: IssuerContext;
   private server?: Server;
@@ -39,6 +44,7 @@ export class CognitoIssuer {
   constructor(private readonly options: CognitoIssuerOptions) {
     this.signer = new TokenSigner(options.signingKeyFile);
     this.users = new UserStore(options.usersFile);
+    this.groups = new GroupStore(options.groupsFile ?? join(dirname(options.usersFile), "groups.json"));
     this.issuer = `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
     this.context = {
       region: options.region,
@@ -46,6 +52,7 @@ export class CognitoIssuer {
       clientId: options.clientId,
       issuer: this.issuer,
       users: this.users,
+      groups: this.groups,
       signer: this.signer,
       preTokenGeneration: options.preTokenGeneration,
       accessTokenSeconds: options.accessTokenSeconds ?? 3600,

@@ -4,6 +4,7 @@
  */
 import type { CognitoOperation } from "./cognito-context";
 import { initiateAuth } from "./cognito-auth-flows";
+import { adminAddUserToGroup, adminListGroupsForUser, adminRemoveUserFromGroup, createGroup, getGroup, listGroups } from "./cognito-groups";
 import { listUsers } from "./cognito-list-users";
 import { adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from "./cognito-user-admin";
 
@@ -16,4 +17,11 @@ export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
   AdminGetUser: adminGetUser,
   ListUsers: listUsers,
+  // Groups
+  CreateGroup: createGroup,
+  GetGroup: getGroup,
+  ListGroups: listGroups,
+  AdminAddUserToGroup: adminAddUserToGroup,
+  AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
+  AdminListGroupsForUser: adminListGroupsForUser,
 };

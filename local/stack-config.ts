@@ -57,6 +57,8 @@ export interface LocalApiConfig {
   readonly gatewayResponses: Readonly<Record<string, GatewayResponseConfig>>;
   /** The function that is the user pool's pre token generation trigger. */
   readonly preTokenGeneration?: FunctionRef;
+  /** The user pool's Cognito groups (`aws_cognito_user_group`). */
+  readonly groups: readonly string[];
 }
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
@@ -139,5 +141,6 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     routes,
     gatewayResponses,
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
+    groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => String(group.name)).sort(),
   };
 }

@@ -103,6 +103,8 @@ function checked(args: string[], result: TerraformRun): string {
 
 export interface PlannedResource {
   readonly address: string;
+  /** "managed" or "data" */
+  readonly mode?: string;
   readonly type: string;
   readonly name: string;
   readonly values: Record<string, any>;
@@ -118,8 +120,4 @@ export interface PlanJson {
   readonly resource_changes: ResourceChange[];
   readonly configuration: { root_module: { resources?: Array<{ address: string; type: string; mode: string; expressions: Record<string, any> }> } };
   readonly variables?: Record<string, { value: unknown }>;
-}
-/** `terraform show -json` of a state. */
-export interface StateJson {
-  readonly values?: { root_module: { resources?: Array<PlannedResource & { mode: string }> } };
 }

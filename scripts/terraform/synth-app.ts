@@ -16,11 +16,13 @@ export interface SynthOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Keep the caller's CBAT_* settings (scripts do; tests start clean). @default false */
   readonly inheritCbatSettings?: boolean;
+  /** Where to write. @default cdktf.out in a new temporary folder */
+  readonly outdir?: string;
 }
 
 /** Returns the new cdktf.out folder. @throws Error with the app's own message when synth fails */
 export function synthApp(options: SynthOptions = {}): string {
-  const outdir = join(mkdtempSync(join(tmpdir(), "cbat-synth-")), "cdktf.out");
+  const outdir = options.outdir ?? join(mkdtempSync(join(tmpdir(), "cbat-synth-")), "cdktf.out");
   const inherited = options.inheritCbatSettings
     ? process.env
     : Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CBAT_")));

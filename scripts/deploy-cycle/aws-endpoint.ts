@@ -31,19 +31,28 @@ export function findMotoServer(path = process.env.PATH ?? ""): string | undefine
   return undefined;
 }
 
+/** Where the stand-in comes from: a given URL, or a moto_server to start. */
+export type EndpointSource = { readonly url: string } | { readonly motoServer: string };
+
 /**
- * AWS_ENDPOINT_URL when set, otherwise a new moto_server whose output goes to `logFile`.
- * @throws Error with MOTO_INSTALL_HINT when there is neither
+ * AWS_ENDPOINT_URL when set, otherwise the moto_server on the PATH; decided before anything starts.
+ * @throws Error with MOTO_INSTALL_HINT when there is neither, or when AWS_ENDPOINT_URL is not a base URL
  */
-export async function awsEndpoint(logFile: string, env: NodeJS.ProcessEnv = process.env): Promise<AwsEndpoint> {
+export function endpointSource(env: NodeJS.ProcessEnv = process.env): EndpointSource {
   const given = env.AWS_ENDPOINT_URL?.trim();
   if (given) {
     if (!/^https?:\/\/[^/\s]+\/?$/.test(given)) throw new Error(`AWS_ENDPOINT_URL "${given}" must be a base URL such as http://127.0.0.1:5000`);
-    return { url: given.replace(/\/$/, ""), description: "AWS_ENDPOINT_URL", stop: async () => {} };
+    return { url: given.replace(/\/$/, "") };
   }
-  const executable = findMotoServer(env.PATH);
-  if (!executable) throw new Error(`moto_server is not on the PATH: ${MOTO_INSTALL_HINT}`);
-  return startMotoServer(executable, logFile);
+  const motoServer = findMotoServer(env.PATH);
+  if (!motoServer) throw new Error(`moto_server is not on the PATH: ${MOTO_INSTALL_HINT}`);
+  return { motoServer };
+}
+
+/** The given URL as is, or a new moto_server whose output goes to `logFile`. */
+export async function startEndpoint(source: EndpointSource, logFile: string): Promise<AwsEndpoint> {
+  if ("url" in source) return { url: source.url, description: "AWS_ENDPOINT_URL", stop: async () => {} };
+  return startMotoServer(source.motoServer, logFile);
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;

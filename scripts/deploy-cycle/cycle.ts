@@ -14,7 +14,7 @@ import { assertTerraformAvailable, OfflineTerraform, type PlanJson, type Planned
 import { pickStack, synthApp } from "../terraform/synth-app";
 import { checkApplied, type AppliedCheckReport } from "./applied-checks";
 import { awsClients, type AwsClients } from "./aws-clients";
-import { awsEndpoint, type AwsEndpoint } from "./aws-endpoint";
+import { endpointSource, startEndpoint, type AwsEndpoint, type EndpointSource } from "./aws-endpoint";
 import { classifyChanges, describeChange, type DriftReport } from "./drift";
 import { findLeftovers, type LeftoverReport } from "./leftover-checks";
 import { MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
@@ -114,7 +114,13 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const log = options.log ?? ((line: string) => console.log(line));
-  assertTerraformAvailable();
+  let source: EndpointSource;
+  try {
+    assertTerraformAvailable();
+    source = endpointSource(options.env ?? process.env);
+  } catch (error) {
+    throw new DeployCycleError([(error as Error).message]);
+  }
   const workDir = mkdtempSync(join(tmpdir(), "cbat-deploy-cycle-"));
   let endpoint: AwsEndpoint | undefined;
   let clients: AwsClients | undefined;
@@ -125,7 +131,7 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
   let destroyDone = false;
   let succeeded = false;
   // moto_server boots and the certificates are made while the app synthesizes.
-  const endpointReady = awsEndpoint(join(workDir, "moto.log"), options.env ?? process.env);
+  const endpointReady = startEndpoint(source, join(workDir, "moto.log"));
   const certificatesReady = createSeedCertificates(join(workDir, "pki"), CYCLE_DOMAIN);
   // Awaited below; until then a failure must not count as an unhandled rejection.
   endpointReady.catch(() => undefined);

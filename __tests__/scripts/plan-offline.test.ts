@@ -64,3 +64,9 @@ it("names a missing var file and an unknown option, exit 2", async () => {
   const help = await runScript(SCRIPT, ["--help"], noAws, true);
   expect([help.code, help.stdout]).toEqual([0, expect.stringContaining("default: plan.json at the project root")]);
 });
+
+it("asks which stack when several environments are configured", async () => {
+  const result = await runScript(SCRIPT, ["--out", join(userDir, "env-plan.json")], { ...noAws, CBAT_ENVIRONMENTS: "dev,prod" }, true);
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain("2 stacks were synthesized; name one with --stack (cert-bound-api-dev, cert-bound-api-prod)");
+});

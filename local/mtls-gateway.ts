@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { forwardHttp, integrationUrl } from "./http-proxy";
+import { proxyHttp } from "./http-proxy";
 import { readBody } from "./read-body";
 import { matchRoute } from "./route-matcher";
 import type { LocalApiConfig, RouteConfig } from "./stack-config";
@@ -91,6 +91,12 @@ export class MtlsGateway {
     const request = this.describeRequest(req, url, route, pathParameters);
 
     let authorizerContext: Record<string, unknown> | undefined;
+    // The stack makes every method CUSTOM; another type (IAM, a Cognito authorizer) cannot be
+    // checked here, and serving it unauthenticated would be wrong.
+    if (route.authorization !== "CUSTOM" && route.authorization !== "NONE") {
+      return this.send(res, 500, { "content-type": "application/json" }, JSON.stringify({ message: `${route.httpMethod} ${route.path}: authorization ${route.authorization} is not served by npm run local` }));
+    }
+    if (route.authorization === "CUSTOM" && !route.authorizer) return this.gatewayResponse(res, "AUTHORIZER_CONFIGURATION_ERROR", 500, null);
     if (route.authorization === "CUSTOM" && route.authorizer) {
       const outcome = await this.authorize(route, request);
       if (outcome.status !== "allow") {
@@ -104,7 +110,10 @@ export class MtlsGateway {
     }
 
     const integration = route.integration;
-    if (integration.type === "HTTP_PROXY" && integration.uri) return this.proxyHttp(req, res, route, pathParameters, url, body);
+    if (integration.type === "HTTP_PROXY" && integration.uri) {
+      const answer = await proxyHttp(req, route, pathParameters, url, body);
+      return this.send(res, answer.status, answer.headers, answer.body);
+    }
     if (integration.type === "AWS_PROXY" && !integration.function) {
       return this.send(res, 502, { "content-type": "application/json" }, JSON.stringify({ message: `${route.httpMethod} ${route.path}: AWS_PROXY to a Lambda outside this stack (${integration.uri}) cannot run locally; use an x-cbat-handler or an HTTP_PROXY to a local server` }));
     }
@@ -129,21 +138,6 @@ export class MtlsGateway {
     for (const [name, values] of Object.entries<string[]>(result.multiValueHeaders ?? {})) headers[name] = values;
     const payload = result.isBase64Encoded ? Buffer.from(String(result.body ?? ""), "base64") : String(result.body ?? "");
     this.send(res, result.statusCode, headers, payload);
-  }
-
-  /** HTTP_PROXY: the backend's answer as it is; an unreachable backend is a 502 that says why. */
-  private async proxyHttp(req: IncomingMessage, res: ServerResponse, route: RouteConfig, pathParameters: Record<string, string> | null, url: URL, body: Buffer): Promise<void> {
-    const integration = route.integration;
-    const target = integrationUrl(integration.uri!, integration.requestParameters, pathParameters, url.search);
-    try {
-      const answer = await forwardHttp(target, integration.httpMethod ?? req.method ?? "GET", req.rawHeaders, body);
-      const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name, value]) => value !== undefined && !["connection", "keep-alive", "transfer-encoding", "content-length"].includes(name))) as Record<string, string | string[]>;
-      this.send(res, answer.status, headers, answer.body);
-    } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-      const status = reason === "ETIMEDOUT" ? 504 : 502;
-      this.send(res, status, { "content-type": "application/json" }, JSON.stringify({ message: `${route.httpMethod} ${route.path}: the HTTP_PROXY backend ${target.origin} did not answer (${reason})` }));
-    }
   }
 
   /** The parts of API Gateway's REST events that both the authorizer and the integration receive. */

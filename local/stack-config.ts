@@ -61,6 +61,15 @@ export interface LocalApiConfig {
   readonly groups: readonly string[];
 }
 
+/** A string as Terraform reads it: "$${" and "%%{" are the escaped "${" and "%{" (see stacks/terraform-literal.ts). */
+function literal(text: string): string {
+  return text.replace(/\$\$\{/g, () => "${").replace(/%%\{/g, () => "%{");
+}
+
+function literalMap(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [literal(key), typeof value === "string" && !REFERENCE.test(value) ? literal(value) : value]));
+}
+
 type Resources = Record<string, Record<string, Record<string, any>>>;
 const REFERENCE = /^\$\{([a-z0-9_]+)\.([^.}]+)\.([a-z0-9_]+)\}$/;
 
@@ -84,7 +93,7 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
   };
   const functionOf = (reference: unknown): FunctionRef => {
     const fn = deref(reference, "aws_lambda_function");
-    return { functionName: fn.function_name, zipPath: join(stackDir, fn.filename), environment: fn.environment?.variables ?? {} };
+    return { functionName: fn.function_name, zipPath: join(stackDir, fn.filename), environment: literalMap(fn.environment?.variables ?? {}) };
   };
   const pathOf = (resourceRef: unknown): string => {
     if (typeof resourceRef === "string" && /\.root_resource_id\}$/.test(resourceRef)) return "";
@@ -114,9 +123,9 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
       authorizer,
       integration: {
         type: integration!.type,
-        uri: REFERENCE.test(String(integration!.uri)) ? undefined : integration!.uri,
+        uri: REFERENCE.test(String(integration!.uri)) || integration!.uri === undefined ? undefined : literal(integration!.uri),
         httpMethod: integration!.integration_http_method,
-        requestParameters: integration!.request_parameters ?? {},
+        requestParameters: literalMap(integration!.request_parameters ?? {}),
         function: integration!.type === "AWS_PROXY" && REFERENCE.test(String(integration!.uri)) ? functionOf(integration!.uri) : undefined,
       },
     };
@@ -141,6 +150,6 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     routes,
     gatewayResponses,
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
-    groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => String(group.name)).sort(),
+    groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => literal(String(group.name))).sort(),
   };
 }

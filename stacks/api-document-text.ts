@@ -43,12 +43,28 @@ export function parseText(text: string, source: string): { root: unknown; at: At
       return { root, at };
     }
   }
+  let root: unknown;
   try {
     // CORE_SCHEMA: YAML 1.2's core types only (no timestamps, no binary); duplicate keys throw.
-    return { root: loadYaml(text, { schema: CORE_SCHEMA, filename: source }), at };
+    root = loadYaml(text, { schema: CORE_SCHEMA, filename: source });
   } catch (error) {
     if (!(error instanceof YAMLException)) throw error;
     const { line, column } = error.mark ?? { line: 0, column: 0 };
     throw new ApiDocumentError(`${source}:${line + 1}:${column + 1}: not valid YAML or JSON: ${error.reason}`);
   }
+  const merge = findMergeKey(root, []);
+  if (merge) throw new ApiDocumentError(`${at(merge)}: a YAML merge key "<<" (parsers disagree on it: some merge, some keep a "<<" field); write the fields out, or use an anchor for a whole value`);
+  return { root, at };
+}
+
+/** The path to the first "<<" key, which YAML 1.2's core schema reads as a plain key. */
+function findMergeKey(value: unknown, path: (string | number)[]): (string | number)[] | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const here = [...path, Array.isArray(value) ? Number(key) : key];
+    if (key === "<<" && !Array.isArray(value)) return here;
+    const found = findMergeKey(child, here);
+    if (found) return found;
+  }
+  return undefined;
 }

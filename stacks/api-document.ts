@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ApiDocumentError } from "./api-document-error";
-import { parseIntegration, type ApiIntegration } from "./api-integration";
+import { checkIntegrationMappings, parseIntegration, type ApiIntegration } from "./api-integration";
 import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
 import { parseText, type At } from "./api-document-text";
 import { checkPath, checkVariableNames, requestParametersOf } from "./api-paths";
@@ -23,6 +23,10 @@ export { ApiDocumentError } from "./api-document-error";
 /** Methods API Gateway REST APIs route (OpenAPI's `trace` is not one of them). */
 export const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch"] as const;
 export type HttpMethod = Uppercase<(typeof HTTP_METHODS)[number]>;
+
+/** OpenAPI 3.0's fixed fields of a path item and of an operation. */
+const PATH_ITEM_FIELDS = new Set(["summary", "description", "servers", "parameters", ...HTTP_METHODS]);
+const OPERATION_FIELDS = new Set(["tags", "summary", "description", "externalDocs", "operationId", "parameters", "requestBody", "responses", "callbacks", "deprecated", "security", "servers"]);
 
 /** Handlers that are part of the binding machinery, never an API backend. */
 const RESERVED_HANDLERS = new Set(["authorizer", "pre-token-generation"]);
@@ -128,6 +132,10 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
       if (key === "trace" || key === "x-amazon-apigateway-any-method") {
         throw new ApiDocumentError(`${at(["paths", path, key])}: ${key} ${path}: API Gateway REST APIs here route ${HTTP_METHODS.join(", ")}; list the methods one by one`);
       }
+      // A misspelt or upper-case field would be dropped in silence (e.g. "GET:" or "Security:").
+      if (!PATH_ITEM_FIELDS.has(key) && !key.startsWith("x-")) {
+        throw new ApiDocumentError(`${at(["paths", path, key])}: path ${path}: unknown field "${key}" (OpenAPI 3.0 path items take ${[...PATH_ITEM_FIELDS].join(", ")} and x-… extensions; methods are lower case)`);
+      }
     }
     for (const lower of HTTP_METHODS) {
       const operation = item[lower];
@@ -136,6 +144,8 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
       const where = `${method} ${path}`;
       routes.push(located(at, ["paths", path, lower], (): ApiRoute => {
         if (!isObject(operation)) throw new ApiDocumentError(`${where}: the operation must be an object`);
+        const unknown = Object.keys(operation).find((key) => !OPERATION_FIELDS.has(key) && !key.startsWith("x-"));
+        if (unknown !== undefined) throw new ApiDocumentError(`${where}: unknown field "${unknown}" (OpenAPI 3.0 operations take ${[...OPERATION_FIELDS].join(", ")} and x-… extensions)`);
         const normalized = `${method} ${path.replace(/\{[^}]*\}/g, "{}")}`;
         const previous = seenRoutes.get(normalized);
         if (previous) throw new ApiDocumentError(`${where}: duplicate operation (same route as ${previous})`);
@@ -147,13 +157,16 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
           if (other) throw new ApiDocumentError(`${where}: duplicate operationId "${operationId}" (also ${other})`);
           seenOperationIds.set(operationId, where);
         }
+        const backend = backendOf(operation, where, handlersDir);
+        const requestParameters = requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where);
+        if (backend.kind === "integration") checkIntegrationMappings(backend.integration, requestParameters, where);
         return {
           method,
           path,
           operationId: operationId as string | undefined,
           scopes: requiredScopes(operation.security, root.security, where),
-          backend: backendOf(operation, where, handlersDir),
-          requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
+          backend,
+          requestParameters,
         };
       }));
     }
@@ -198,7 +211,7 @@ function requiredScopes(operationSecurity: unknown, documentSecurity: unknown, w
   if (alternatives.length > 1) {
     throw new ApiDocumentError(`${where}: ${origin} lists ${SECURITY_SCHEME} ${alternatives.length} times (alternatives); list all required scopes in one entry`);
   }
-  return checkScopes((alternatives[0] as Record<string, unknown>)[SECURITY_SCHEME], `${where}: ${SECURITY_SCHEME} scopes`);
+  return checkScopes((alternatives[0] as Record<string, unknown>)[SECURITY_SCHEME], `${where}: ${SECURITY_SCHEME} scopes`, true);
 }
 
 function backendOf(operation: Record<string, unknown>, where: string, handlersDir: string): ApiBackend {

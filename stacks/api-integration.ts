@@ -70,7 +70,7 @@ export function parseIntegration(value: unknown, where: string): ApiIntegration 
     if (httpMethod !== "POST") throw new ApiDocumentError(`${where}: httpMethod must be POST for a Lambda (aws_proxy) integration`);
   }
   if ((type === "HTTP" || type === "HTTP_PROXY") && !isAcceptableHttpUri(uri!)) {
-    throw new ApiDocumentError(`${where}: uri ${JSON.stringify(uri)} must be an https:// URL (plain http:// only to a loopback host, for npm run local)`);
+    throw new ApiDocumentError(`${where}: uri ${JSON.stringify(uri)} must be an https:// URL without user:password (plain http:// only to a loopback host, for npm run local)`);
   }
   const connectionType = text("connectionType", ["INTERNET", "VPC_LINK"]);
   const connectionId = text("connectionId");
@@ -113,7 +113,31 @@ function isAcceptableHttpUri(uri: string): boolean {
   } catch {
     return false;
   }
+  // Credentials in a URI would end up in the plan, its PR comment and the api_routes output.
+  if (url.username !== "" || url.password !== "") return false;
   return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname));
+}
+
+/**
+ * What API Gateway checks when the integration is created, checked at synth instead: every
+ * `{variable}` of an http(s) URI is mapped from the method request, and every mapping reads
+ * a parameter the operation declares (path variables, query and header parameters).
+ */
+export function checkIntegrationMappings(integration: ApiIntegration, declared: Readonly<Record<string, boolean>>, where: string): void {
+  const mappings = integration.requestParameters ?? {};
+  if ((integration.type === "HTTP" || integration.type === "HTTP_PROXY") && integration.uri) {
+    for (const [, variable] of integration.uri.matchAll(/\{([^}]+)\}/g)) {
+      if (!mappings[`integration.request.path.${variable}`]) {
+        throw new ApiDocumentError(`${where}: x-amazon-apigateway-integration: the uri's {${variable}} needs requestParameters "integration.request.path.${variable}": "method.request.path.<variable>"`);
+      }
+    }
+  }
+  for (const [target, source] of Object.entries(mappings)) {
+    const parameter = /^method\.request\.(path|querystring|header)\.(.+)$/.exec(source);
+    if (parameter && !(source in declared)) {
+      throw new ApiDocumentError(`${where}: x-amazon-apigateway-integration: requestParameters "${target}" reads ${source}, which the operation does not declare (add it to parameters, or to the path as {${parameter[2]}})`);
+    }
+  }
 }
 
 function responsesOf(value: unknown, where: string): ApiIntegrationResponse[] | undefined {

@@ -15,8 +15,8 @@ export function checkPath(path: string): string[] {
     if (variable) {
       if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`path ${path}: a greedy {${variable[1]}+} must be the last segment`);
       variables.push(variable[1]);
-    } else if (!/^[A-Za-z0-9._~!$&'()*,;=:@-]+$/.test(segment)) {
-      throw new ApiDocumentError(`path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (use letters, digits, -._~ or a {variable})`);
+    } else if (!/^[A-Za-z0-9._:-]+$/.test(segment)) {
+      throw new ApiDocumentError(`path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (a path part takes letters, digits, '.', '_', '-', ':' or is a {variable})`);
     }
   });
   return variables;

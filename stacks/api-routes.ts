@@ -3,6 +3,7 @@
  * path segment, and per operation a method behind the certificate-bound authorizer, its
  * integration, and the Lambda permission scoped to exactly that route.
  */
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import type { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
@@ -16,8 +17,11 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { ApiDefinition, ApiRoute } from "./api-document";
 import { lambdaArnOfInvokeUri, type ApiIntegration } from "./api-integration";
+import { terraformLiteral, terraformLiteralMap } from "./terraform-literal";
 
 export interface ApiRoutesProps {
+  /** Prefix of the stack's resource names; also makes the permissions' statement ids unique per stack. */
+  readonly namePrefix: string;
   readonly api: ApiDefinition;
   readonly restApi: ApiGatewayRestApi;
   readonly authorizer: ApiGatewayAuthorizer;
@@ -42,7 +46,9 @@ export class ApiRoutes extends Construct {
     const { restApi, authorizer } = this.props;
     const name = `${route.method.toLowerCase()}${this.idOf(route.path)}`;
     const resourceId = this.resourceFor(route.path);
-    const requestParameters = Object.keys(route.requestParameters).length > 0 ? { ...route.requestParameters } : undefined;
+    const requestParameters = Object.keys(route.requestParameters).length > 0
+      ? Object.fromEntries(Object.entries(route.requestParameters).map(([name, required]) => [terraformLiteral(name), required]))
+      : undefined;
     const method = new ApiGatewayMethod(this, `${name}-method`, {
       restApiId: restApi.id,
       resourceId,
@@ -83,17 +89,17 @@ export class ApiRoutes extends Construct {
       ...onMethod,
       type: spec.type,
       integrationHttpMethod: spec.httpMethod,
-      uri: spec.uri,
+      uri: spec.uri === undefined ? undefined : terraformLiteral(spec.uri),
       connectionType: spec.connectionType,
-      connectionId: spec.connectionId,
-      credentials: spec.credentials,
-      requestParameters: spec.requestParameters ? { ...spec.requestParameters } : undefined,
-      requestTemplates: spec.requestTemplates ? { ...spec.requestTemplates } : undefined,
+      connectionId: spec.connectionId === undefined ? undefined : terraformLiteral(spec.connectionId),
+      credentials: spec.credentials === undefined ? undefined : terraformLiteral(spec.credentials),
+      requestParameters: spec.requestParameters ? terraformLiteralMap(spec.requestParameters) : undefined,
+      requestTemplates: spec.requestTemplates ? terraformLiteralMap(spec.requestTemplates) : undefined,
       passthroughBehavior: spec.passthroughBehavior,
       contentHandling: spec.contentHandling,
       timeoutMilliseconds: spec.timeoutInMillis,
-      cacheNamespace: spec.cacheNamespace,
-      cacheKeyParameters: spec.cacheKeyParameters ? [...spec.cacheKeyParameters] : undefined,
+      cacheNamespace: spec.cacheNamespace === undefined ? undefined : terraformLiteral(spec.cacheNamespace),
+      cacheKeyParameters: spec.cacheKeyParameters?.map(terraformLiteral),
       tlsConfig: spec.tlsConfig ? { insecureSkipVerification: spec.tlsConfig.insecureSkipVerification } : undefined,
     });
     // One method response per status code, whatever number of selection patterns lead to it.
@@ -106,16 +112,16 @@ export class ApiRoutes extends Construct {
     const methodResponses = new Map([...headersByStatus].map(([statusCode, headers]) => [statusCode, new ApiGatewayMethodResponse(this, `${name}-response-${statusCode}`, {
       ...onMethod,
       statusCode,
-      responseParameters: headers.size > 0 ? Object.fromEntries([...headers].map((header) => [header, false])) : undefined,
+      responseParameters: headers.size > 0 ? Object.fromEntries([...headers].map((header) => [terraformLiteral(header), false])) : undefined,
     })]));
     (spec.responses ?? []).forEach((response, index) => {
       const methodResponse = methodResponses.get(response.statusCode)!;
       const integrationResponse = new ApiGatewayIntegrationResponse(this, `${name}-integration-response-${index}`, {
         ...onMethod,
         statusCode: methodResponse.statusCode,
-        selectionPattern: response.selectionPattern,
-        responseParameters: response.responseParameters ? { ...response.responseParameters } : undefined,
-        responseTemplates: response.responseTemplates ? { ...response.responseTemplates } : undefined,
+        selectionPattern: response.selectionPattern === undefined ? undefined : terraformLiteral(response.selectionPattern),
+        responseParameters: response.responseParameters ? terraformLiteralMap(response.responseParameters) : undefined,
+        responseTemplates: response.responseTemplates ? terraformLiteralMap(response.responseTemplates) : undefined,
         contentHandling: response.contentHandling,
         dependsOn: [integration],
       });
@@ -129,8 +135,11 @@ export class ApiRoutes extends Construct {
   private permit(name: string, route: ApiRoute, functionName: string): void {
     // execute-api ARNs carry the request path: a {variable} segment matches any value.
     const arnPath = route.path.replace(/\{[^}]+\}/g, "*");
+    // Unique per function even when two stacks (environments) share a foreign function, and
+    // short enough for Lambda's 100 characters whatever the path.
+    const routeHash = createHash("sha256").update(`${route.method} ${route.path}`).digest("hex").slice(0, 12);
     new LambdaPermission(this, `${name}-permission`, {
-      statementId: `AllowApiGateway-${name}`.slice(0, 100),
+      statementId: `AllowApiGateway-${this.props.namePrefix}-${route.method}-${routeHash}`,
       action: "lambda:InvokeFunction",
       functionName,
       principal: "apigateway.amazonaws.com",

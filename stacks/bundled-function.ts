@@ -33,8 +33,9 @@ export class BundledFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(props.functionName)) {
-      throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-64 letters, digits, '-' or '_'`);
+    // 59, not Lambda's 64: the role is named after the function with "-role", and IAM allows 64.
+    if (!/^[A-Za-z0-9_-]{1,59}$/.test(props.functionName)) {
+      throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-59 letters, digits, '-' or '_' (its role adds "-role")`);
     }
     const bundle = bundleHandler(props.handlerName);
     const asset = new TerraformAsset(this, "bundle", { path: bundle.zipFile, type: AssetType.FILE, assetHash: bundle.hash });

@@ -11,10 +11,11 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
 import { BundledFunction } from "./bundled-function";
+import { terraformLiteral } from "./terraform-literal";
 import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
-import type { BackendSettings, EnvironmentSettings } from "./deployment-config";
+import { DeploymentConfigError, type BackendSettings, type EnvironmentSettings } from "./deployment-config";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -40,6 +41,9 @@ export interface CertBoundApiStackProps {
    */
   readonly api?: ApiDefinition;
 }
+
+/** Lambda's 64 characters, less the "-role" that names the function's role after it. */
+const MAX_FUNCTION_NAME = 59;
 
 /** Lambda refuses a function whose environment variables exceed 4 KB in total. */
 const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -75,7 +79,7 @@ export class CertBoundApiStack extends TerraformStack {
       logRetentionDays,
       timeoutSeconds: 5,
       memorySize: 128,
-      environment: checkedEnvironment(name, "pre-token-generation", { GROUP_SCOPES: JSON.stringify(api.groupScopes) }),
+      environment: checkedEnvironment(name, "pre-token-generation", { GROUP_SCOPES: terraformLiteral(JSON.stringify(api.groupScopes)) }),
     });
     const userPool = new CertBoundUserPool(this, "user-pool", {
       namePrefix,
@@ -97,7 +101,7 @@ export class CertBoundApiStack extends TerraformStack {
         // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
-        ROUTE_SCOPES: JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes]))),
+        ROUTE_SCOPES: terraformLiteral(JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])))),
       }),
     });
     const handlerFunctions: Record<string, LambdaFunction> = {};
@@ -105,10 +109,17 @@ export class CertBoundApiStack extends TerraformStack {
       if (route.backend.kind !== "handler" || handlerFunctions[route.backend.handler]) continue;
       const handler = route.backend.handler;
       const served = api.routes.filter((r) => r.backend.kind === "handler" && r.backend.handler === handler).map(routeKey);
+      const functionName = `${namePrefix}-${handler}`;
+      if (functionName.length > MAX_FUNCTION_NAME) {
+        throw new DeploymentConfigError("api.openapi", `x-cbat-handler "${handler}" (${served.join(", ")}): the function name ${functionName} is longer than ${MAX_FUNCTION_NAME} characters in stack ${name}; use a shorter handler name`);
+      }
+      if (this.node.tryFindChild(handler)) {
+        throw new DeploymentConfigError("api.openapi", `x-cbat-handler "${handler}" (${served.join(", ")}) has the name of a part of the stack; rename handlers/${handler}.ts`);
+      }
       handlerFunctions[handler] = new BundledFunction(this, handler, {
         handlerName: handler,
-        functionName: `${namePrefix}-${handler}`,
-        description: `API backend (x-cbat-handler ${handler}): ${served.join(", ")}`.slice(0, 256),
+        functionName,
+        description: terraformLiteral(`API backend (x-cbat-handler ${handler}): ${served.join(", ")}`.slice(0, 250)),
         logRetentionDays,
         memorySize: 128,
       }).function;
@@ -142,7 +153,7 @@ export class CertBoundApiStack extends TerraformStack {
     output("api_id", restApi.api.id, "REST API id.");
     output("regional_domain_name", customDomain.domain.regionalDomainName, "Target of the DNS alias/CNAME record for custom_domain_name.");
     new TerraformOutput(this, "api_routes", {
-      value: Object.fromEntries(api.routes.map((route) => [routeKey(route), { scopes: route.scopes, backend: describeBackend(route.backend) }])),
+      value: Object.fromEntries(api.routes.map((route) => [routeKey(route), { scopes: route.scopes.map(terraformLiteral), backend: terraformLiteral(describeBackend(route.backend)) }])),
       description: `Routes of ${api.source === "built-in" ? "the built-in API" : "the API document"}: required scopes and backend of each.`,
     }).overrideLogicalId("api_routes");
     output("regional_zone_id", customDomain.domain.regionalZoneId, "Hosted zone id of regional_domain_name, for a Route 53 alias record.");

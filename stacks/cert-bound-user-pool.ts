@@ -12,6 +12,7 @@ import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { terraformLiteral } from "./terraform-literal";
 import { BindingSafeUserPoolClient, CERT_FINGERPRINT_ATTRIBUTE, clientsWritingTheBinding } from "./binding-safe-user-pool-client";
 
 export { CERT_FINGERPRINT_ATTRIBUTE };
@@ -116,7 +117,7 @@ export class CertBoundUserPool extends Construct {
     const groupId = (name: string) => `group-${name.replace(/[^A-Za-z0-9-]/g, "").slice(0, 40)}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
     this.groups = (props.groups ?? []).map((group) => new CognitoUserGroup(this, groupId(group), {
       userPoolId: this.userPool.id,
-      name: group,
+      name: terraformLiteral(group),
       description: "Members get this group's scopes (api.groupScopes) in their access tokens",
     }));
     // Clients created elsewhere in the stack, or overrides, fail the synth the same way.

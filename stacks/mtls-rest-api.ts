@@ -75,6 +75,7 @@ export class MtlsRestApi extends Construct {
     });
 
     const routes = new ApiRoutes(this, "routes", {
+      namePrefix: props.namePrefix,
       api: props.api,
       restApi: this.api,
       authorizer: this.authorizer,

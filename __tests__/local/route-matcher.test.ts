@@ -38,3 +38,23 @@ it("finds nothing for unknown paths, a greedy proxy without a segment, or extra 
 it("keeps a malformed percent-encoding as it came", () => {
   expect(match("GET", "/accounts/%E0%A4%A")).toEqual(["GET /accounts/{id}", { id: "%E0%A4%A" }]);
 });
+
+describe("HTTP_PROXY backend URLs (local/http-proxy.ts)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { integrationUrl, PathTraversalError } = require("../../local/http-proxy") as typeof import("../../local/http-proxy");
+  const mapping = { "integration.request.path.name": "method.request.path.name" };
+
+  it("fills a variable with its encoded value, slashes included", () => {
+    expect(integrationUrl("http://127.0.0.1:1/public/{name}", mapping, { name: "a/b c" }, "?q=1").href).toBe("http://127.0.0.1:1/public/a%2Fb%20c?q=1");
+  });
+  it("refuses . and .. so a route cannot reach another path of the backend", () => {
+    for (const name of ["..", ".", "../../internal/admin"]) {
+      expect(() => integrationUrl("http://127.0.0.1:1/public/{name}", mapping, { name }, "", new Set(["name"]))).toThrow(PathTraversalError);
+    }
+    // Without the greedy flag, "../x" stays one encoded segment.
+    expect(integrationUrl("http://127.0.0.1:1/public/{name}", mapping, { name: "../x" }, "").pathname).toBe("/public/..%2Fx");
+  });
+  it("keeps the slashes of a greedy variable", () => {
+    expect(integrationUrl("http://127.0.0.1:1/files/{proxy}", { "integration.request.path.proxy": "method.request.path.proxy" }, { proxy: "a/b/c.txt" }, "", new Set(["proxy"])).pathname).toBe("/files/a/b/c.txt");
+  });
+});

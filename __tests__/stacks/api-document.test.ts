@@ -166,6 +166,37 @@ describe("paths and operations", () => {
   });
 });
 
+describe("fields that would otherwise be dropped in silence (security review)", () => {
+  it("refuses unknown or upper-case fields of path items and operations", () => {
+    const upper = JSON.stringify({ openapi: "3.0.3", info: {}, paths: { "/a": { GET: { "x-cbat-handler": "example" }, get: { "x-cbat-handler": "example" } } } });
+    expect(parseError(upper)).toMatch(/path \/a: unknown field "GET" .*methods are lower case/);
+    expect(parseError(doc({ "x-cbat-handler": "example", Security: [{ certificateBound: ["admin"] }] }))).toMatch(/GET \/things\/\{id\}: unknown field "Security"/);
+    expect(parseError(doc({ "x-cbat-handler": "example", securty: [{ certificateBound: ["admin"] }] }))).toMatch(/unknown field "securty"/);
+  });
+  it("refuses YAML merge keys, which parsers read differently", () => {
+    const yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\nx-admin: &admin\n  security: [{certificateBound: [accounts/admin]}]\npaths:\n  /admin:\n    delete:\n      <<: *admin\n      x-cbat-handler: example\n";
+    expect(parseError(yaml, "api.yaml")).toMatch(/^api\.yaml:8: a YAML merge key "<<"/);
+  });
+  it("refuses Cognito's built-in scopes as a route's requirement", () => {
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{ certificateBound: ["aws.cognito.signin.user.admin"] }] }))).toMatch(/Cognito's built-in scopes/);
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{ certificateBound: ["openid"] }] }))).toMatch(/built-in/);
+  });
+  it("refuses path characters API Gateway refuses at apply", () => {
+    for (const path of ["/files/~list", "/a(b)", "/x*y", "/o'k", "/a$b"]) {
+      expect(parseError(JSON.stringify({ openapi: "3.0.3", info: {}, paths: { [path]: { get: { "x-cbat-handler": "example" } } } }))).toMatch(/has characters API Gateway refuses/);
+    }
+    expect(parseApiDocument(JSON.stringify({ openapi: "3.0.3", info: {}, paths: { "/v1.2/a_b:c-d": { get: { "x-cbat-handler": "example" } } } }), "t.json").routes).toHaveLength(1);
+  });
+  it("refuses credentials in a URI, and mappings API Gateway would refuse at apply", () => {
+    const integration = (extra: Record<string, unknown>) => doc({ "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "https://b.example.com/things/{id}", requestParameters: { "integration.request.path.id": "method.request.path.id" }, ...extra } });
+    expect(parseApiDocument(integration({}), "t.json").routes).toHaveLength(1);
+    expect(parseError(integration({ uri: "https://user:secret@b.example.com/" }))).toMatch(/without user:password/);
+    expect(parseError(integration({ requestParameters: {} }))).toMatch(/the uri's \{id\} needs requestParameters "integration.request.path.id"/);
+    expect(parseError(integration({ requestParameters: { "integration.request.path.id": "method.request.path.id", "integration.request.header.X-Q": "method.request.querystring.q" } })))
+      .toMatch(/reads method\.request\.querystring\.q, which the operation does not declare/);
+  });
+});
+
 describe("api in cbat.config.json", () => {
   const config = (content: unknown, files: Record<string, string> = {}) => {
     const dir = mkdtempSync(join(tmpdir(), "cbat-config-"));

@@ -6,6 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { Testing } from "cdktf";
+import type { ApiDefinition } from "../../stacks/api-document";
+import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
 import { STACK_NAME } from "../../stacks/stack-name";
 import { assertTerraformAvailable, OfflineTerraform, PROJECT_ROOT, synthApp, TEST_TFVARS, type PlanJson, type PlannedResource } from "../support/terraform";
 
@@ -13,7 +16,7 @@ const FOREIGN_LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:legacy-or
 const FOREIGN_URI = `arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/${FOREIGN_LAMBDA}/invocations`;
 
 /** The example document plus an AWS_PROXY to an existing Lambda and a MOCK with responses. */
-function writeConfig(changeDocument: (document: any) => void = () => undefined): string {
+function writeConfig(changeDocument: (document: any) => void = () => undefined, moreConfig: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "cbat-api-"));
   const document = parse(readFileSync(join(PROJECT_ROOT, "examples", "accounts-api.yaml"), "utf8"));
   document.paths["/orders/{orderId}"] = {
@@ -29,9 +32,20 @@ function writeConfig(changeDocument: (document: any) => void = () => undefined):
       },
     },
   };
+  // Text Terraform must not evaluate: an interpolation in a scope, VTL and a directive in a template.
+  document.paths["/echo"] = {
+    post: {
+      operationId: "echo",
+      security: [{ certificateBound: ["audit/${path.cwd}"] }],
+      "x-amazon-apigateway-integration": {
+        type: "mock",
+        requestTemplates: { "application/json": '{"statusCode": 200, "id": "${context.requestId}", "f": "${file(\"/etc/hostname\")}", "d": "%{if true}x%{endif}"}' },
+      },
+    },
+  };
   changeDocument(document);
   writeFileSync(join(dir, "api.yaml"), stringify(document));
-  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({ api: { openapi: "api.yaml", groupScopes: { "account-readers": ["accounts/read"], "order-desk": ["orders/read"] } } }));
+  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({ api: { openapi: "api.yaml", groupScopes: { "account-readers": ["accounts/read"], "order-desk": ["orders/read"] } }, ...moreConfig }));
   return join(dir, "cbat.config.json");
 }
 
@@ -62,11 +76,11 @@ it("validates against the provider schema", () => {
 
 it("plans one method per operation, every one behind the certificate-bound authorizer", () => {
   const methods = planned("aws_api_gateway_method").map((m) => m.values);
-  expect(methods.map((m) => m.http_method).sort()).toEqual(["GET", "GET", "GET", "GET", "GET", "POST", "PUT"]);
+  expect(methods.map((m) => m.http_method).sort()).toEqual(["GET", "GET", "GET", "GET", "GET", "POST", "POST", "PUT"]);
   for (const method of methods) expect(method).toMatchObject({ authorization: "CUSTOM" });
   expect(planned("aws_api_gateway_authorizer")).toHaveLength(1);
   expect(planned("aws_api_gateway_authorizer")[0].values).toMatchObject({ type: "REQUEST", authorizer_result_ttl_in_seconds: 0 });
-  expect(planned("aws_api_gateway_resource").map((r) => r.values.path_part).sort()).toEqual(["accounts", "health", "orders", "rates", "version", "{id}", "{orderId}"]);
+  expect(planned("aws_api_gateway_resource").map((r) => r.values.path_part).sort()).toEqual(["accounts", "echo", "health", "orders", "rates", "version", "{id}", "{orderId}"]);
   expect(methods.filter((m) => m.request_parameters?.["method.request.path.id"] === true)).toHaveLength(2);
 });
 
@@ -74,7 +88,10 @@ it("passes user integrations through and bundles one function per x-cbat-handler
   const integrations = planned("aws_api_gateway_integration").map((i) => i.values);
   expect(integrations.find((i) => i.type === "HTTP_PROXY")).toMatchObject({ uri: "https://rates.example.com/v1/rates", integration_http_method: "GET", timeout_milliseconds: 5000 });
   expect(integrations.find((i) => i.uri === FOREIGN_URI)).toMatchObject({ type: "AWS_PROXY", integration_http_method: "POST" });
-  expect(integrations.find((i) => i.type === "MOCK")).toMatchObject({ request_templates: { "application/json": '{"statusCode": 200}' } });
+  expect(integrations.filter((i) => i.type === "MOCK").map((i) => i.request_templates["application/json"]).sort()).toEqual([
+    '{"statusCode": 200, "id": "${context.requestId}", "f": "${file(\"/etc/hostname\")}", "d": "%{if true}x%{endif}"}', // as written, not evaluated
+    '{"statusCode": 200}',
+  ]);
   expect(planned("aws_api_gateway_integration_response")[0].values).toMatchObject({ status_code: "200", response_templates: { "application/json": '{"version": "1.0.0"}' } });
   expect(planned("aws_api_gateway_method_response")[0].values).toMatchObject({ status_code: "200", response_parameters: { "method.response.header.Cache-Control": false } });
   expect(planned("aws_lambda_function").map((f) => f.values.function_name).sort()).toEqual([
@@ -84,7 +101,9 @@ it("passes user integrations through and bundles one function per x-cbat-handler
 
 it("gives the authorizer each route's required scopes, and the trigger the group scopes", () => {
   // The plan knows these maps only after apply (they also hold the pool's ids): read the synthesized configuration.
-  const environment = (name: string) => all(json, "aws_lambda_function").find((f) => f.function_name === `${STACK_NAME}-${name}`)!.environment.variables;
+  // Document text is written as a Terraform literal ("$${" for "${"): read it as Terraform does.
+  const literal = (text: string) => text.replace(/\$\$\{/g, () => "${");
+  const environment = (name: string) => Object.fromEntries(Object.entries<string>(all(json, "aws_lambda_function").find((f) => f.function_name === `${STACK_NAME}-${name}`)!.environment.variables).map(([k, v]) => [k, literal(v)]));
   expect(JSON.parse(environment("authorizer").ROUTE_SCOPES)).toEqual({
     "POST /accounts": ["accounts/write"],
     "GET /accounts/{id}": ["accounts/read"],
@@ -93,6 +112,7 @@ it("gives the authorizer each route's required scopes, and the trigger the group
     "GET /orders/{orderId}": ["orders/read"],
     "GET /rates": ["accounts/read"],
     "GET /version": ["accounts/read"],
+    "POST /echo": ["audit/${path.cwd}"],
   });
   expect(JSON.parse(environment("pre-token-generation").GROUP_SCOPES)).toEqual({ "account-readers": ["accounts/read"], "order-desk": ["orders/read"] });
   expect(planned("aws_cognito_user_group").map((g) => g.values.name).sort()).toEqual(["account-readers", "order-desk"]);
@@ -101,6 +121,9 @@ it("gives the authorizer each route's required scopes, and the trigger the group
 it("scopes every Lambda permission to its own route", () => {
   const permissions = all(json, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com");
   const sourceArns = permissions.map((p) => String(p.source_arn).replace(/^\$\{[^}]+\}/, "<api>")).sort();
+  const statementIds = permissions.map((p) => p.statement_id);
+  expect(new Set(statementIds).size).toBe(statementIds.length);
+  for (const id of statementIds) expect(id).toMatch(/^[A-Za-z0-9_-]{1,100}$/);
   expect(sourceArns).toEqual([
     "<api>/*/GET/accounts/*", "<api>/*/GET/health", "<api>/*/GET/orders/*", "<api>/*/POST/accounts", "<api>/*/PUT/accounts/*", "<api>/authorizers/${aws_api_gateway_authorizer.rest-api_authorizer_5F392292.id}",
   ].sort());
@@ -111,6 +134,7 @@ it("shows the routes in the plan's api_routes output", () => {
   const outputs = (plan.planned_values as any).outputs;
   expect(outputs.api_routes.value["GET /orders/{orderId}"]).toEqual({ scopes: ["orders/read"], backend: `AWS_PROXY ${FOREIGN_URI}` });
   expect(outputs.api_routes.value["GET /health"]).toEqual({ scopes: [], backend: "handler example" });
+  expect(outputs.api_routes.value["POST /echo"].scopes).toEqual(["audit/${path.cwd}"]); // not the planning machine's folder
 });
 
 it("replaces the deployment when the document changes, and only then", () => {
@@ -138,3 +162,16 @@ it("declares one method response per status code when several selection patterns
   expect(methodResponses[0].response_parameters).toEqual({ "method.response.header.Cache-Control": false, "method.response.header.Retry-After": false });
   expect(all(twoPatterns, "aws_api_gateway_integration_response").map((r) => r.selection_pattern ?? "default").sort()).toEqual(["5\\d{2}", "default"]);
 }, 60_000);
+
+it("refuses handler names that would make names AWS refuses or collide with the stack's parts", () => {
+  // An in-memory definition: no handler file has to exist, the stack refuses before bundling.
+  const api = (handler: string): ApiDefinition => ({
+    source: "test", title: "t", groupScopes: {},
+    routes: [{ method: "GET", path: "/health", scopes: [], backend: { kind: "handler", handler }, requestParameters: {} }],
+  });
+  const long = "h".repeat(40);
+  expect(() => new CertBoundApiStack(Testing.app(), "cert-bound-api-production", { api: api(long) }))
+    .toThrow(`x-cbat-handler "${long}" (GET /health): the function name cert-bound-api-production-${long} is longer than 59 characters`);
+  expect(() => new CertBoundApiStack(Testing.app(), "short", { api: api("user-pool") }))
+    .toThrow(/x-cbat-handler "user-pool" \(GET \/health\) has the name of a part of the stack/);
+});

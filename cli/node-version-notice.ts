@@ -7,5 +7,5 @@
  * (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=false shows it). Every other warning prints.
  */
 export function quietNodeVersionNotice(): void {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  if (!process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
 }

@@ -101,8 +101,8 @@ export function buildProgram(): Command {
       const settings = resolvePoolSettings(options);
       const userPoolId = requireSetting(settings, "userPoolId");
       const fingerprint = options.cert ? fingerprintOf(options.cert, "--cert").x5t : undefined;
-      const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password for the new user: ");
       const cognito = connectCognito(settings, options.timeout);
+      const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password for the new user: ");
       await cognitoCall(cognito, (client) => client.send(new AdminCreateUserCommand({
         UserPoolId: userPoolId, Username: options.username, MessageAction: "SUPPRESS",
         UserAttributes: [
@@ -133,8 +133,8 @@ export function buildProgram(): Command {
     .action(async (options: PoolCommandOptions & { username: string; password?: string; claims?: boolean }) => {
       const settings = resolvePoolSettings(options);
       const clientId = requireSetting(settings, "clientId");
-      const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password: ");
       const cognito = connectCognito(settings, options.timeout);
+      const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password: ");
       const result = await cognitoCall(cognito, (client) => client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: options.username, PASSWORD: password } })));
       const token = result.AuthenticationResult?.AccessToken;
       if (!token) throw new UserError(`no token: Cognito asked for ${result.ChallengeName ?? "another step"}; set a permanent password (cbat user create / admin-set-user-password --permanent)`);

@@ -60,7 +60,7 @@ export function explainRequestError(error: Error, target: RequestTarget, stage?:
     return fail(`the server's certificate at ${at} is not issued for ${target.host}`, local ? "call https://127.0.0.1 or https://localhost: the names the local server certificate has." : "call the API by the name its certificate is issued for (custom_domain_name).");
   }
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
-    return fail(`the server's certificate at ${at} is not valid now (${error.message})`, local ? "renew the local PKI: delete .local/pki and restart `npm run local`." : "the server's certificate must be renewed.");
+    return fail(`the server's certificate at ${at} is not valid now (${error.message})`, local ? "start the local environment afresh: stop it, delete its folder (.local: PKI, users and all) and run `npm run local` again." : "the server's certificate must be renewed.");
   }
   if (SERVER_CERT_UNTRUSTED.has(code)) {
     const hint = target.service === "cognito"

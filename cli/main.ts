@@ -5,53 +5,32 @@
  * and against the local environment (`--outputs .local/stack.json`).
  * Exit codes: 0 done, 1 a user error (bad file, refused call), 2 wrong usage.
  */
-import { readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { Command, CommanderError, Option } from "commander";
 import {
-  AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient, InitiateAuthCommand,
+  AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { x5tS256FromDer } from "../handlers/lib/thumbprint";
 import { ensureDevPki } from "../local/dev-pki";
+import { cognitoCall, connectCognito } from "./cognito-client";
 import { UsageError, UserError } from "./errors";
-import { mtlsRequest } from "./https-call";
-import { requestSettingOptions, type PoolCommandOptions } from "./pool-options";
-import { requireSetting, resolvePoolSettings, type PoolSettings } from "./pool-settings";
+import { mtlsRequest, RequestFailedError } from "./https-call";
+import { explainRequestError } from "./network-errors";
+import { requestSettingOptions, secondsOption, type PoolCommandOptions } from "./pool-options";
+import { requireSetting, resolvePoolSettings } from "./pool-settings";
 import { readCertificates } from "./read-certificate";
+import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
 
-function fingerprintOf(file: string): { der: Buffer; x5t: string } {
-  const certificates = readCertificates(file);
+/** @param option the flag that named the file, for messages */
+function fingerprintOf(file: string, option?: string): { der: Buffer; x5t: string } {
+  const certificates = readCertificates(file, option);
   if (certificates.length > 1) note(`${file}: a bundle of ${certificates.length} certificates; using the first`);
   return { der: certificates[0], x5t: x5tS256FromDer(certificates[0]) };
-}
-
-function cognitoClient(settings: PoolSettings): CognitoIdentityProviderClient {
-  const local = settings.endpoint !== undefined && /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(settings.endpoint);
-  const hasCredentials = process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE || process.env.AWS_WEB_IDENTITY_TOKEN_FILE;
-  return new CognitoIdentityProviderClient({
-    region: requireSetting(settings, "region"),
-    endpoint: settings.endpoint,
-    // The local issuer ignores signatures; any credentials will do there.
-    credentials: local && !hasCredentials ? { accessKeyId: "local", secretAccessKey: "local" } : undefined,
-  });
-}
-
-/** Cognito's answer as a user error: its error name and message (they carry no secrets). */
-async function cognito<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const e = error as Error & { $metadata?: unknown };
-    if (e.name === "CredentialsProviderError") throw new UserError("no AWS credentials found: configure the standard AWS chain (AWS_PROFILE, environment variables, SSO)");
-    if (e.$metadata !== undefined) throw new UserError(`Cognito refused: ${e.name}: ${e.message}`);
-    if ((e as NodeJS.ErrnoException).code === "ECONNREFUSED") throw new UserError(`cannot reach Cognito at the endpoint (${e.message}); is \`npm run local\` running?`);
-    throw error;
-  }
 }
 
 function poolCommand(program: Command, name: string, description: string, example: string): Command {
@@ -85,12 +64,7 @@ export function buildProgram(): Command {
     .argument("<bundle>", "PEM bundle of CA certificates")
     .addHelpText("after", "\nExample:\n  cbat truststore check truststore.pem && aws s3 cp truststore.pem s3://my-truststores/truststore.pem")
     .action(async (file: string) => {
-      let text: string;
-      try {
-        text = readFileSync(file, "utf8");
-      } catch {
-        throw new UserError(`${file}: file not found or unreadable`);
-      }
+      const text = readInputFile(file).toString("utf8");
       const report = await checkTruststore(text);
       for (const p of report.problems) out(`${p.severity.toUpperCase()} ${p.certificate}: ${p.message}`);
       out(`${file}: ${report.certificates} certificate(s), ${report.problems.filter((p) => p.severity === "error").length} error(s), ${report.problems.filter((p) => p.severity === "warning").length} warning(s)`);
@@ -104,7 +78,15 @@ export function buildProgram(): Command {
     .option("--out <dir>", "folder for the PEM files", ".local/pki")
     .addHelpText("after", "\nExample:\n  cbat pki dev --out ./dev-pki")
     .action(async (options: { out: string }) => {
-      const created = await ensureDevPki(options.out);
+      let created;
+      try {
+        created = await ensureDevPki(options.out);
+      } catch (error) {
+        const e = error as NodeJS.ErrnoException;
+        if (typeof e.code !== "string" || typeof e.path !== "string") throw error;
+        const where = e.path === options.out ? "" : `${e.path}: `;
+        throw new UserError(`--out ${options.out}: cannot write the PKI there: ${where}${folderProblem(e)}`, "pass --out with a folder you can write, e.g. --out ./dev-pki.");
+      }
       out(`${created.created ? "created" : "kept existing"} development PKI in ${created.dir}: truststore ${created.cert.ca}, client ${created.cert.client}`);
     });
 
@@ -118,17 +100,17 @@ export function buildProgram(): Command {
     .action(async (options: PoolCommandOptions & { username: string; email: string; password?: string; cert?: string }) => {
       const settings = resolvePoolSettings(options);
       const userPoolId = requireSetting(settings, "userPoolId");
-      const fingerprint = options.cert ? fingerprintOf(options.cert).x5t : undefined;
+      const fingerprint = options.cert ? fingerprintOf(options.cert, "--cert").x5t : undefined;
+      const cognito = connectCognito(settings, options.timeout);
       const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password for the new user: ");
-      const client = cognitoClient(settings);
-      await cognito(() => client.send(new AdminCreateUserCommand({
+      await cognitoCall(cognito, (client) => client.send(new AdminCreateUserCommand({
         UserPoolId: userPoolId, Username: options.username, MessageAction: "SUPPRESS",
         UserAttributes: [
           { Name: "email", Value: options.email }, { Name: "email_verified", Value: "true" },
           ...(fingerprint ? [{ Name: "custom:cert_fingerprint", Value: fingerprint }] : []),
         ],
       })));
-      await cognito(() => client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: options.username, Password: password, Permanent: true })));
+      await cognitoCall(cognito, (client) => client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: options.username, Password: password, Permanent: true })));
       out(`created user ${options.username}${fingerprint ? `, bound to x5t#S256 ${fingerprint}` : " (no certificate bound: it gets no token until `cbat bind`)"}`);
     });
 
@@ -138,9 +120,9 @@ export function buildProgram(): Command {
     .action(async (options: PoolCommandOptions & { username: string; cert: string }) => {
       const settings = resolvePoolSettings(options);
       const userPoolId = requireSetting(settings, "userPoolId");
-      const { x5t } = fingerprintOf(options.cert);
-      const client = cognitoClient(settings);
-      await cognito(() => client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: options.username, UserAttributes: [{ Name: "custom:cert_fingerprint", Value: x5t }] })));
+      const { x5t } = fingerprintOf(options.cert, "--cert");
+      const cognito = connectCognito(settings, options.timeout);
+      await cognitoCall(cognito, (client) => client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: options.username, UserAttributes: [{ Name: "custom:cert_fingerprint", Value: x5t }] })));
       out(`bound ${options.username} to x5t#S256 ${x5t}; tokens issued from now on carry it`);
     });
 
@@ -151,9 +133,9 @@ export function buildProgram(): Command {
     .action(async (options: PoolCommandOptions & { username: string; password?: string; claims?: boolean }) => {
       const settings = resolvePoolSettings(options);
       const clientId = requireSetting(settings, "clientId");
+      const cognito = connectCognito(settings, options.timeout);
       const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password: ");
-      const client = cognitoClient(settings);
-      const result = await cognito(() => client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: options.username, PASSWORD: password } })));
+      const result = await cognitoCall(cognito, (client) => client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: options.username, PASSWORD: password } })));
       const token = result.AuthenticationResult?.AccessToken;
       if (!token) throw new UserError(`no token: Cognito asked for ${result.ChallengeName ?? "another step"}; set a permanent password (cbat user create / admin-set-user-password --permanent)`);
       if (options.claims) note(JSON.stringify(JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")), null, 2));
@@ -168,17 +150,25 @@ export function buildProgram(): Command {
     .requiredOption("--key <file>", "its private key (PEM)")
     .option("--cacert <file>", "CA bundle for the server certificate (default: the system's)")
     .option("--token <jwt>", "access token (better: the CBAT_TOKEN environment variable)")
+    .option("--timeout <seconds>", "give up when nothing answers within this time", secondsOption, 30)
     .addHelpText("after", '\nExample (or put the token in CBAT_TOKEN instead of --token):\n  cbat call https://api.example.com/example --cert alice.pem --key alice-key.pem --token "$(cbat token --outputs outputs.json --username alice)"')
-    .action(async (url: string, options: { cert: string; key: string; cacert?: string; token?: string }) => {
-      if (!/^https:\/\//.test(url)) throw new UsageError(`<url> must be an https:// URL, got ${JSON.stringify(url.slice(0, 100))}`);
+    .action(async (url: string, options: { cert: string; key: string; cacert?: string; token?: string; timeout: number }) => {
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        throw new UsageError(`<url> must be an https:// URL, got ${JSON.stringify(url.slice(0, 100))}`);
+      }
+      if (target.protocol !== "https:") throw new UsageError(`<url> must be an https:// URL, got ${JSON.stringify(url.slice(0, 100))}`);
       const token = options.token ?? process.env.CBAT_TOKEN;
       if (!token) throw new UserError("no token: pass --token or set CBAT_TOKEN (e.g. from `cbat token`)");
       let response;
       try {
-        response = await mtlsRequest({ url, cert: options.cert, key: options.key, ca: options.cacert, headers: { Authorization: `Bearer ${token}` } });
+        response = await mtlsRequest({ url, cert: options.cert, key: options.key, ca: options.cacert, headers: { Authorization: `Bearer ${token}` }, timeoutSeconds: options.timeout });
       } catch (error) {
-        if (error instanceof UserError) throw error;
-        throw new UserError(`request failed before any HTTP answer (TLS handshake refused? certificate not trusted?): ${(error as Error).message}`);
+        if (!(error instanceof RequestFailedError)) throw error;
+        const place = { host: target.hostname, port: Number(target.port) || 443, service: "api", timeoutSeconds: options.timeout } as const;
+        throw explainRequestError(error.cause, place, error.stage) ?? new UserError(`request to ${target.host} failed before any HTTP answer: ${error.message}`);
       }
       out(`HTTP ${response.status}`);
       const challenge = response.headers["www-authenticate"];
@@ -207,6 +197,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (error instanceof UserError) {
       note(`cbat: ${error.message}`);
+      if (error.hint) note(`  hint: ${error.hint}`);
       return 1;
     }
     note(`cbat: unexpected error: ${(error as Error).message}`);

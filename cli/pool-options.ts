@@ -1,5 +1,5 @@
 /** The options every command that talks to Cognito shares. */
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 
 export interface PoolCommandOptions {
   readonly userPoolId?: string;
@@ -7,6 +7,7 @@ export interface PoolCommandOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly outputs?: string;
+  readonly timeout: number;
 }
 
 export function requestSettingOptions(command: Command): Command {
@@ -15,5 +16,13 @@ export function requestSettingOptions(command: Command): Command {
     .option("--client-id <id>", "app client id")
     .option("--region <region>", "AWS region (default: from the pool id, then AWS_REGION)")
     .option("--endpoint <url>", "Cognito endpoint, e.g. the local issuer http://127.0.0.1:9229")
-    .option("--outputs <file>", "stack outputs (cdktf output --outputs-file, terraform output -json) or .local/stack.json");
+    .option("--outputs <file>", "stack outputs (cdktf output --outputs-file, terraform output -json) or .local/stack.json")
+    .option("--timeout <seconds>", "give up on a Cognito request that gets no answer within this time (per attempt; the SDK tries 3 times)", secondsOption, 30);
+}
+
+/** Parses `--timeout`: seconds, more than 0 and at most an hour (commander reports a bad value as a usage error). */
+export function secondsOption(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new InvalidArgumentError("expected a number of seconds, more than 0 and at most 3600.");
+  return seconds;
 }

@@ -3,8 +3,8 @@
  * `cdktf output --outputs-file` ({"<stack>": {"user_pool_id": …}}), `terraform output -json`
  * ({"user_pool_id": {"value": …}}), or the local environment's `.local/stack.json`.
  */
-import { readFileSync } from "node:fs";
 import { UserError } from "./errors";
+import { readInputFile } from "./read-file";
 
 export interface PoolSettings {
   readonly userPoolId?: string;
@@ -45,12 +45,12 @@ export function requireSetting(settings: PoolSettings, field: "userPoolId" | "cl
 }
 
 function readOutputs(file: string): PoolSettings {
+  const text = readInputFile(file, "--outputs").toString("utf8");
   let json: any;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: ${code === "ENOENT" ? "file not found" : "not a JSON outputs file"}`);
+    json = JSON.parse(text);
+  } catch {
+    throw new UserError(`--outputs ${file}: not a JSON outputs file`);
   }
   if (json && typeof json.userPoolId === "string") {
     return { userPoolId: json.userPoolId, clientId: json.clientId, region: json.region, endpoint: json.issuerEndpoint };

@@ -2,10 +2,11 @@
  * Reads certificates from a file the way operators have them: PEM (one or a bundle, with
  * any text around the blocks, as openssl writes it) or DER.
  */
-import { readFileSync } from "node:fs";
+import { X509Certificate } from "node:crypto";
 import { assertDerCertificateShape, decodePemBlocks } from "../handlers/lib/thumbprint";
 import { CertificateFormatError } from "../handlers/lib/errors";
 import { UserError } from "./errors";
+import { readInputFile } from "./read-file";
 
 /** A PEM block found in text; `der` is undefined when its body does not decode strictly. */
 export interface FoundPemBlock {
@@ -61,33 +62,41 @@ function endLineAfter(text: string, from: number): number {
   return -1;
 }
 
-/** DER bytes of every certificate in the file, in order. @throws UserError naming the file */
-export function readCertificates(file: string): Buffer[] {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: ${code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a certificate file" : "cannot be read"}`);
-  }
+/**
+ * DER bytes of every certificate in the file, in order.
+ * @param option the flag that named the file (e.g. "--cert"), for messages
+ * @throws UserError naming the file
+ */
+export function readCertificates(file: string, option?: string): Buffer[] {
+  const bytes = readInputFile(file, option);
+  const named = `${option ? `${option} ` : ""}${file}`;
   if (bytes[0] === 0x30) {
     try {
       assertDerCertificateShape(bytes);
       return [bytes];
     } catch {
-      throw new UserError(`${file}: not a DER certificate (truncated or corrupt)`);
+      throw new UserError(`${named}: not a DER certificate (truncated or corrupt)`);
     }
   }
-  const blocks = findPemBlocks(bytes.toString("utf8")).filter((block) => block.label === "CERTIFICATE");
-  if (blocks.length === 0) throw new UserError(`${file}: no certificate found (expected a PEM "BEGIN CERTIFICATE" block or DER)`);
-  return blocks.map(({ der }, index) => {
+  const blocks = findPemBlocks(bytes.toString("utf8"));
+  const certificates = blocks.filter((block) => block.label === "CERTIFICATE");
+  if (certificates.length === 0) {
+    const found = blocks.length > 0 ? `; it holds ${blocks.map((b) => `a ${b.label}`).join(", ")}` : "";
+    throw new UserError(`${named}: no certificate found (expected a PEM "BEGIN CERTIFICATE" block or DER)${found}`);
+  }
+  return certificates.map(({ der }, index) => {
     try {
       if (!der) throw new CertificateFormatError("its base64 body does not decode");
       assertDerCertificateShape(der);
       return der;
     } catch (error) {
-      if (error instanceof CertificateFormatError) throw new UserError(`${file}: certificate ${index + 1} is not valid PEM (${error.message})`);
+      if (error instanceof CertificateFormatError) throw new UserError(`${named}: certificate ${index + 1} is not valid PEM (${error.message})`);
       throw error;
     }
   });
+}
+
+/** PEM text of DER certificates (what Node's TLS options take). */
+export function pemOf(certificates: readonly Buffer[]): string {
+  return certificates.map((der) => new X509Certificate(der).toString()).join("");
 }

@@ -48,7 +48,8 @@ it("creates a bound user, gets a bound token, and calls the API only with that c
 
   const rogue = await runCli(["call", `${env.summary.gatewayUrl}/example`, "--cert", pki.rogue, "--key", pki.rogueKey, "--cacert", pki.ca, "--token", accessToken]);
   expect(rogue.code).toBe(1);
-  expect(rogue.stderr).toContain("request failed before any HTTP answer");
+  expect(rogue.stderr).toContain("refused the TLS handshake");
+  expect(rogue.stderr).toContain("did not accept the client certificate");
 });
 
 it("binds a user to another certificate: new tokens then work only with it", async () => {

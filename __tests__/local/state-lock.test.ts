@@ -101,6 +101,7 @@ let first: LocalProcess;
 it("refuses a second instance on the same folder at once, naming the first's pid and gateway, and leaves its files alone", async () => {
   first = npmRunLocal(dir);
   await running(first);
+  expect(first.output()).not.toContain("NodeVersionSupportWarning");
   const lock = lockOf(dir);
   const summary = summaryOf(dir);
   expect(lock.gatewayUrl).toBe(summary.gatewayUrl);

@@ -14,6 +14,7 @@ import { x5tS256FromDer } from "../handlers/lib/thumbprint";
 import { ensureDevPki } from "../local/dev-pki";
 import { cognitoCall, connectCognito } from "./cognito-client";
 import { UsageError, UserError } from "./errors";
+import { addGroupCommands } from "./group-commands";
 import { mtlsRequest, RequestFailedError } from "./https-call";
 import { explainRequestError } from "./network-errors";
 import { requestSettingOptions, secondsOption, type PoolCommandOptions } from "./pool-options";
@@ -125,6 +126,8 @@ export function buildProgram(): Command {
       await cognitoCall(cognito, (client) => client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: options.username, UserAttributes: [{ Name: "custom:cert_fingerprint", Value: x5t }] })));
       out(`bound ${options.username} to x5t#S256 ${x5t}; tokens issued from now on carry it`);
     });
+
+  addGroupCommands(program);
 
   poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt")
     .requiredOption("--username <name>", "user name")

@@ -18,6 +18,7 @@ import {
 import { parseApiDocument } from "../../stacks/api-document";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
 import { curl } from "../support/mtls-client";
+import { runCli } from "../support/run-cli";
 
 const FOREIGN_URI = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:legacy/invocations";
 const PASSWORD = "Correct-Horse-9-Battery";
@@ -194,3 +195,21 @@ it("creates the stack's groups in the issuer, and refuses a duplicate or an unkn
   await expect(cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: env.summary.userPoolId, Username: env.summary.demoUser, GroupName: "no-such-group" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
   await expect(cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: env.summary.userPoolId, Username: "nobody", GroupName: "readers" }))).rejects.toMatchObject({ name: "UserNotFoundException" });
 });
+
+it("cbat group add / list / remove change the scopes of the next token", async () => {
+  const outputs = ["--outputs", env.summaryFile];
+  const user = env.summary.demoUser;
+  const added = await runCli(["group", "add", user, "writers", ...outputs]);
+  expect(added).toMatchObject({ code: 0, stdout: `${user} is in writers; tokens issued from now on carry its scopes\n` });
+  expect((await runCli(["group", "list", user, ...outputs])).stdout.split("\n")).toContain("writers");
+  const write = await call("/accounts/acc-9", await tokenOf(user, demoPassword()), "client", "PUT", JSON.stringify({ name: "Ops" }));
+  expect(write.status).toBe(200);
+
+  expect((await runCli(["group", "remove", user, "writers", ...outputs])).code).toBe(0);
+  expect((await runCli(["group", "list", user, ...outputs])).stdout.split("\n")).not.toContain("writers");
+  expect((await call("/accounts/acc-9", await tokenOf(user, demoPassword()), "client", "PUT", "{}")).status).toBe(403);
+
+  const unknown = await runCli(["group", "add", user, "no-such-group", ...outputs]);
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toMatch(/^cbat: Cognito refused: ResourceNotFoundException: Group not found\./);
+}, 60_000);

@@ -15,6 +15,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { ApiDocumentError } from "./api-document-error";
 import { parseIntegration, type ApiIntegration } from "./api-integration";
 import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
+import { throttleOf, type ApiThrottle } from "./api-throttle";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -42,6 +43,8 @@ export interface ApiRoute {
   readonly backend: ApiBackend;
   /** Method request parameters, e.g. `method.request.path.id` → required. */
   readonly requestParameters: Readonly<Record<string, boolean>>;
+  /** `x-cbat-throttle`: this method's own limits; absent = the stage-wide ones. */
+  readonly throttle?: ApiThrottle;
 }
 
 export interface ApiDefinition {
@@ -166,6 +169,7 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
         scopes: requiredScopes(operation.security, root.security, where),
         backend: backendOf(operation, where, handlersDir),
         requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
+        ...optionalThrottle(throttleOf(operation, path, where)),
       });
     }
     checkVariableNames(path, at(["paths", path]), variableAtLevel);
@@ -173,6 +177,9 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
   if (routes.length === 0) throw new ApiDocumentError(`${at(["paths"])}: no operation under "paths" (expected ${HTTP_METHODS.join(", ")})`);
   return routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path < b.path ? -1 : 1));
 }
+
+/** No `throttle` key without the extension, so existing documents keep their digest (no redeployment). */
+const optionalThrottle = (throttle: ApiThrottle | undefined) => (throttle ? { throttle } : {});
 
 /** Resource path rules of API Gateway; returns the template's variable names. */
 function checkPath(path: string, where: string): string[] {

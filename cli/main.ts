@@ -20,6 +20,7 @@ import { requireSetting, resolvePoolSettings, type PoolSettings } from "./pool-s
 import { readCertificates } from "./read-certificate";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
+import { registerDecisionsCommand } from "./decisions-command";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -186,6 +187,7 @@ export function buildProgram(): Command {
       out(response.body);
       if (response.status < 200 || response.status > 299) process.exitCode = 1;
     });
+  registerDecisionsCommand(program);
   return program;
 }
 

@@ -51,7 +51,10 @@ Local certificate-bound API is running.
    curl -i --cert ${rel(s.pki.client2)} --key ${rel(s.pki.client2Key)} --cacert ${rel(s.pki.ca)} \\
      -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}/example
 
-Press Ctrl-C to stop.
+4. What an operator would see: the stage's access log ${rel(s.demoPasswordFile.replace(/demo-password$/, "access.log"))}, the authorizer's
+   decisions ${rel(s.demoPasswordFile.replace(/demo-password$/, "authorizer.log"))}, and by reason: npx cbat decisions --dir ${rel(s.demoPasswordFile.replace(/\/demo-password$/, ""))} --minutes 15
+
+Press Ctrl-C to stop (it prints the decisions tally).
 `;
 }
 
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
   process.stdout.write(instructions(environment.summary));
   process.stdout.write(`(started in ${Date.now() - started} ms)\n`);
   const stop = () => {
-    process.stdout.write("\nStopping…\n");
+    process.stdout.write(`\n${environment.tally.summaryLine()}\nStopping…\n`);
     void environment.close().then(() => process.exit(0));
   };
   process.once("SIGINT", stop);

@@ -57,6 +57,8 @@ export interface LocalApiConfig {
   readonly gatewayResponses: Readonly<Record<string, GatewayResponseConfig>>;
   /** The function that is the user pool's pre token generation trigger. */
   readonly preTokenGeneration?: FunctionRef;
+  /** The stage's `access_log_settings.format`; absent when the stage writes no access log. */
+  readonly accessLogFormat?: string;
 }
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
@@ -139,5 +141,6 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     routes,
     gatewayResponses,
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
+    accessLogFormat: typeof stage?.access_log_settings?.format === "string" ? stage.access_log_settings.format : undefined,
   };
 }

@@ -69,7 +69,7 @@ export function summarizePlan(plan: Json, title?: string, options: SummaryOption
     "",
     `**${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete**`,
     "",
-    `### Security posture ${securityFailures === 0 ? "✅" : `❌ (${securityFailures} failing)`}`,
+    `### Security posture ${securityFailures === 0 ? "✅" : `❌ (${securityFailures} failing)`}${warningsNote(security)}`,
     "",
     "| check | status | value seen |",
     "| --- | --- | --- |",
@@ -116,6 +116,10 @@ function countChanges(changes: Json[]): ChangeCounts {
   return counts;
 }
 
+const warningsNote = (security: readonly SecurityCheck[]) => {
+  const warnings = security.filter((c) => c.ok && c.warning).length;
+  return warnings > 0 ? ` (${warnings} ⚠️ to look at)` : "";
+};
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : undefined);
 const show = (value: unknown) => (value === undefined ? "(unknown until apply)" : JSON.stringify(value));

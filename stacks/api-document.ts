@@ -15,7 +15,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { ApiDocumentError } from "./api-document-error";
 import { parseIntegration, type ApiIntegration } from "./api-integration";
 import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
-import { throttleOf, type ApiThrottle } from "./api-throttle";
+import { throttleField, type ApiThrottle } from "./api-throttle";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -169,7 +169,7 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
         scopes: requiredScopes(operation.security, root.security, where),
         backend: backendOf(operation, where, handlersDir),
         requestParameters: requestParametersOf(root, item.parameters, operation.parameters, templateVariables, where),
-        ...optionalThrottle(throttleOf(operation, path, where)),
+        ...throttleField(operation, path, where),
       });
     }
     checkVariableNames(path, at(["paths", path]), variableAtLevel);
@@ -177,9 +177,6 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
   if (routes.length === 0) throw new ApiDocumentError(`${at(["paths"])}: no operation under "paths" (expected ${HTTP_METHODS.join(", ")})`);
   return routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path < b.path ? -1 : 1));
 }
-
-/** No `throttle` key without the extension, so existing documents keep their digest (no redeployment). */
-const optionalThrottle = (throttle: ApiThrottle | undefined) => (throttle ? { throttle } : {});
 
 /** Resource path rules of API Gateway; returns the template's variable names. */
 function checkPath(path: string, where: string): string[] {

@@ -38,6 +38,12 @@ export function throttleOf(operation: Record<string, unknown>, path: string, whe
   return { rateLimit, burstLimit };
 }
 
+/** `{ throttle }` for an ApiRoute; no key without the extension, so existing documents keep their digest (no redeployment). */
+export function throttleField(operation: Record<string, unknown>, path: string, where: string): { throttle?: ApiThrottle } {
+  const throttle = throttleOf(operation, path, where);
+  return throttle ? { throttle } : {};
+}
+
 /** `aws_api_gateway_method_settings.method_path` of a route: resource path without its leading "/", then the method. */
 export function methodPathOf(route: { readonly method: string; readonly path: string }): string {
   return `${route.path.replace(/^\//, "")}/${route.method}`;

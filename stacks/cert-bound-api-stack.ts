@@ -128,7 +128,7 @@ export class CertBoundApiStack extends TerraformStack {
       stageName: "prod",
       stageSettings: operations.stageSettings,
     });
-    operations.watch({ restApi, api, authorizer, preTokenGeneration });
+    const { dashboard } = operations.watch({ restApi, api, authorizer, preTokenGeneration });
 
     const customDomain = new MtlsCustomDomain(this, "custom-domain", {
       domainName: inputs.customDomainName.stringValue,
@@ -155,7 +155,7 @@ export class CertBoundApiStack extends TerraformStack {
     }).overrideLogicalId("api_routes");
     output("regional_zone_id", customDomain.domain.regionalZoneId, "Hosted zone id of regional_domain_name, for a Route 53 alias record.");
     output("access_log_group", operations.accessLog.logGroup.name, "CloudWatch log group of the stage's access log (one JSON line per request).");
-    output("dashboard_name", operations.dashboard!.dashboard.dashboardName, "CloudWatch dashboard of decisions, alarms' metrics, latency and errors.");
+    output("dashboard_name", dashboard.dashboard.dashboardName, "CloudWatch dashboard of decisions, alarms' metrics, latency and errors.");
   }
 }
 

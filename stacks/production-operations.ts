@@ -35,8 +35,6 @@ export class ProductionOperations extends Construct {
   readonly accessLog: StageAccessLog;
   /** For MtlsRestApi's stage: access log, X-Ray, and the account's logging role first. */
   readonly stageSettings: Pick<ApiGatewayStageConfig, "accessLogSettings" | "xrayTracingEnabled" | "dependsOn">;
-  dashboard?: OperationsDashboard;
-  alarms?: OperationsAlarms;
 
   constructor(scope: Construct, id: string, private readonly props: ProductionOperationsProps) {
     super(scope, id);
@@ -51,7 +49,7 @@ export class ProductionOperations extends Construct {
   }
 
   /** Throttling, WAF, decision metrics, alarms and the dashboard of the created API. */
-  watch({ restApi, api, authorizer, preTokenGeneration }: WatchedApi): void {
+  watch({ restApi, api, authorizer, preTokenGeneration }: WatchedApi): { alarms: OperationsAlarms; dashboard: OperationsDashboard } {
     const { inputs, namePrefix } = this.props;
     new StageThrottling(this, "throttling", {
       restApi: restApi.api,
@@ -69,7 +67,9 @@ export class ProductionOperations extends Construct {
       stageName: restApi.stage.stageName,
       bindingMismatchThreshold: inputs.bindingMismatchAlarmThreshold.numberValue,
     };
-    this.alarms = new OperationsAlarms(this, "alarms", { ...watched, alarmTopicArn: inputs.alarmTopicArn.stringValue });
-    this.dashboard = new OperationsDashboard(this, "dashboard", { ...watched, preTokenGenerationFunctionName: preTokenGeneration.function.functionName });
+    return {
+      alarms: new OperationsAlarms(this, "alarms", { ...watched, alarmTopicArn: inputs.alarmTopicArn.stringValue }),
+      dashboard: new OperationsDashboard(this, "dashboard", { ...watched, preTokenGenerationFunctionName: preTokenGeneration.function.functionName }),
+    };
   }
 }

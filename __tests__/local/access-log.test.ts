@@ -9,7 +9,9 @@ import { X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseAccessLogFormat, renderAccessLogRecord, requestTimeOf } from "../../local/access-log";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
+import { ACCESS_LOG_FORMAT } from "../../stacks/access-logs";
 import { STACK_NAME } from "../../stacks/stack-name";
 import { curl } from "../support/mtls-client";
 import { runCli } from "../support/run-cli";
@@ -160,3 +162,18 @@ it("npm run local prints the tally on Ctrl-C", async () => {
   expect(stdout).toContain("Decisions: 0 Allow, 0 Deny; refused before the authorizer: 1 (UNAUTHORIZED 1); refused TLS handshakes: 0; 1 requests\nStopping…");
   expect(existsSync(env.logs.access)).toBe(true);
 }, 90_000);
+
+describe("the access log format", () => {
+  it("renders API Gateway's $context variables, \"-\" where a value is missing, always as one valid JSON line", () => {
+    const template = parseAccessLogFormat(ACCESS_LOG_FORMAT);
+    const record = renderAccessLogRecord(template, { requestId: "r-1", status: "200", "identity.clientCert.subjectDN": 'CN=a "quoted" name' });
+    expect(record).toMatchObject({ requestId: "r-1", status: "200", clientCertSubject: 'CN=a "quoted" name', principalId: "-" });
+    expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+    expect(requestTimeOf(new Date(Date.UTC(2026, 10, 5, 7, 8, 9)))).toBe("05/Nov/2026:07:08:09 +0000");
+  });
+
+  it("refuses a stage format that is not a JSON object of strings", () => {
+    expect(() => parseAccessLogFormat("$context.requestId $context.status")).toThrow(/not JSON; the local access log writes JSON lines only/);
+    expect(() => parseAccessLogFormat('{"status": 200}')).toThrow(/must be a JSON object of string values/);
+  });
+});

@@ -23,6 +23,7 @@ import { readCertificates } from "./read-certificate";
 import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
+import { registerDecisionsCommand } from "./decisions-command";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -179,6 +180,7 @@ export function buildProgram(): Command {
       out(response.body);
       if (response.status < 200 || response.status > 299) process.exitCode = 1;
     });
+  registerDecisionsCommand(program);
   return program;
 }
 

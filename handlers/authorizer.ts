@@ -13,7 +13,7 @@
 import { CognitoJwtVerifier } from "aws-jwt-verify";
 import { JwtExpiredError } from "aws-jwt-verify/error";
 import { extractAccessToken } from "./lib/credential";
-import { logDecision, safeId } from "./lib/decision-log";
+import { logDecision, safeId, writeToStdout, type DecisionLineWriter, type DecisionLogEntry } from "./lib/decision-log";
 import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
 import { grantsScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
@@ -53,6 +53,11 @@ export interface AuthorizerOptions {
    * @default 60, Cognito's default
    */
   readonly accessTokenValidityMinutes?: number;
+  /**
+   * Where the one decision line per request goes (its metrics and alarms are read from it).
+   * @default console.log; the Lambda `handler` writes raw lines to stdout (see decision-log.ts)
+   */
+  readonly decisionLog?: DecisionLineWriter;
 }
 
 /** The subset of the API Gateway REQUEST authorizer event we read; everything is checked at run time. */
@@ -97,9 +102,11 @@ const UNAUTHORIZED = "Unauthorized";
  */
 export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
   const verifier = createVerifier(options);
+  if (options.decisionLog !== undefined && typeof options.decisionLog !== "function") throw new TypeError("createAuthorizer: decisionLog must be a function (line: string) => void");
   const routeScopes = options.routeScopes === undefined ? undefined : parseRouteScopes(options.routeScopes);
   const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
   let keysReady = options.jwks ? Promise.resolve() : startHydration(verifier);
+  const log = (entry: DecisionLogEntry) => logDecision(entry, options.decisionLog);
 
   return async (event, context) => {
     const requestId = safeId(requestContextOf(event)?.requestId) ?? safeId(context?.awsRequestId);
@@ -125,7 +132,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       // RFC 6750 §3.1: the token is valid and bound, but not for this route: 403, not 401.
       const effect = grantsScopes(claims.scope, requiredScopes) ? "Allow" : "Deny";
 
-      logDecision(effect === "Allow" ? { decision: "Allow", reason: "cert_bound", requestId, sub } : { decision: "Deny", reason: "insufficient_scope", requestId, sub });
+      log(effect === "Allow" ? { decision: "Allow", reason: "cert_bound", requestId, sub } : { decision: "Deny", reason: "insufficient_scope", requestId, sub });
       return {
         principalId: sub,
         policyDocument: {
@@ -143,7 +150,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       };
     } catch (error) {
       const reason = error instanceof AccessDeniedError ? error.reason : "internal_error";
-      logDecision({ decision: "Deny", reason, requestId, sub });
+      log({ decision: "Deny", reason, requestId, sub });
       throw new Error(UNAUTHORIZED);
     }
   };
@@ -254,7 +261,7 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
     const routeScopes = process.env.ROUTE_SCOPES;
     const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
-    return createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes) });
+    return createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
   } catch {
     return undefined;
   }
@@ -262,6 +269,6 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
 
 export const handler: AuthorizerHandler = async (event, context) => {
   if (environmentAuthorizer) return environmentAuthorizer(event, context);
-  logDecision({ decision: "Deny", reason: "config_error", requestId: safeId(context?.awsRequestId) });
+  logDecision({ decision: "Deny", reason: "config_error", requestId: safeId(context?.awsRequestId) }, writeToStdout);
   throw new Error(UNAUTHORIZED);
 };

@@ -4,7 +4,7 @@
  * the stack's authorizer and example bundles, plus a demo user bound to client.pem.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { x5tS256FromPem } from "../handlers/lib/thumbprint";
@@ -12,7 +12,9 @@ import type { ApiDefinition } from "../stacks/api-document";
 import { defineStacks } from "../stacks/app-stacks";
 import { loadDeploymentConfig } from "../stacks/deployment-config";
 import { STACK_NAME } from "../stacks/stack-name";
+import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
+import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
@@ -61,6 +63,10 @@ export interface LocalEnvironment {
   readonly pki: DevPki;
   readonly issuer: CognitoIssuer;
   readonly gateway: MtlsGateway;
+  /** Decisions, gateway refusals and refused handshakes since start (printed on Ctrl-C). */
+  readonly tally: DecisionTally;
+  /** `<dir>/access.log` (the stage's access log) and `<dir>/authorizer.log` (the authorizer's decision lines). */
+  readonly logs: { readonly access: string; readonly authorizer: string };
   close(): Promise<void>;
 }
 
@@ -111,13 +117,27 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   });
   const issuerEndpoint = await issuer.listen(options.issuerPort ?? 9229, host);
 
+  const tally = new DecisionTally();
+  const logs = { access: join(dir, "access.log"), authorizer: join(dir, "authorizer.log") };
+  const accessLog = config.accessLogFormat ? new AccessLogFile(logs.access, config.accessLogFormat) : undefined;
+  // The authorizer's decision lines: on the terminal as before, in its log file, and counted.
+  const decisionLog = (line: string) => {
+    console.log(line);
+    appendFileSync(logs.authorizer, `${line}\n`, { mode: 0o600 });
+    const decision = parseDecisionLine(line);
+    if (decision) tally.addDecision(decision);
+  };
+  const recordAccess = (values: Parameters<AccessLogFile["write"]>[0]) => {
+    if (accessLog) tally.addAccess(accessLog.write(values));
+  };
+
   const authorizers: Record<string, AuthorizerFunction> = {};
   const functions: Record<string, ProxyFunction> = {};
   for (const route of config.routes) {
     if (route.authorizer) {
       const { createAuthorizer } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
       const routeScopes = jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES");
-      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks, routeScopes }) as AuthorizerFunction;
+      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks, routeScopes, decisionLog }) as AuthorizerFunction;
     }
     const fn = route.integration.function;
     if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;
@@ -130,6 +150,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     authorizers,
     functions,
     region: LOCAL_REGION,
+    onRequestLogged: recordAccess,
+    onHandshakeRefused: recordAccess,
   });
   let gatewayUrl: string;
   try {
@@ -174,6 +196,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     pki,
     issuer,
     gateway,
+    tally,
+    logs,
     async close() {
       await Promise.all([gateway.close(), issuer.close()]);
     },

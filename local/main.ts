@@ -69,7 +69,11 @@ ${routeLines}
      -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}${tryRoute.path}
    A route whose scope the token lacks answers 403 (Bearer error="insufficient_scope").
 ${groupHint}
-Press Ctrl-C to stop.
+
+Then, what an operator would see: the stage's access log ${rel(s.demoPasswordFile.replace(/demo-password$/, "access.log"))}, the authorizer's
+   decisions ${rel(s.demoPasswordFile.replace(/demo-password$/, "authorizer.log"))}, and by reason: npx cbat decisions --dir ${rel(s.demoPasswordFile.replace(/\/demo-password$/, ""))} --minutes 15
+
+Press Ctrl-C to stop (it prints the decisions tally).
 `;
 }
 
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
   process.stdout.write(instructions(environment.summary));
   process.stdout.write(`(started in ${Date.now() - started} ms)\n`);
   const stop = () => {
-    process.stdout.write("\nStopping…\n");
+    process.stdout.write(`\n${environment.tally.summaryLine()}\nStopping…\n`);
     void environment.close().then(() => process.exit(0));
   };
   process.once("SIGINT", stop);

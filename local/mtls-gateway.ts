@@ -3,15 +3,19 @@
  * client certificate from the truststore required in the handshake, routes, REQUEST
  * authorizers with identity sources and a faithful result cache (keyed by the identity
  * source values only, as API Gateway does, so TTL > 0 really replays an Allow to another
- * certificate), gateway responses, and AWS_PROXY integrations, all from the synthesized stack.
+ * certificate), gateway responses, path templates, and AWS_PROXY (the stack's functions) and
+ * HTTP_PROXY integrations, all from the synthesized stack.
  */
 import { randomUUID, type X509Certificate } from "node:crypto";
 import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
+import type { ContextValues } from "./access-log";
 import { proxyHttp } from "./http-proxy";
 import { readBody } from "./read-body";
+import { describeClientCert, describeRestRequest, type RestRequest } from "./rest-event";
+import { certificateValues, handshakeRefusedValues, RequestTrace } from "./request-trace";
 import { matchRoute } from "./route-matcher";
 import type { LocalApiConfig, RouteConfig } from "./stack-config";
 
@@ -33,6 +37,10 @@ export interface MtlsGatewayOptions {
   readonly accountId?: string;
   /** @default "localapi01" */
   readonly apiId?: string;
+  /** Called once per request after its response, with its `$context` values (the access log). */
+  readonly onRequestLogged?: (values: ContextValues) => void;
+  /** Called once per refused TLS handshake, with what is known of it. */
+  readonly onHandshakeRefused?: (values: ContextValues) => void;
 }
 
 interface CachedPolicy {
@@ -45,8 +53,8 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 export class MtlsGateway {
   private server?: Server;
   private readonly cache = new Map<string, CachedPolicy>();
-  /** The client certificate is fixed for a TLS connection: describe it once per socket. */
   private readonly clientCerts = new WeakMap<TLSSocket, Record<string, unknown>>();
+  private readonly traces = new WeakMap<ServerResponse, RequestTrace>();
   private readonly region: string;
   private readonly accountId: string;
   private readonly apiId: string;
@@ -69,6 +77,10 @@ export class MtlsGateway {
       },
       (req, res) => void this.handle(req, res).catch(() => this.send(res, 500, { "content-type": "application/json" }, '{"message":"Internal server error"}')),
     );
+    // The peer's address, read while the connection is up: a refused handshake has torn it down.
+    const peers = new WeakMap<object, string | undefined>();
+    this.server.on("connection", (raw: Socket) => peers.set(raw, raw.remoteAddress));
+    this.server.on("tlsClientError", (_error, socket) => this.options.onHandshakeRefused?.(handshakeRefusedValues(socket, peers)));
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(port, host, resolve);
@@ -83,12 +95,14 @@ export class MtlsGateway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const trace = this.trace(req, res);
     const url = new URL(req.url ?? "/", "https://localhost");
     const match = matchRoute(this.options.config.routes, req.method ?? "GET", url.pathname);
     if (!match) return this.gatewayResponse(res, "MISSING_AUTHENTICATION_TOKEN", 403, "Missing Authentication Token");
     const { route, pathParameters } = match;
+    trace.set({ resourcePath: route.path });
     const body = await readBody(req, MAX_BODY_BYTES);
-    const request = this.describeRequest(req, url, route, pathParameters);
+    const request = this.describeRequest(req, url, route, pathParameters, trace);
 
     let authorizerContext: Record<string, unknown> | undefined;
     // The stack makes every method CUSTOM; another type (IAM, a Cognito authorizer) cannot be
@@ -98,7 +112,7 @@ export class MtlsGateway {
     }
     if (route.authorization === "CUSTOM" && !route.authorizer) return this.gatewayResponse(res, "AUTHORIZER_CONFIGURATION_ERROR", 500, null);
     if (route.authorization === "CUSTOM" && route.authorizer) {
-      const outcome = await this.authorize(route, request);
+      const outcome = await this.authorize(route, request, trace);
       if (outcome.status !== "allow") {
         return outcome.status === "unauthorized"
           ? this.gatewayResponse(res, "UNAUTHORIZED", 401, "Unauthorized")
@@ -111,7 +125,9 @@ export class MtlsGateway {
 
     const integration = route.integration;
     if (integration.type === "HTTP_PROXY" && integration.uri) {
+      const integrationDone = this.traces.get(res)?.time("integrationLatency");
       const answer = await proxyHttp(req, route, pathParameters, url, body);
+      integrationDone?.();
       return this.send(res, answer.status, answer.headers, answer.body);
     }
     if (integration.type === "AWS_PROXY" && !integration.function) {
@@ -128,8 +144,10 @@ export class MtlsGateway {
       requestContext: { ...request.requestContext, authorizer: authorizerContext },
     };
     let result: any;
+    const integrationDone = trace.time("integrationLatency");
     try {
       result = await fn(event);
+      integrationDone();
     } catch {
       return this.send(res, 502, { "content-type": "application/json" }, '{"message": "Internal server error"}');
     }
@@ -140,78 +158,38 @@ export class MtlsGateway {
     this.send(res, result.statusCode, headers, payload);
   }
 
-  /** The parts of API Gateway's REST events that both the authorizer and the integration receive. */
-  private describeRequest(req: IncomingMessage, url: URL, route: RouteConfig, pathParameters: Record<string, string> | null) {
+  /** The request's access log record; written once the response has been sent. */
+  private trace(req: IncomingMessage, res: ServerResponse): RequestTrace {
     const socket = req.socket as TLSSocket;
-    const headers: Record<string, string> = {};
-    const multiValueHeaders: Record<string, string[]> = {};
-    const spelling = new Map<string, string>(); // lowercase name → first spelling seen, as API Gateway groups them
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
-      const key = spelling.get(name.toLowerCase()) ?? name;
-      spelling.set(name.toLowerCase(), key);
-      (multiValueHeaders[key] ??= []).push(value);
-      headers[key] = value;
-    }
-    const query: Record<string, string> = {};
-    const multiQuery: Record<string, string[]> = {};
-    for (const [name, value] of url.searchParams) {
-      query[name] = value;
-      (multiQuery[name] ??= []).push(value);
-    }
-    const stage = this.options.config.stageName;
-    const requestContext = {
-      resourceId: "local",
-      resourcePath: route.path,
+    const trace = new RequestTrace({
+      "identity.sourceIp": socket.remoteAddress,
       httpMethod: req.method,
-      extendedRequestId: randomUUID(),
-      requestTime: new Date().toUTCString(),
-      path: `/${stage}${url.pathname}`,
-      accountId: this.accountId,
       protocol: `HTTP/${req.httpVersion}`,
-      stage,
-      domainPrefix: "localhost",
-      requestTimeEpoch: Date.now(),
-      requestId: randomUUID(),
-      domainName: req.headers.host ?? "localhost",
-      apiId: this.apiId,
-      identity: {
-        sourceIp: socket.remoteAddress,
-        userAgent: req.headers["user-agent"] ?? null,
-        clientCert: this.clientCertOf(socket),
-      },
-    };
-    const event = {
-      resource: route.path,
-      path: url.pathname,
-      httpMethod: req.method,
-      headers,
-      multiValueHeaders,
-      queryStringParameters: Object.keys(query).length ? query : null,
-      multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
-      pathParameters,
-      stageVariables: null,
-    };
-    return { event, requestContext, methodArn: `arn:aws:execute-api:${this.region}:${this.accountId}:${this.apiId}/${stage}/${req.method}${url.pathname}` };
+      domainName: req.headers.host?.replace(/:\d+$/, ""),
+      ...certificateValues(this.clientCertOf(socket)),
+    });
+    this.traces.set(res, trace);
+    res.once("finish", () => this.options.onRequestLogged?.(trace.finish(res.statusCode)));
+    return trace;
   }
 
+  /** The parts of API Gateway's REST events that both the authorizer and the integration receive. */
+  private describeRequest(req: IncomingMessage, url: URL, route: RouteConfig, pathParameters: Record<string, string> | null, trace: RequestTrace): RestRequest {
+    const source = { stageName: this.options.config.stageName, region: this.region, accountId: this.accountId, apiId: this.apiId };
+    return describeRestRequest(req, url, route, pathParameters, trace, this.clientCertOf(req.socket as TLSSocket), source);
+  }
+
+  /** The client certificate is fixed for a TLS connection: describe it once per socket. */
   private clientCertOf(socket: TLSSocket): Record<string, unknown> {
     let described = this.clientCerts.get(socket);
     if (!described) {
-      const peer = socket.getPeerX509Certificate() as X509Certificate;
-      described = {
-        clientCertPem: peer.toString(),
-        subjectDN: distinguishedName(peer.subject),
-        issuerDN: distinguishedName(peer.issuer),
-        serialNumber: apiGatewaySerialNumber(peer.serialNumber),
-        validity: { notBefore: peer.validFrom, notAfter: peer.validTo },
-      };
+      described = describeClientCert(socket.getPeerX509Certificate() as X509Certificate);
       this.clientCerts.set(socket, described);
     }
     return described;
   }
 
-  private async authorize(route: RouteConfig, request: ReturnType<MtlsGateway["describeRequest"]>): Promise<{ status: "allow"; context: Record<string, unknown> } | { status: "unauthorized" | "denied" | "error" }> {
+  private async authorize(route: RouteConfig, request: RestRequest, trace: RequestTrace): Promise<{ status: "allow"; context: Record<string, unknown> } | { status: "unauthorized" | "denied" | "error" }> {
     const authorizer = route.authorizer!;
     // Identity sources: all must be present and non-empty, or API Gateway answers 401 without calling the authorizer.
     const identity: string[] = [];
@@ -229,13 +207,19 @@ export class MtlsGateway {
     } else {
       const fn = this.options.authorizers[authorizer.function.functionName];
       if (!fn) return { status: "error" };
+      const authorizerDone = trace.time("authorizer.latency");
       try {
         result = await fn({ type: "REQUEST", methodArn: request.methodArn, ...request.event, requestContext: request.requestContext });
+        authorizerDone();
       } catch (error) {
-        return (error as Error)?.message === "Unauthorized" ? { status: "unauthorized" } : { status: "error" };
+        authorizerDone();
+        const unauthorized = (error as Error)?.message === "Unauthorized";
+        trace.set({ "authorizer.status": unauthorized ? "401" : "500", "authorizer.error": unauthorized ? "Unauthorized" : "the authorizer failed" });
+        return unauthorized ? { status: "unauthorized" } : { status: "error" };
       }
       if (authorizer.resultTtlSeconds > 0) this.cache.set(cacheKey, { expires: Date.now() + authorizer.resultTtlSeconds * 1000, result });
     }
+    trace.set({ "authorizer.status": "200", "authorizer.principalId": typeof result?.principalId === "string" ? result.principalId : undefined });
     const statements = [result?.policyDocument?.Statement ?? []].flat();
     const matches = (s: any) => [s.Resource].flat().some((r: string) => resourceMatches(r, request.methodArn)) && [s.Action].flat().some((a: string) => a === "execute-api:Invoke" || a === "execute-api:*" || a === "*");
     if (statements.some((s: any) => s.Effect === "Deny" && matches(s))) return { status: "denied" };
@@ -246,35 +230,19 @@ export class MtlsGateway {
   }
 
   private gatewayResponse(res: ServerResponse, type: string, defaultStatus: number, message: string | null): void {
+    this.traces.get(res)?.set({ "error.responseType": type });
     const configured = this.options.config.gatewayResponses[type];
     this.send(res, configured?.statusCode ?? defaultStatus, { "content-type": "application/json", ...(configured?.headers ?? {}) }, JSON.stringify({ message }));
   }
 
   private send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer): void {
     if (res.headersSent) return;
-    res.writeHead(status, { "x-amzn-requestid": randomUUID(), ...headers });
+    const trace = this.traces.get(res);
+    trace?.set({ responseLength: String(Buffer.byteLength(body)) });
+    // API Gateway's x-amzn-RequestId is the request's $context.requestId (the access log's requestId).
+    res.writeHead(status, { "x-amzn-requestid": trace?.requestId ?? randomUUID(), ...headers });
     res.end(body);
   }
-}
-
-/** node prints a DN as one "K=V" per line; the event carries it comma-separated ("CN=…,O=…"). */
-function distinguishedName(lines: string): string {
-  return lines.split("\n").filter(Boolean).join(",");
-}
-
-/**
- * The serial number in the form API Gateway puts into `requestContext.identity.clientCert.serialNumber`:
- * lowercase hex octets joined by colons. AWS documents no grammar for it, only examples: the
- * API Gateway Developer Guide's REST (payload 1.0) and HTTP API (2.0) proxy event examples
- * ("Lambda proxy integrations in API Gateway" and "Create AWS Lambda proxy integrations for HTTP
- * APIs", docs.aws.amazon.com/apigateway/latest/developerguide/) show
- * "a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1:a1". That first octet has its high bit set with no
- * 00 before it, so the octets are the integer's magnitude, not its DER encoding: what node's
- * uppercase `serialNumber` hex holds, and what `openssl x509 -text` prints.
- */
-function apiGatewaySerialNumber(hex: string): string {
-  const even = hex.length % 2 === 0 ? hex : `0${hex}`;
-  return (even.toLowerCase().match(/../g) ?? []).join(":");
 }
 
 /** execute-api ARNs with `*` wildcards, as IAM matches them. */

@@ -59,6 +59,8 @@ export interface LocalApiConfig {
   readonly preTokenGeneration?: FunctionRef;
   /** The user pool's Cognito groups (`aws_cognito_user_group`). */
   readonly groups: readonly string[];
+  /** The stage's `access_log_settings.format`; absent when the stage writes no access log. */
+  readonly accessLogFormat?: string;
 }
 
 /** A string as Terraform reads it: "$${" and "%%{" are the escaped "${" and "%{" (see stacks/terraform-literal.ts). */
@@ -151,5 +153,6 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     gatewayResponses,
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
     groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => literal(String(group.name))).sort(),
+    accessLogFormat: typeof stage?.access_log_settings?.format === "string" ? stage.access_log_settings.format : undefined,
   };
 }

@@ -4,6 +4,8 @@
  * posture of the certificate binding computed from the planned values, and the API's routes
  * with their required scopes and backends.
  */
+import { acceptedIamException } from "./accepted-iam";
+import { operationsChecks } from "./operations-checks";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
@@ -14,7 +16,14 @@ type Json = any; // terraform's plan JSON is large and loosely typed; every read
 export interface SecurityCheck {
   readonly check: string;
   readonly ok: boolean;
+  /** ok, but worth a reviewer's look (⚠️); does not count as a failure. */
+  readonly warning?: boolean;
   readonly seen: string;
+}
+
+export interface SummaryOptions {
+  /** The date runtime support is judged against. @default now */
+  readonly today?: Date;
 }
 
 export interface ChangeCounts {
@@ -43,14 +52,14 @@ interface PlannedResource {
   readonly values: Json;
 }
 
-export function summarizePlan(plan: Json, title?: string): PlanSummary {
+export function summarizePlan(plan: Json, title?: string, options: SummaryOptions = {}): PlanSummary {
   if (plan === null || typeof plan !== "object" || !("planned_values" in plan) || !Array.isArray(plan.resource_changes ?? [])) {
     throw new PlanFormatError("not a Terraform plan in JSON: produce it with `terraform show -json tfplan > plan.json`");
   }
   const resources = plannedResources(plan.planned_values?.root_module);
   const changes = (plan.resource_changes ?? []).filter((c: Json) => c.mode !== "data" && !isNoop(c.change?.actions));
   const counts = countChanges(changes);
-  const security = securityChecks(plan, resources);
+  const security = [...securityChecks(plan, resources), ...operationsChecks(resources, options.today ?? new Date())];
   const securityFailures = security.filter((c) => !c.ok).length;
   const routes = plannedRoutes(plan);
 
@@ -60,11 +69,11 @@ export function summarizePlan(plan: Json, title?: string): PlanSummary {
     "",
     `**${counts.create} to create, ${counts.update} to update, ${counts.replace} to replace, ${counts.delete} to delete**`,
     "",
-    `### Security posture ${securityFailures === 0 ? "✅" : `❌ (${securityFailures} failing)`}`,
+    `### Security posture ${securityFailures === 0 ? "✅" : `❌ (${securityFailures} failing)`}${warningsNote(security)}`,
     "",
     "| check | status | value seen |",
     "| --- | --- | --- |",
-    ...security.map((c) => `| ${c.check} | ${c.ok ? "✅" : "❌"} | ${escapeCell(c.seen)} |`),
+    ...security.map((c) => `| ${c.check} | ${!c.ok ? "❌" : c.warning ? "⚠️" : "✅"} | ${escapeCell(c.seen)} |`),
     "",
     ...(routes ? routesMarkdown(routes, escapeCell) : []),
     "### Changed resources",
@@ -107,6 +116,10 @@ function countChanges(changes: Json[]): ChangeCounts {
   return counts;
 }
 
+const warningsNote = (security: readonly SecurityCheck[]) => {
+  const warnings = security.filter((c) => c.ok && c.warning).length;
+  return warnings > 0 ? ` (${warnings} ⚠️ to look at)` : "";
+};
 const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : undefined);
 const show = (value: unknown) => (value === undefined ? "(unknown until apply)" : JSON.stringify(value));
@@ -179,6 +192,7 @@ const isWildcardResource = (r: unknown) => r === "*" || (typeof r === "string" &
 
 function iamWildcardCheck(plan: Json, resources: PlannedResource[]): SecurityCheck {
   const findings: string[] = [];
+  const accepted = new Set<string>();
   let unknownPolicies = 0;
   const inspectDocument = (where: string, document: unknown) => {
     if (typeof document !== "string") {
@@ -197,14 +211,20 @@ function iamWildcardCheck(plan: Json, resources: PlannedResource[]): SecurityChe
       const actions = [s.Action ?? [], s.NotAction ?? []].flat();
       const wildAction = actions.find((a: unknown) => typeof a === "string" && a.includes("*"));
       const wildResource = [s.Resource ?? []].flat().find(isWildcardResource) ?? (s.NotResource ? "NotResource" : undefined);
-      if (wildAction || wildResource) findings.push(`${where} statement ${s.Sid ?? i}: ${[wildAction, wildResource].filter(Boolean).join(", ")}`);
+      const exception = acceptedIamException({ statement: s });
+      if (exception && (wildAction || wildResource)) accepted.add(exception);
+      else if (wildAction || wildResource) findings.push(`${where} statement ${s.Sid ?? i}: ${[wildAction, wildResource].filter(Boolean).join(", ")}`);
     });
   };
   for (const r of resources.filter((x) => x.mode === "managed")) {
     if (["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy"].includes(r.type)) inspectDocument(r.address, r.values?.policy);
     if (r.type === "aws_iam_role") for (const inline of r.values?.inline_policy ?? []) inspectDocument(`${r.address} inline`, inline?.policy);
     if (r.type === "aws_iam_role" && (r.values?.managed_policy_arns ?? []).length > 0) findings.push(`${r.address}: managed policies ${r.values.managed_policy_arns.join(", ")}`);
-    if (r.type === "aws_iam_role_policy_attachment") findings.push(`${r.address}: managed policy ${r.values?.policy_arn ?? "(unknown)"}`);
+    if (r.type === "aws_iam_role_policy_attachment") {
+      const exception = acceptedIamException({ managedPolicyArn: r.values?.policy_arn });
+      if (exception) accepted.add(exception);
+      else findings.push(`${r.address}: managed policy ${r.values?.policy_arn ?? "(unknown)"}`);
+    }
   }
   // Policies built from aws_iam_policy_document are often unknown until apply; their
   // statements (actions at least) are visible in the data sources themselves.
@@ -222,7 +242,10 @@ function iamWildcardCheck(plan: Json, resources: PlannedResource[]): SecurityChe
       if (wildAction || wildResource) findings.push(`${d.address} statement ${s?.sid || i}: ${[wildAction, wildResource].filter(Boolean).join(", ")}`);
     });
   }
-  const note = unknownPolicies > 0 ? ` (${unknownPolicies} policies known only after apply; checked through their policy documents)` : "";
+  const note = [
+    unknownPolicies > 0 ? ` (${unknownPolicies} policies known only after apply; checked through their policy documents)` : "",
+    accepted.size > 0 ? `; accepted: ${[...accepted].join("; ")}` : "",
+  ].join("");
   return {
     check: "IAM statements with wildcard actions or resources",
     ok: findings.length === 0,

@@ -16,6 +16,7 @@ import { checkIntegrationMappings, parseIntegration, type ApiIntegration } from 
 import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
 import { parseText, type At } from "./api-document-text";
 import { checkPath, checkVariableNames, requestParametersOf } from "./api-paths";
+import { throttleField, type ApiThrottle } from "./api-throttle";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -47,6 +48,8 @@ export interface ApiRoute {
   readonly backend: ApiBackend;
   /** Method request parameters, e.g. `method.request.path.id` → required. */
   readonly requestParameters: Readonly<Record<string, boolean>>;
+  /** `x-cbat-throttle`: this method's own limits; absent = the stage-wide ones. */
+  readonly throttle?: ApiThrottle;
 }
 
 export interface ApiDefinition {
@@ -167,6 +170,7 @@ function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string):
           scopes: requiredScopes(operation.security, root.security, where),
           backend,
           requestParameters,
+          ...throttleField(operation, path, where),
         };
       }));
     }

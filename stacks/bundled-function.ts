@@ -3,12 +3,13 @@
  * its own role that can do nothing but write to that log group.
  */
 import { Construct } from "constructs";
-import { AssetType, TerraformAsset } from "cdktf";
+import { AssetType, TerraformAsset, type IResolvable } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { xrayTracing } from "./function-tracing";
 import { bundleHandler, LAMBDA_RUNTIME } from "./handler-bundle";
 
 export interface BundledFunctionProps {
@@ -24,6 +25,10 @@ export interface BundledFunctionProps {
   readonly timeoutSeconds?: number;
   /** @default 256 */
   readonly memorySize?: number;
+  /** Reserved concurrent executions (Terraform expression; null = unreserved). @default unreserved */
+  readonly reservedConcurrentExecutions?: number;
+  /** Terraform bool: trace with AWS X-Ray (see function-tracing.ts). @default no tracing_config */
+  readonly xrayTracingEnabled?: boolean | IResolvable;
 }
 
 export class BundledFunction extends Construct {
@@ -76,6 +81,8 @@ export class BundledFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
       environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...(props.environment ?? {}) } },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      tracingConfig: props.xrayTracingEnabled === undefined ? undefined : xrayTracing(this, this.role, props.xrayTracingEnabled),
     });
   }
 }

@@ -16,6 +16,8 @@ import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
 import { DeploymentConfigError, type BackendSettings, type EnvironmentSettings } from "./deployment-config";
+import { OperationsInputs } from "./operations-inputs";
+import { ProductionOperations } from "./production-operations";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -62,6 +64,8 @@ export class CertBoundApiStack extends TerraformStack {
 
     this.inputs = new StackInputs(this, props.environment);
     const inputs = this.inputs;
+    const operationsInputs = new OperationsInputs(this);
+    const xrayTracingEnabled = operationsInputs.xrayTracingEnabled.booleanValue;
 
     new AwsProvider(this, "aws", {
       region: inputs.awsRegion.stringValue,
@@ -80,6 +84,7 @@ export class CertBoundApiStack extends TerraformStack {
       timeoutSeconds: 5,
       memorySize: 128,
       environment: checkedEnvironment(name, "pre-token-generation", { GROUP_SCOPES: terraformLiteral(JSON.stringify(api.groupScopes)) }),
+      xrayTracingEnabled,
     });
     const userPool = new CertBoundUserPool(this, "user-pool", {
       namePrefix,
@@ -103,6 +108,8 @@ export class CertBoundApiStack extends TerraformStack {
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
         ROUTE_SCOPES: terraformLiteral(JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])))),
       }),
+      reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
+      xrayTracingEnabled,
     });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {
@@ -122,16 +129,20 @@ export class CertBoundApiStack extends TerraformStack {
         description: terraformLiteral(`API backend (x-cbat-handler ${handler}): ${served.join(", ")}`.slice(0, 250)),
         logRetentionDays,
         memorySize: 128,
+        xrayTracingEnabled,
       }).function;
     }
 
+    const operations = new ProductionOperations(this, "operations", { namePrefix, logRetentionDays, inputs: operationsInputs });
     const restApi = new MtlsRestApi(this, "rest-api", {
       namePrefix,
       authorizerFunction: authorizer.function,
       api,
       handlerFunctions,
       stageName: "prod",
+      stageSettings: operations.stageSettings,
     });
+    const { dashboard } = operations.watch({ restApi, api, authorizer, preTokenGeneration });
 
     const customDomain = new MtlsCustomDomain(this, "custom-domain", {
       domainName: inputs.customDomainName.stringValue,
@@ -157,6 +168,8 @@ export class CertBoundApiStack extends TerraformStack {
       description: `Routes of ${api.source === "built-in" ? "the built-in API" : "the API document"}: required scopes and backend of each.`,
     }).overrideLogicalId("api_routes");
     output("regional_zone_id", customDomain.domain.regionalZoneId, "Hosted zone id of regional_domain_name, for a Route 53 alias record.");
+    output("access_log_group", operations.accessLog.logGroup.name, "CloudWatch log group of the stage's access log (one JSON line per request).");
+    output("dashboard_name", dashboard.dashboard.dashboardName, "CloudWatch dashboard of decisions, alarms' metrics, latency and errors.");
   }
 }
 

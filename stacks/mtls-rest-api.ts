@@ -9,7 +9,7 @@ import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-author
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
-import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { ApiGatewayStage, type ApiGatewayStageConfig } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { apiDigest, type ApiDefinition } from "./api-document";
@@ -45,6 +45,8 @@ export interface MtlsRestApiProps {
   readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
   /** @default "prod" */
   readonly stageName?: string;
+  /** Access log, tracing, and what the stage waits for (e.g. the account's logging role). */
+  readonly stageSettings?: Pick<ApiGatewayStageConfig, "accessLogSettings" | "xrayTracingEnabled" | "dependsOn">;
 }
 
 export class MtlsRestApi extends Construct {
@@ -124,6 +126,7 @@ export class MtlsRestApi extends Construct {
       restApiId: this.api.id,
       deploymentId: deployment.id,
       stageName,
+      ...props.stageSettings,
     });
   }
 }

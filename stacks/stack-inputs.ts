@@ -11,7 +11,8 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 
 const ACM_ARN = "^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$";
 
-function variable(scope: Construct, name: string, config: TerraformVariableConfig & { optional?: true }): TerraformVariable {
+/** A variable named exactly `name` in the Terraform JSON, with its validations as expressions. */
+export function variable(scope: Construct, name: string, config: TerraformVariableConfig & { optional?: true }): TerraformVariable {
   const { optional, validation, ...terraformConfig } = config;
   const v = new TerraformVariable(scope, name, {
     ...terraformConfig,

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";
 import { requestAuthorizerEvent } from "../support/events";
+import { captureDecisionLines } from "../support/stdout-lines";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, jwksOf, signJwt, USER_POOL_ID, REGION, type SigningKey } from "../support/tokens";
 
 type Network = { fetch: (uri: string) => Promise<ArrayBuffer> };
@@ -29,7 +30,11 @@ beforeAll(async () => {
 });
 
 const savedEnv = { ...process.env };
-beforeEach(() => jest.spyOn(console, "log").mockImplementation(() => undefined));
+/** The entry point writes its decision lines to stdout, unprefixed (what the metric filters read). */
+let decisionLines: string[];
+beforeEach(() => {
+  decisionLines = captureDecisionLines();
+});
 afterEach(() => {
   process.env = { ...savedEnv };
   jest.restoreAllMocks();
@@ -49,10 +54,11 @@ it("imports without configuration and then refuses every request (config_error)"
   delete process.env.USER_POOL_ID;
   delete process.env.USER_POOL_CLIENT_ID;
   const { handler } = loadAuthorizerModule();
-  const logs: string[] = [];
-  jest.spyOn(console, "log").mockImplementation((line: string) => void logs.push(line));
+  const consoleLog = jest.spyOn(console, "log");
   await expect(handler(event)).rejects.toThrow(/^Unauthorized$/);
-  expect(JSON.parse(logs[0])).toMatchObject({ decision: "Deny", reason: "config_error" });
+  expect(decisionLines).toHaveLength(1);
+  expect(JSON.parse(decisionLines[0])).toMatchObject({ decision: "Deny", reason: "config_error" });
+  expect(consoleLog).not.toHaveBeenCalled(); // console.log would prefix the line in the function's log
 });
 
 it("imports with an invalid pool id and refuses every request", async () => {
@@ -104,8 +110,7 @@ it("fails closed while the JWKS cannot be fetched, and recovers on a later reque
 it("reads ROUTE_SCOPES, and refuses every request (config_error) when it is not a route table", async () => {
   process.env.USER_POOL_ID = USER_POOL_ID;
   process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
-  const lines: string[] = [];
-  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+  const lines = decisionLines;
   const answerJwks = (network: Network) => jest.spyOn(network, "fetch").mockImplementation(async () => body(jwksOf(key)));
 
   process.env.ROUTE_SCOPES = JSON.stringify({ "GET /example": ["needs/this"] });

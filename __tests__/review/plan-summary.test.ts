@@ -31,31 +31,40 @@ function runCli(p: unknown, ...args: string[]) {
   return spawnSync(process.execPath, ["--require", "tsx/cjs", join(PROJECT_ROOT, "review", "plan-summary-cli.ts"), file, ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
 }
 
+/** The day the nodejs22.x row is judged on: 156 days before its deprecation (2027-04-30). */
+const TODAY = new Date("2026-11-25T09:00:00Z");
+
 it("summarizes our real plan: counts, every security row passing, all resources listed", () => {
-  const summary = summarizePlan(plan, STACK_NAME);
+  const summary = summarizePlan(plan, STACK_NAME, { today: TODAY });
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
-  expect(summary.counts).toEqual({ create: 28, update: 0, replace: 0, delete: 0 });
-  expect(summary.markdown).toContain("**28 to create, 0 to update, 0 to replace, 0 to delete**");
-  expect(summary.security).toHaveLength(9);
+  expect(summary.counts).toEqual({ create: 43, update: 0, replace: 0, delete: 0 });
+  expect(summary.markdown).toContain("**43 to create, 0 to update, 0 to replace, 0 to delete**");
+  expect(summary.security).toHaveLength(13);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);
+  expect(summary.markdown).toContain("### Security posture ✅ (2 ⚠️ to look at)");
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
   expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
-  expect(rowOf(summary.markdown, "IAM statements with wildcard")).toMatch(/\| ✅ \| 0 /);
-  expect(summary.markdown.match(/^\| create \| `aws_/gm)).toHaveLength(28);
-  const cli = runCli(plan, "--strict");
+  expect(rowOf(summary.markdown, "IAM statements with wildcard")).toMatch(/\| ✅ \| 0 .*accepted: AWS-managed AmazonAPIGatewayPushToCloudWatchLogs/);
+  expect(rowOf(summary.markdown, "stage access logs")).toContain("| ✅ | JSON, 22 fields incl. clientCertSerial, clientCertSubject");
+  expect(rowOf(summary.markdown, "throttling on every method")).toContain("| ✅ | */*: 100 req/s, burst 200");
+  expect(rowOf(summary.markdown, "alarms wired to a topic")).toContain("| ⚠️ | 6 of 6 alarms notify nobody: set alarm_topic_arn");
+  expect(rowOf(summary.markdown, "Lambda runtime support")).toContain("| ⚠️ | nodejs22.x (3 functions): deprecated 2027-04-30, in 156 days");
+  expect(summary.markdown.match(/^\| create \| `aws_/gm)).toHaveLength(43);
+  const cli = runCli(plan, "--strict", "--today", "2026-11-25");
   expect(cli.status).toBe(0);
-  expect(cli.stdout).toBe(summarizePlan(plan).markdown);
+  expect(cli.stdout).toBe(summarizePlan(plan, undefined, { today: new Date("2026-11-25T00:00:00Z") }).markdown);
+  expect(runCli(plan, "--today", "25.11.2026").status).toBe(2);
 });
 
 it("flags an authorizer TTL of 300, and --strict fails", () => {
   const flipped = clone();
   resourceOf(flipped, "aws_api_gateway_authorizer").values.authorizer_result_ttl_in_seconds = 300;
-  const summary = summarizePlan(flipped);
+  const summary = summarizePlan(flipped, undefined, { today: TODAY });
   expect(summary.securityFailures).toBe(1);
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ❌ | TTL 300");
   expect(summary.markdown).toContain("### Security posture ❌ (1 failing)");
   expect(runCli(flipped).status).toBe(0);
-  const strict = runCli(flipped, "--strict");
+  const strict = runCli(flipped, "--strict", "--today", "2026-11-25");
   expect(strict.status).toBe(1);
   expect(strict.stderr).toContain("1 security check(s) failed");
 });
@@ -72,10 +81,22 @@ it.each([
     const policy = resourceOf(p, "aws_iam_role_policy");
     policy.values.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] });
   }, "s3:*, *"],
+  ["IAM statements with wildcard", (p: any) => {
+    const policy = resourceOf(p, "aws_iam_role_policy");
+    policy.values.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XRayAndMore", Effect: "Allow", Action: ["xray:PutTraceSegments", "logs:PutLogEvents"], Resource: "*" }] });
+  }, "statement XRayAndMore: *"], // the X-Ray exception covers exactly its two actions
+  ["IAM statements with wildcard", (p: any) => { resourceOf(p, "aws_iam_role_policy_attachment").values.policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"; }, "managed policy arn:aws:iam::aws:policy/AdministratorAccess"],
+  ["stage access logs", (p: any) => { resourceOf(p, "aws_api_gateway_stage").values.access_log_settings = []; }, "no access_log_settings"],
+  ["stage access logs", (p: any) => {
+    const settings = resourceOf(p, "aws_api_gateway_stage").values.access_log_settings[0];
+    settings.format = settings.format.replace('"domainName"', '"cert":"$context.identity.clientCert.clientCertPem","domainName"');
+  }, "logs a token or the certificate PEM"],
+  ["throttling on every method", (p: any) => { resourceOf(p, "aws_api_gateway_method_settings").values.settings[0].throttling_rate_limit = -1; }, "throttling off (-1 or 0) on */*"],
+  ["throttling on every method", (p: any) => { p.planned_values.root_module.resources = p.planned_values.root_module.resources.filter((r: any) => r.type !== "aws_api_gateway_method_settings"); }, "no aws_api_gateway_method_settings on */*"],
 ])("flags %s when it is weakened", (check, weaken, seen) => {
   const flipped = clone();
   weaken(flipped);
-  const summary = summarizePlan(flipped);
+  const summary = summarizePlan(flipped, undefined, { today: TODAY });
   expect(summary.securityFailures).toBe(1);
   const row = rowOf(summary.markdown, check);
   expect(row).toContain("| ❌ |");
@@ -116,6 +137,39 @@ describe("checks every app client in the plan, not just the first", () => {
   });
 });
 
+describe("running it in production", () => {
+  it("shows the alarms' topic when alarm_topic_arn is set", () => {
+    const wired = clone();
+    for (const alarm of wired.planned_values.root_module.resources.filter((r: any) => r.type === "aws_cloudwatch_metric_alarm")) alarm.values.alarm_actions = ["arn:aws:sns:eu-west-1:123456789012:ops"];
+    expect(rowOf(summarizePlan(wired, undefined, { today: TODAY }).markdown, "alarms wired to a topic")).toContain("| ✅ | 6 alarms → arn:aws:sns:eu-west-1:123456789012:ops");
+  });
+
+  it.each([
+    ["2026-10-01", "✅", "nodejs22.x (3 functions): supported until 2027-04-30"],
+    ["2026-11-01", "⚠️", "in 180 days"],
+    ["2027-04-30", "❌", "deprecated since 2027-04-30; upgrade the provider and the runtime"],
+  ])("judges nodejs22.x on %s: %s", (day, status, seen) => {
+    const summary = summarizePlan(plan, undefined, { today: new Date(`${day}T00:00:00Z`) });
+    expect(rowOf(summary.markdown, "Lambda runtime support")).toContain(`| ${status} |`);
+    expect(rowOf(summary.markdown, "Lambda runtime support")).toContain(seen);
+    expect(summary.securityFailures).toBe(status === "❌" ? 1 : 0);
+  });
+
+  it("warns about a runtime whose support it does not know", () => {
+    const other = clone();
+    resourceOf(other, "aws_lambda_function").values.runtime = "nodejs99.x";
+    expect(rowOf(summarizePlan(other, undefined, { today: TODAY }).markdown, "Lambda runtime support")).toMatch(/\| ⚠️ \| nodejs99\.x \(1 function\): no deprecation date known here; nodejs22\.x \(2 functions\)/);
+  });
+
+  it("accepts X-Ray's trace writes on * (no resource-level permissions), and only those actions", () => {
+    const traced = clone();
+    resourceOf(traced, "aws_iam_role_policy").values.policy = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "XRayWrite", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" }] });
+    const summary = summarizePlan(traced, undefined, { today: TODAY });
+    expect(summary.securityFailures).toBe(0);
+    expect(rowOf(summary.markdown, "IAM statements with wildcard")).toContain("X-Ray trace writes on * (no resource-level permissions)");
+  });
+});
+
 it("lists deletions and replacements first, flagged", () => {
   const changed = clone();
   const managed = changed.resource_changes.filter((c: any) => c.mode === "managed");
@@ -124,12 +178,12 @@ it("lists deletions and replacements first, flagged", () => {
   managed.find((c: any) => c.type === "aws_api_gateway_stage").change.actions = ["update"];
   managed.find((c: any) => c.type === "aws_iam_role").change.actions = ["no-op"];
   const summary = summarizePlan(changed);
-  expect(summary.counts).toEqual({ create: 24, update: 1, replace: 1, delete: 1 });
+  expect(summary.counts).toEqual({ create: 39, update: 1, replace: 1, delete: 1 });
   const rows = summary.markdown.split("\n").filter((line) => /^\| (⚠️ )?(create|update|replace|delete) \|/.test(line));
   expect(rows[0]).toMatch(/^\| ⚠️ delete \| `aws_cognito_user_pool\./);
   expect(rows[1]).toMatch(/^\| ⚠️ replace \| `aws_lambda_function\./);
   expect(rows[2]).toMatch(/^\| update \| `aws_api_gateway_stage\./);
-  expect(rows).toHaveLength(27);
+  expect(rows).toHaveLength(42);
 });
 
 it("explains bad input instead of crashing", () => {

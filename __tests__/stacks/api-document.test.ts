@@ -85,6 +85,32 @@ describe("scopes", () => {
   });
 });
 
+describe("x-cbat-throttle", () => {
+  it("gives an operation its own rate and burst limits, and no throttle key without the extension", () => {
+    const api = loadApiDocument(EXAMPLE);
+    expect(api.routes.find((r) => routeKey(r) === "PUT /accounts/{id}")!.throttle).toEqual({ rateLimit: 5, burstLimit: 10 });
+    expect(api.routes.filter((r) => r.throttle)).toHaveLength(1);
+    expect("throttle" in api.routes.find((r) => routeKey(r) === "GET /accounts/{id}")!).toBe(false);
+    expect(parseApiDocument(doc({ "x-cbat-handler": "example", "x-cbat-throttle": { rateLimit: 0.5, burstLimit: 1 } }), "api.json").routes[0].throttle).toEqual({ rateLimit: 0.5, burstLimit: 1 });
+  });
+  it.each([
+    [[10, 20], /x-cbat-throttle must be an object such as x-cbat-throttle: \{ rateLimit: 10, burstLimit: 20 \}/],
+    [{ rateLimit: 10 }, /burstLimit must be a whole number of requests from 1 to 5000, got null/],
+    [{ rateLimit: 0, burstLimit: 5 }, /rateLimit must be requests per second above 0 and at most 10000, got 0/],
+    [{ rateLimit: "10", burstLimit: 5 }, /rateLimit must be requests per second above 0/],
+    [{ rateLimit: 10, burstLimit: 2.5 }, /burstLimit must be a whole number/],
+    [{ rateLimit: 10, burstLimit: 5, period: "day" }, /unknown field "period"; only rateLimit and burstLimit/],
+  ])("refuses %j with the operation and what to write", (throttle, message) => {
+    const error = parseError(doc({ "x-cbat-handler": "example", "x-cbat-throttle": throttle }));
+    expect(error).toMatch(/^api\.json:\d+: GET \/things\/\{id\}: x-cbat-throttle/);
+    expect(error).toMatch(message);
+  });
+  it("refuses it on the root path, where the stage-wide limits apply", () => {
+    const text = JSON.stringify({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { "/": { get: { "x-cbat-handler": "example", "x-cbat-throttle": { rateLimit: 1, burstLimit: 1 } } } } });
+    expect(parseError(text)).toMatch(/GET \/: x-cbat-throttle: not supported on the root path/);
+  });
+});
+
 describe("backends", () => {
   it("needs exactly one backend", () => {
     expect(parseError(doc({}))).toMatch(/GET \/things\/\{id\}: set exactly one backend.*found neither/);

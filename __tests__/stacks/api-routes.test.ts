@@ -130,6 +130,13 @@ it("scopes every Lambda permission to its own route", () => {
   expect(planned("aws_lambda_permission").find((p) => p.values.function_name === FOREIGN_LAMBDA)).toBeDefined();
 });
 
+it("throttles every method of the stage, and an operation with x-cbat-throttle by its own limits", () => {
+  const settings = Object.fromEntries(planned("aws_api_gateway_method_settings").map((m) => [m.values.method_path, m.values.settings[0]]));
+  expect(Object.keys(settings).sort()).toEqual(["*/*", "accounts/{id}/PUT"]);
+  expect(settings["*/*"]).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
+  expect(settings["accounts/{id}/PUT"]).toMatchObject({ throttling_rate_limit: 5, throttling_burst_limit: 10, logging_level: "OFF", data_trace_enabled: false });
+});
+
 it("shows the routes in the plan's api_routes output", () => {
   const outputs = (plan.planned_values as any).outputs;
   expect(outputs.api_routes.value["GET /orders/{orderId}"]).toEqual({ scopes: ["orders/read"], backend: `AWS_PROXY ${FOREIGN_URI}` });

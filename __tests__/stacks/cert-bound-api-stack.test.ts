@@ -139,8 +139,14 @@ describe("security-relevant properties", () => {
     for (const group of resourcesOf("aws_cloudwatch_log_group")) expect(group.retention_in_days).toBe("${var.log_retention_days}");
   });
 
-  it("IAM grants only log writes to the function's own log group", () => {
-    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  it("IAM grants only log writes to the function's own log group (and, when asked, X-Ray writes); API Gateway's logging role gets AWS's managed policy", () => {
+    expect(resourcesOf("aws_iam_role_policy_attachment").map((a) => a.policy_arn)).toEqual([
+      expect.stringMatching(/^arn:\$\{data\.aws_partition\..+\.partition\}:iam::aws:policy\/service-role\/AmazonAPIGatewayPushToCloudWatchLogs$/),
+    ]);
+    for (const policy of resourcesOf("aws_iam_role_policy").filter((p) => p.name === "write-xray-traces")) {
+      expect(policy.count).toBe("${var.xray_tracing_enabled ? 1 : 0}");
+      expect(JSON.parse(policy.policy).Statement).toEqual([expect.objectContaining({ Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" })]);
+    }
     expect(synthesized).toHaveDataSourceWithProperties(DataAwsIamPolicyDocument, {
       statement: [{ effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [expect.stringMatching(/^\$\{aws_cloudwatch_log_group\..+\.arn\}:log-stream:\*$/)] }],
     });
@@ -160,8 +166,7 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "access_token_validity_minutes", "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
-      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection",
+      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "waf_web_acl_arn", "xray_tracing_enabled",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
@@ -169,11 +174,21 @@ describe("inputs and outputs are the documented Terraform names", () => {
     expect(json.variable.user_pool_deletion_protection.default).toBe(false);
     expect(json.variable.access_token_validity_minutes).toMatchObject({ type: "number", default: 60 });
     expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
+    expect(json.variable).toMatchObject({
+      manage_api_gateway_account: { type: "bool", default: true },
+      throttling_rate_limit: { type: "number", default: 100 },
+      throttling_burst_limit: { type: "number", default: 200 },
+      authorizer_reserved_concurrency: { type: "number", default: null, nullable: true },
+      alarm_topic_arn: { type: "string", default: null, nullable: true },
+      binding_mismatch_alarm_threshold: { type: "number", default: 5 },
+      xray_tracing_enabled: { type: "bool", default: false },
+      waf_web_acl_arn: { type: "string", default: null, nullable: true },
+    });
   });
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "api_id", "api_routes", "custom_domain_url", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
   });
 

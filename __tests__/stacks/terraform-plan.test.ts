@@ -36,11 +36,14 @@ it("plans every resource the SAM original creates, and nothing is replaced or de
   const counts: Record<string, number> = {};
   for (const r of plan.planned_values.root_module.resources ?? []) counts[r.type] = (counts[r.type] ?? 0) + 1;
   expect(counts).toMatchObject({
-    aws_lambda_function: 3, aws_iam_role: 3, aws_iam_role_policy: 3, aws_cloudwatch_log_group: 3,
+    aws_lambda_function: 3, aws_iam_role: 4, aws_iam_role_policy: 3, aws_cloudwatch_log_group: 4,
     aws_cognito_user_pool: 1, aws_cognito_user_pool_client: 1,
     aws_api_gateway_rest_api: 1, aws_api_gateway_authorizer: 1, aws_api_gateway_resource: 1, aws_api_gateway_method: 1,
     aws_api_gateway_integration: 1, aws_api_gateway_deployment: 1, aws_api_gateway_stage: 1, aws_api_gateway_gateway_response: 2,
     aws_api_gateway_domain_name: 1, aws_api_gateway_base_path_mapping: 1, aws_lambda_permission: 3,
+    // Running it in production (operations-plan.test.ts has the details):
+    aws_api_gateway_account: 1, aws_iam_role_policy_attachment: 1, aws_api_gateway_method_settings: 1,
+    aws_cloudwatch_log_metric_filter: 3, aws_cloudwatch_metric_alarm: 6, aws_cloudwatch_dashboard: 1,
   });
   expect(counts.aws_route53_record).toBeUndefined(); // no hosted zone given
   const managed = plan.resource_changes.filter((c) => c.mode === "managed");
@@ -127,12 +130,16 @@ it("runs the bundles on nodejs22.x/arm64 with log groups and a stable source_cod
   for (const group of resources(plan, "aws_cloudwatch_log_group")) expect(group.values.retention_in_days).toBe(30);
 });
 
-it("grants least privilege: no wildcard actions, no '*' resources, no managed policies", () => {
-  expect(resources(plan, "aws_iam_role_policy_attachment")).toHaveLength(0);
+it("grants least privilege: no wildcard actions, no '*' resources, no managed policies but API Gateway's logging role's", () => {
+  // The one managed policy: AWS's own for the account-level role API Gateway writes access logs with.
+  expect(resources(plan, "aws_iam_role_policy_attachment").map((a) => a.values)).toEqual([
+    { policy_arn: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs", role: `${STACK_NAME}-apigateway-cloudwatch` },
+  ]);
   for (const role of resources(plan, "aws_iam_role")) {
     expect(role.values.managed_policy_arns ?? []).toEqual([]);
     const trust = JSON.parse(role.values.assume_role_policy);
-    expect(trust.Statement).toEqual([expect.objectContaining({ Action: "sts:AssumeRole", Principal: { Service: "lambda.amazonaws.com" } })]);
+    const service = role.values.name === `${STACK_NAME}-apigateway-cloudwatch` ? "apigateway.amazonaws.com" : "lambda.amazonaws.com";
+    expect(trust.Statement).toEqual([expect.objectContaining({ Action: "sts:AssumeRole", Principal: { Service: service } })]);
   }
   // Role policies reference their log group's ARN (unknown until apply), so check their
   // documents as configured: constant actions, and resources that are the group's streams.

@@ -19,8 +19,19 @@ export function safeId(value: unknown): string | undefined {
   return typeof value === "string" && SAFE_ID.test(value) ? value : undefined;
 }
 
-export function logDecision(entry: DecisionLogEntry): void {
-  console.log(
+/** Where decision lines go: one line each, without a trailing newline. */
+export type DecisionLineWriter = (line: string) => void;
+
+/**
+ * The Lambda function's own log, unaltered: raw stdout, one CloudWatch Logs event per line.
+ * console.log would prefix the line with time, request id and level (Text log format) or wrap it
+ * as an escaped string (JSON log format); either way a JSON metric filter could not read it.
+ */
+export const writeToStdout: DecisionLineWriter = (line) => void process.stdout.write(`${line}\n`);
+
+/** @param write default console.log (tests, other hosts); the Lambda entry point passes writeToStdout. */
+export function logDecision(entry: DecisionLogEntry, write: DecisionLineWriter = (line) => console.log(line)): void {
+  write(
     JSON.stringify({
       level: entry.decision === "Allow" ? "INFO" : "WARN",
       message: "authorizer decision",

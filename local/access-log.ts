@@ -1,0 +1,59 @@
+/**
+ * The stage's access log, locally: the same JSON line per request as API Gateway writes to the
+ * stage's log group, rendered from the synthesized stage's own `access_log_settings.format`, so
+ * the field names are the stack's by construction. Values the local gateway does not have are
+ * "-", as API Gateway writes them.
+ */
+import { appendFileSync } from "node:fs";
+
+/** `$context.<name>` → value, keyed by `<name>` (e.g. "identity.sourceIp"). */
+export type ContextValues = Readonly<Record<string, string | undefined>>;
+
+const CONTEXT_VARIABLE = /\$context\.([A-Za-z0-9_.]+)/g;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** `$context.requestTime`'s format (CLF): `25/Nov/2026:10:00:00 +0000`. */
+export function requestTimeOf(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
+}
+
+/** The format's fields and their templates; throws naming the problem when it is not a JSON object of strings. */
+export function parseAccessLogFormat(format: string): Readonly<Record<string, string>> {
+  let template: unknown;
+  try {
+    template = JSON.parse(format);
+  } catch {
+    throw new Error("the stage's access log format is not JSON; the local access log writes JSON lines only");
+  }
+  if (template === null || typeof template !== "object" || Array.isArray(template) || !Object.values(template).every((v) => typeof v === "string")) {
+    throw new Error("the stage's access log format must be a JSON object of string values");
+  }
+  return template as Record<string, string>;
+}
+
+/** Field → value, each `$context.x` of the template replaced. */
+export function renderAccessLogRecord(template: Readonly<Record<string, string>>, values: ContextValues): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [field, expression] of Object.entries(template)) {
+    record[field] = expression.replace(CONTEXT_VARIABLE, (_, name: string) => values[name] ?? "-");
+  }
+  return record;
+}
+
+/** `<dir>/access.log`: one line per request, appended synchronously (readable the moment a response ends). */
+export class AccessLogFile {
+  private readonly template: Readonly<Record<string, string>>;
+
+  constructor(readonly file: string, format: string) {
+    this.template = parseAccessLogFormat(format);
+  }
+
+  /** Appends the line and returns it as field → value. */
+  write(values: ContextValues): Record<string, string> {
+    const record = renderAccessLogRecord(this.template, values);
+    // JSON.stringify escapes, unlike API Gateway's raw substitution: always one valid line.
+    appendFileSync(this.file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    return record;
+  }
+}

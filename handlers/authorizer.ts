@@ -16,7 +16,7 @@ import { extractAccessToken } from "./lib/credential";
 import { logDecision, safeId, writeToStdout, type DecisionLineWriter, type DecisionLogEntry } from "./lib/decision-log";
 import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
-import { grantsScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
+import { claimsGrantScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
 import { assertNoCriticalHeader } from "./lib/jws-header";
 import {
   assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
@@ -130,7 +130,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       if (sub === undefined) throw new AccessDeniedError("token_invalid");
       assertCertificateBound(claims, presentedX5tS256);
       // RFC 6750 §3.1: the token is valid and bound, but not for this route: 403, not 401.
-      const effect = grantsScopes(claims.scope, requiredScopes) ? "Allow" : "Deny";
+      const effect = claimsGrantScopes(claims, requiredScopes) ? "Allow" : "Deny";
 
       log(effect === "Allow" ? { decision: "Allow", reason: "cert_bound", requestId, sub } : { decision: "Deny", reason: "insufficient_scope", requestId, sub });
       return {

@@ -41,9 +41,26 @@ export function requiredScopesOf(routes: RouteScopes, event: { readonly httpMeth
 /** True when the space-separated `scope` claim carries every required scope. */
 export function grantsScopes(scopeClaim: unknown, required: readonly string[]): boolean {
   if (required.length === 0) return true;
-  if (typeof scopeClaim !== "string") return false;
-  const granted = scopeClaim.split(" ");
-  return required.every((scope) => granted.includes(scope));
+  return typeof scopeClaim === "string" && hasAll(new Set(scopeClaim.split(" ")), required);
+}
+
+/** The granted scopes of verified claims, split once per token (the verified-token cache keeps the claims object). */
+const grantedByClaims = new WeakMap<object, ReadonlySet<string>>();
+
+/** grantsScopes for a token's verified claims, without splitting its `scope` claim again on every call. */
+export function claimsGrantScopes(claims: Readonly<Record<string, unknown>>, required: readonly string[]): boolean {
+  if (required.length === 0) return true;
+  let granted = grantedByClaims.get(claims);
+  if (!granted) {
+    granted = new Set(typeof claims.scope === "string" ? claims.scope.split(" ") : []);
+    grantedByClaims.set(claims, granted);
+  }
+  return hasAll(granted, required);
+}
+
+function hasAll(granted: ReadonlySet<string>, required: readonly string[]): boolean {
+  for (const scope of required) if (!granted.has(scope)) return false;
+  return true;
 }
 
 function safeJson(text: string): unknown {

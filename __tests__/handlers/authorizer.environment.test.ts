@@ -126,10 +126,10 @@ it("reads ROUTE_SCOPES, and refuses every request (config_error) when it is not 
 
 describe("ACCESS_TOKEN_VALIDITY_MINUTES (the stack sets it to the app client's access_token_validity)", () => {
   const serveJwks = (network: Network) => jest.spyOn(network, "fetch").mockImplementation(async () => body(jwksOf(key)));
+  /** The decision lines from here on (the entry point writes them to stdout). */
   const decisions = () => {
-    const logs: string[] = [];
-    jest.spyOn(console, "log").mockImplementation((line: string) => void logs.push(line));
-    return logs;
+    decisionLines.length = 0;
+    return decisionLines;
   };
 
   it("bounds token lifetimes by it: a one-hour token is refused at 5 minutes, allowed at 60 and when unset", async () => {

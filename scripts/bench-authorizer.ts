@@ -36,7 +36,7 @@ async function main() {
   const bundle = join(outDir, "authorizer.js");
   buildSync({
     entryPoints: [resolve(__dirname, "../handlers/authorizer.ts")],
-    outfile: bundle, bundle: true, minify: true, platform: "node", target: "node20", format: "cjs", logLevel: "error",
+    outfile: bundle, bundle: true, minify: true, platform: "node", target: "node20", format: "cjs", logLevel: "error", external: ["@aws-sdk/*"],
   });
   const bundleBytes = statSync(bundle).size;
 

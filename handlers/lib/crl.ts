@@ -41,7 +41,7 @@ export interface Crl {
 }
 
 /**
- * Every CRL of a bundle: PEM with one or more `X509 CRL` blocks, or a single DER CRL.
+ * Every CRL of a bundle: PEM with one or more `X509 CRL` blocks (RFC 7468; `CRL` too), or a single DER CRL.
  * @throws RevocationListError naming the CRL and what is wrong
  */
 export function readCrlBundle(bytes: Uint8Array): Crl[] {
@@ -56,7 +56,7 @@ export function readCrlBundle(bytes: Uint8Array): Crl[] {
     throw error;
   }
   return blocks.map(({ label, der }, i) => {
-    if (label !== "X509 CRL") throw new RevocationListError(`PEM block ${i + 1} of the CRL bundle is ${label}, expected X509 CRL`);
+    if (label !== "X509 CRL" && label !== "CRL") throw new RevocationListError(`PEM block ${i + 1} of the CRL bundle is ${label}, expected X509 CRL`);
     return parseCrl(new Uint8Array(der.buffer, der.byteOffset, der.byteLength), `CRL ${i + 1}`);
   });
 }

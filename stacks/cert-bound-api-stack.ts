@@ -15,6 +15,8 @@ import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
 import type { BackendSettings, EnvironmentSettings } from "./deployment-config";
+import { revocationEnvironment } from "./revocation-environment";
+import { RevocationListAccess } from "./revocation-list-access";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -98,7 +100,14 @@ export class CertBoundApiStack extends TerraformStack {
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
         ROUTE_SCOPES: JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes]))),
+        ...revocationEnvironment(inputs),
       }),
+    });
+    new RevocationListAccess(this, "authorizer-revocation", {
+      role: authorizer.role,
+      bucket: inputs.bucketName.stringValue,
+      truststoreKey: inputs.caCertKey.stringValue,
+      crlKey: inputs.crlKey.stringValue,
     });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {

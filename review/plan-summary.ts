@@ -4,6 +4,7 @@
  * posture of the certificate binding computed from the planned values, and the API's routes
  * with their required scopes and backends.
  */
+import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
@@ -14,6 +15,8 @@ type Json = any; // terraform's plan JSON is large and loosely typed; every read
 export interface SecurityCheck {
   readonly check: string;
   readonly ok: boolean;
+  /** An allowed setting a reviewer should notice: shown ⚠️, does not fail `--strict`. */
+  readonly warning?: boolean;
   readonly seen: string;
 }
 
@@ -64,7 +67,7 @@ export function summarizePlan(plan: Json, title?: string): PlanSummary {
     "",
     "| check | status | value seen |",
     "| --- | --- | --- |",
-    ...security.map((c) => `| ${c.check} | ${c.ok ? "✅" : "❌"} | ${escapeCell(c.seen)} |`),
+    ...security.map((c) => `| ${c.check} | ${c.ok ? (c.warning ? "⚠️" : "✅") : "❌"} | ${escapeCell(c.seen)} |`),
     "",
     ...(routes ? routesMarkdown(routes, escapeCell) : []),
     "### Changed resources",
@@ -171,6 +174,7 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
     return { ok, seen: `write_attributes = ${show(writable)}` };
   });
   rows.push(iamWildcardCheck(plan, resources));
+  rows.push(revocationRow(plan));
   return rows;
 }
 

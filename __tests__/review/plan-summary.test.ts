@@ -36,7 +36,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
   expect(summary.counts).toEqual({ create: 28, update: 0, replace: 0, delete: 0 });
   expect(summary.markdown).toContain("**28 to create, 0 to update, 0 to replace, 0 to delete**");
-  expect(summary.security).toHaveLength(9);
+  expect(summary.security).toHaveLength(10);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
   expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
@@ -45,6 +45,22 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   const cli = runCli(plan, "--strict");
   expect(cli.status).toBe(0);
   expect(cli.stdout).toBe(summarizePlan(plan).markdown);
+});
+
+describe("certificate revocation row", () => {
+  const revocationRow = (p: any) => rowOf(summarizePlan(p).markdown, "client certificate revocation (CRL) checked by the authorizer");
+
+  it("warns (⚠️) when crl_key is null, the default, without failing --strict", () => {
+    expect(plan.variables.crl_key.value).toBeNull();
+    expect(revocationRow(plan)).toBe("| client certificate revocation (CRL) checked by the authorizer | ⚠️ | off (crl_key = null): a stolen certificate and key keep working until the certificate expires |");
+    expect(summarizePlan(plan).securityFailures).toBe(0);
+  });
+
+  it("passes (✅) with crl_key set, naming the key, the refresh and the grace", () => {
+    const on = clone();
+    on.variables.crl_key.value = "crls.pem";
+    expect(revocationRow(on)).toBe('| client certificate revocation (CRL) checked by the authorizer | ✅ | crl_key = "crls.pem", refreshed every 300 s, stale 3600 s after nextUpdate |');
+  });
 });
 
 it("flags an authorizer TTL of 300, and --strict fails", () => {

@@ -160,8 +160,8 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "access_token_validity_minutes", "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
-      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection",
+      "access_token_validity_minutes", "aws_region", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name",
+      "enable_admin_password_auth", "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
@@ -169,6 +169,9 @@ describe("inputs and outputs are the documented Terraform names", () => {
     expect(json.variable.user_pool_deletion_protection.default).toBe(false);
     expect(json.variable.access_token_validity_minutes).toMatchObject({ type: "number", default: 60 });
     expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
+    expect(json.variable.crl_key).toMatchObject({ type: "string", default: null, nullable: true });
+    expect(json.variable.crl_refresh_seconds).toMatchObject({ type: "number", default: 300 });
+    expect(json.variable.crl_grace_seconds).toMatchObject({ type: "number", default: 3600 });
   });
 
   it("declares the outputs", () => {

@@ -20,6 +20,9 @@ import { requireSetting, resolvePoolSettings, type PoolSettings } from "./pool-s
 import { readCertificates } from "./read-certificate";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
+import { registerPkiRevokeCommand } from "./pki-revoke";
+import { registerRevocationCommands } from "./revocation-check";
+import { registerUnbindCommand } from "./unbind";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -107,6 +110,10 @@ export function buildProgram(): Command {
       const created = await ensureDevPki(options.out);
       out(`${created.created ? "created" : "kept existing"} development PKI in ${created.dir}: truststore ${created.cert.ca}, client ${created.cert.client}`);
     });
+
+  registerPkiRevokeCommand(pki);
+  registerRevocationCommands(program);
+  registerUnbindCommand(program, { client: cognitoClient, call: cognito });
 
   const user = program.command("user").description("user management");
   requestSettingOptions(user.command("create").description("create a confirmed user, optionally bound to a certificate"))

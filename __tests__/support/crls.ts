@@ -70,5 +70,5 @@ export async function libraryCrl(ca: IssuedCertificate, revoked: ReadonlyArray<I
     signingKey: options.signingKey ?? ca.keys.privateKey,
     signingAlgorithm: ca.keys.privateKey.algorithm.name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
   });
-  return Buffer.from(`${crl.toString("pem")}\n`);
+  return Buffer.from(`${x509.PemConverter.encode(crl.rawData, "X509 CRL")}\n`);
 }

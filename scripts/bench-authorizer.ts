@@ -189,7 +189,7 @@ async function main() {
     ["ratio with scope check / without", (median(scoped) / median(unscoped)).toFixed(2), "≤ 1.1"],
     [`warm decision with a ${CRL_ENTRIES}-entry CRL`, `${revocation.withMicros.toFixed(1)} µs vs ${revocation.withoutMicros.toFixed(1)} µs without (median of ${SAMPLES})`, ""],
     ["ratio with revocation check / without", (revocation.withMicros / revocation.withoutMicros).toFixed(2), "≤ 1.1"],
-    [`CRL load, ${CRL_ENTRIES} entries (${(revocation.crlBytes / 1e6).toFixed(1)} MB PEM)`, `${revocation.firstLoadMs.toFixed(0)} ms first, ${revocation.loadMs.toFixed(0)} ms median of 5 (parse + verify + index)`, "≤ 1 s"],
+    [`CRL load, ${CRL_ENTRIES} entries (${(revocation.crlBytes / 1e6).toFixed(1)} MB PEM)`, `${revocation.firstLoadMs.toFixed(0)} ms first (${revocation.firstLoadCpuMs.toFixed(0)} ms CPU), then ${revocation.loadMs.toFixed(0)} ms (${revocation.loadCpuMs.toFixed(0)} ms CPU) median of 5`, "≤ 1 s"],
     [`extra heap for the ${CRL_ENTRIES}-entry list`, `${revocation.heapMb.toFixed(1)} MB (after GC, list held)`, "≤ 64 MB"],
     ["worst time per call, adversarial input ≤ 1 MB", `${(worst[1] / 1000).toFixed(3)} ms (median of ${ADVERSARIAL_CALLS}, ${adversarial.length} cases)`, "≤ 2 ms"],
   ];

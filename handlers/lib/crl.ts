@@ -7,7 +7,7 @@
  * indirect CRLs (entries for other issuers), and partitioned CRLs that leave out some
  * certificates or reasons. Any other critical extension is refused too (RFC 5280 §5.2).
  */
-import { ASN1Form } from "@oslojs/asn1";
+import { ASN1Form, parseASN1, type ASN1Value } from "@oslojs/asn1";
 import { RevocationListError, CertificateFormatError } from "./errors";
 import {
   decoding, elementsOf, expectUniversal, forEachElement, hexOf, isContext, isUniversal, oidText, readElement, readOnlyElement, serialKeyOf, TAG, timeOf,
@@ -109,7 +109,7 @@ function readCertificateList(der: Uint8Array, label: string): Crl {
     revocationTimeOf(serialKey) {
       let found: number | undefined;
       readEntries(entries, label, (key, date) => {
-        if (found === undefined && key === serialKey) found = decoding(label, () => timeOf(date.value, `${label} revocationDate`));
+        if (found === undefined && key === serialKey) found = decoding(label, () => timeOf(date, `${label} revocationDate`));
       });
       return found;
     },
@@ -120,22 +120,51 @@ function isTime(element: DerElement): boolean {
   return isUniversal(element.value, TAG.UTC_TIME) || isUniversal(element.value, TAG.GENERALIZED_TIME);
 }
 
-/** Each entry's serial key and revocationDate; refuses entries with a critical extension (e.g. certificateIssuer). */
-function readEntries(entries: Uint8Array, label: string, visit: (serialKey: string, date: DerElement) => void): void {
+/**
+ * Each entry's serial key and revocationDate; refuses entries with a critical extension (e.g.
+ * certificateIssuer). A tight loop, as it runs for each of up to 100,000 entries per load: the
+ * library decodes each TLV (parseASN1), the loop only steps over them.
+ */
+function readEntries(entries: Uint8Array, label: string, visit: (serialKey: string, date: ASN1Value) => void): void {
   const what = `${label} revokedCertificates`;
-  forEachElement(entries, what, ({ value }) => {
-    expectUniversal(value, TAG.SEQUENCE, what);
-    const fields = value.contents();
-    const serial = readElement(fields, what);
-    const date = readElement(fields.subarray(serial.encoded.byteLength), what);
-    if (!isTime(date)) throw new RevocationListError(`${what}: an entry has no revocationDate`);
-    const rest = serial.encoded.byteLength + date.encoded.byteLength;
-    if (rest < fields.byteLength) {
-      for (const extension of extensionsOf(readOnlyElement(fields.subarray(rest), what), what)) {
-        if (extension.critical) throw new RevocationListError(`${what}: an entry has the critical extension ${extension.oid}; indirect CRLs are not supported`);
-      }
+  decoding(what, () => {
+    for (let position = 0; position < entries.byteLength;) {
+      const [entry, entrySize] = parseASN1(entries.subarray(position));
+      position += entrySize;
+      expectUniversal(entry, TAG.SEQUENCE, what);
+      const fields = entry.contents();
+      const [serial, serialSize] = parseASN1(fields);
+      const [date, dateSize] = parseASN1(fields.subarray(serialSize));
+      if (!isUniversal(date, TAG.UTC_TIME) && !isUniversal(date, TAG.GENERALIZED_TIME)) throw new RevocationListError(`${what}: an entry has no revocationDate`);
+      const rest = serialSize + dateSize;
+      // A critical flag is a BOOLEAN TRUE, encoded 01 01 FF: without those bytes there is none, and
+      // the extensions (usually a reason code) need not be decoded.
+      if (rest < fields.byteLength && containsBooleanTrue(fields, rest)) refuseCriticalEntryExtension(readOnlyElement(fields.subarray(rest), what), what);
+      visit(serialKeyOf(serial, what), date);
     }
-    visit(serialKeyOf(serial.value, what), date);
+  });
+}
+
+function containsBooleanTrue(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i + 2 < bytes.byteLength; i++) if (bytes[i] === 0x01 && bytes[i + 1] === 0x01 && bytes[i + 2] === 0xff) return true;
+  return false;
+}
+
+/**
+ * Entry extensions (reason codes, invalidity dates) are informational unless critical; a critical
+ * one (certificateIssuer: an indirect CRL) is refused. Runs for every entry, so it reads only the
+ * id and the critical flag of each extension.
+ */
+function refuseCriticalEntryExtension(list: DerElement, what: string): void {
+  expectUniversal(list.value, TAG.SEQUENCE, what);
+  forEachElement(list.value.contents(), what, ({ value }) => {
+    const contents = value.contents();
+    const id = readElement(contents, what);
+    if (id.encoded.byteLength === contents.byteLength) throw new RevocationListError(`${what}: an entry extension has no value`);
+    const flag = readElement(contents.subarray(id.encoded.byteLength), what).value;
+    if (isUniversal(flag, TAG.BOOLEAN) && flag.boolean().value) {
+      throw new RevocationListError(`${what}: an entry has the critical extension ${oidText(id.value)}; indirect CRLs are not supported`);
+    }
   });
 }
 

@@ -14,7 +14,7 @@ export type RevocationStatus = "good" | "revoked" | "stale";
 
 interface IssuerRevocations {
   readonly name: string;
-  readonly serials: Set<string>;
+  serials: ReadonlySet<string>;
   nextUpdate: number;
 }
 
@@ -41,11 +41,11 @@ export class RevocationList {
       crlSigner(crl, anchors);
       const known = issuers.get(crl.issuerKey);
       if (!known) {
-        issuers.set(crl.issuerKey, { name: nameText(crl.issuer), serials: new Set(crl.revokedSerials), nextUpdate: crl.nextUpdate });
+        issuers.set(crl.issuerKey, { name: nameText(crl.issuer), serials: crl.revokedSerials, nextUpdate: crl.nextUpdate });
         continue;
       }
       // Two CRLs of one issuer (e.g. while a CA key rolls over): a serial on either is revoked.
-      for (const serial of crl.revokedSerials) known.serials.add(serial);
+      known.serials = new Set([...known.serials, ...crl.revokedSerials]);
       known.nextUpdate = Math.max(known.nextUpdate, crl.nextUpdate);
     }
     const summary: RevocationListSummary = {

@@ -36,7 +36,8 @@ export function s3RevocationSource(options: S3RevocationSourceOptions): Revocati
   let lastVersion: string | undefined;
 
   const connect = async () => {
-    const sdk = await import("@aws-sdk/client-s3");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk = require("@aws-sdk/client-s3") as typeof import("@aws-sdk/client-s3");
     const s3 = new sdk.S3Client({
       region: options.region,
       endpoint: options.endpoint,

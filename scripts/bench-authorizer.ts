@@ -45,9 +45,12 @@ async function main() {
   const bundleBytes = statSync(bundle).size;
 
   const coldMs: number[] = [];
+  const coldCpuMs: number[] = []; // CPU time too: wall time also counts waiting on a busy machine
   for (let i = 0; i < COLD_RUNS; i++) {
-    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-    coldMs.push(Number(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()));
+    const script = `const c=process.cpuUsage(),t=process.hrtime.bigint();require(${JSON.stringify(bundle)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
+    const [wall, cpu] = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()) as [number, number];
+    coldMs.push(wall);
+    coldCpuMs.push(cpu);
   }
 
   // Count every way the bundle could reach the network once warm.
@@ -178,7 +181,7 @@ async function main() {
   const f = median(floor);
   const rows: Array<[string, string, string]> = [
     ["bundle size", `${(bundleBytes / 1024).toFixed(1)} KB (${bundleBytes} bytes)`, "≤ 64 KB"],
-    ["cold init (require of the bundle, no CRL)", `${median(coldMs).toFixed(1)} ms (median of ${COLD_RUNS} fresh processes)`, "≤ 20 ms"],
+    ["cold init (require of the bundle, no CRL)", `${median(coldMs).toFixed(1)} ms (${median(coldCpuMs).toFixed(1)} ms CPU; median of ${COLD_RUNS} fresh processes)`, "≤ 20 ms"],
     ["warm decision, valid request (token reused)", `${d.toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["warm decision, token seen for the first time", `${median(firstSeen).toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["crypto floor (RS256 verify + SHA-256 of DER)", `${f.toFixed(1)} µs (median of ${SAMPLES})`, ""],

@@ -4,7 +4,7 @@
  * Settings also come from CBAT_LOCAL_DIR, CBAT_LOCAL_ISSUER_PORT, CBAT_LOCAL_GATEWAY_PORT,
  * CBAT_LOCAL_STACK_DIR.
  */
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { startLocalEnvironment, type LocalStackSummary } from "./local-environment";
 
@@ -51,6 +51,9 @@ Local certificate-bound API is running.
 3. The same token with another trusted certificate is refused (401, WWW-Authenticate: Bearer error="invalid_token"):
    curl -i --cert ${rel(s.pki.client2)} --key ${rel(s.pki.client2Key)} --cacert ${rel(s.pki.ca)} \\
      -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}/example
+
+4. Revoke client.pem (the dev CA's CRL, ${rel(s.pki.crl ?? "crl.pem")}): within about 2 s the gateway answers 401 to it, other certificates keep working:
+   npx cbat pki revoke client --dir ${rel(dirname(s.pki.ca))}
 
 Press Ctrl-C to stop.
 `;

@@ -6,7 +6,10 @@ module.exports = {
   transform: {
     // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
     "^.+\\.ts$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true } }],
+    // @oslojs/asn1 ships ES modules only; Jest's module system runs CommonJS.
+    "/node_modules/@oslojs/.+\\.js$": "<rootDir>/__tests__/support/esm-to-cjs.js",
   },
+  transformIgnorePatterns: ["/node_modules/(?!@oslojs/)"],
   testTimeout: 120000,
   // Suites wait on terraform, curl and child processes much of the time: two workers on two
   // cores (jest's default here would be one). With moto_server installed, the deploy cycle

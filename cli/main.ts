@@ -24,6 +24,9 @@ import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
 import { registerDecisionsCommand } from "./decisions-command";
+import { registerPkiRevokeCommand } from "./pki-revoke";
+import { registerRevocationCommands } from "./revocation-check";
+import { registerUnbindCommand } from "./unbind";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -91,6 +94,10 @@ export function buildProgram(): Command {
       }
       out(`${created.created ? "created" : "kept existing"} development PKI in ${created.dir}: truststore ${created.cert.ca}, client ${created.cert.client}`);
     });
+
+  registerPkiRevokeCommand(pki);
+  registerRevocationCommands(program);
+  registerUnbindCommand(program);
 
   const user = program.command("user").description("user management");
   requestSettingOptions(user.command("create").description("create a confirmed user, optionally bound to a certificate"))

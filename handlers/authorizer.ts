@@ -6,7 +6,8 @@
  *    without a `crit` header, and with a lifetime no longer than the pool issues, and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
  *    API Gateway received in the mutual-TLS handshake, and
- * 3. its `scope` claim carries every scope the route requires (ROUTE_SCOPES).
+ * 3. its `scope` claim carries every scope the route requires (ROUTE_SCOPES), and
+ * 4. with revocation checking on, that certificate is not on its CA's current CRL.
  * A verified, bound token without a required scope gets a Deny policy (403, insufficient_scope);
  * every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
  */
@@ -23,6 +24,13 @@ import {
 } from "./lib/token-lifetime";
 import { x5tS256FromPem } from "./lib/thumbprint";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
+import { RevocationCheck, type RevocationOptions } from "./lib/revocation-check";
+import { revocationFromEnvironment } from "./lib/revocation-environment";
+
+export { fileRevocationSource } from "./lib/revocation-file-source";
+export { s3RevocationSource } from "./lib/revocation-s3-source";
+export type { RevocationOptions } from "./lib/revocation-check";
+export type { RevocationSource } from "./lib/revocation-store";
 
 export interface AuthorizerOptions {
   /** Cognito user pool id, e.g. `eu-west-1_AbCdEf123`; the token issuer is pinned to it. */
@@ -58,6 +66,13 @@ export interface AuthorizerOptions {
    * @default console.log; the Lambda `handler` writes raw lines to stdout (see decision-log.ts)
    */
   readonly decisionLog?: DecisionLineWriter;
+  /**
+   * Certificate revocation: the CRL bundle and truststore source, loaded when the authorizer is
+   * created and refreshed in the background. A listed certificate is refused (`cert_revoked`),
+   * and every certificate whose CA has no current verified CRL (`crl_stale`).
+   * @default off
+   */
+  readonly revocation?: RevocationOptions;
 }
 
 /** The subset of the API Gateway REQUEST authorizer event we read; everything is checked at run time. */
@@ -105,6 +120,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (options.decisionLog !== undefined && typeof options.decisionLog !== "function") throw new TypeError("createAuthorizer: decisionLog must be a function (line: string) => void");
   const routeScopes = options.routeScopes === undefined ? undefined : parseRouteScopes(options.routeScopes);
   const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
+  const revocation = options.revocation === undefined ? undefined : new RevocationCheck(options.revocation);
   let keysReady = options.jwks ? Promise.resolve() : startHydration(verifier);
   const log = (entry: DecisionLogEntry) => logDecision(entry, options.decisionLog);
 
@@ -118,6 +134,11 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       const token = extractAccessToken(event.headers, event.multiValueHeaders);
       const clientCert = clientCertOf(event);
       const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem);
+      if (revocation) {
+        const firstLoad = revocation.pending(); // only a cold start's first requests wait
+        if (firstLoad) await firstLoad;
+        revocation.assertNotRevoked(presentedX5tS256, clientCert.clientCertPem as string);
+      }
 
       try {
         await keysReady;
@@ -249,8 +270,9 @@ function stringClaim(value: unknown): string {
 
 /**
  * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `ROUTE_SCOPES`
- * (JSON route table; absent = the binding alone decides) and `ACCESS_TOKEN_VALIDITY_MINUTES`
- * (optional, default 60).
+ * (JSON route table; absent = the binding alone decides), `ACCESS_TOKEN_VALIDITY_MINUTES`
+ * (optional, default 60) and, for revocation checking, `CRL_KEY` with `TRUSTSTORE_BUCKET`,
+ * `TRUSTSTORE_KEY`, `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS` (see lib/revocation-environment.ts).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
  * with missing or invalid configuration every request is refused (`config_error`).
  */
@@ -261,7 +283,8 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
     const routeScopes = process.env.ROUTE_SCOPES;
     const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
-    return createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
+    const revocation = revocationFromEnvironment(process.env);
+    return createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes, revocation, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
   } catch {
     return undefined;
   }

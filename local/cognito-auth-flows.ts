@@ -28,6 +28,7 @@ export const initiateAuth: CognitoOperation = async (context, input) => {
   }
   if (input.AuthFlow === "REFRESH_TOKEN_AUTH" || input.AuthFlow === "REFRESH_TOKEN") {
     const user = typeof parameters.REFRESH_TOKEN === "string" ? context.users.redeemRefreshToken(parameters.REFRESH_TOKEN) : undefined;
+    // Unknown, expired and revoked (AdminUserGlobalSignOut) tokens alike; Cognito says "revoked" for the latter.
     if (!user || !user.enabled) throw new CognitoError("NotAuthorizedException", "Invalid Refresh Token");
     return { AuthenticationResult: await issueTokens(context, user, "TokenGeneration_RefreshTokens"), ChallengeParameters: {} };
   }

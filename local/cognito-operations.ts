@@ -6,7 +6,9 @@ import type { CognitoOperation } from "./cognito-context";
 import { initiateAuth } from "./cognito-auth-flows";
 import { adminAddUserToGroup, adminListGroupsForUser, adminRemoveUserFromGroup, createGroup, getGroup, listGroups } from "./cognito-groups";
 import { listUsers } from "./cognito-list-users";
-import { adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from "./cognito-user-admin";
+import {
+  adminCreateUser, adminDeleteUserAttributes, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes, adminUserGlobalSignOut,
+} from "./cognito-user-admin";
 
 export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   // Sign-in
@@ -15,6 +17,8 @@ export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   AdminCreateUser: adminCreateUser,
   AdminSetUserPassword: adminSetUserPassword,
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
+  AdminDeleteUserAttributes: adminDeleteUserAttributes,
+  AdminUserGlobalSignOut: adminUserGlobalSignOut,
   AdminGetUser: adminGetUser,
   ListUsers: listUsers,
   // Groups

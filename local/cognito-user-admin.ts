@@ -1,9 +1,9 @@
 /**
  * User administration, as the pool's administrators call it: create a user, set a password,
- * update attributes (the certificate binding), read a user.
+ * update or delete attributes (the certificate binding), read a user, sign a user out everywhere.
  */
 import { CognitoError, requirePool, requireUser, type CognitoOperation } from "./cognito-context";
-import { attributesOf, describeUser } from "./cognito-user-attributes";
+import { assertSchemaAttribute, attributesOf, describeUser } from "./cognito-user-attributes";
 
 export const adminCreateUser: CognitoOperation = (context, input) => {
   requirePool(context, input);
@@ -29,6 +29,26 @@ export const adminUpdateUserAttributes: CognitoOperation = (context, input) => {
   requirePool(context, input);
   const user = requireUser(context, input);
   context.users.updateAttributes(user, attributesOf(input.UserAttributes));
+  return {};
+};
+
+/** Unbinding: the attributes named go; Cognito refuses names outside the schema and `sub`. */
+export const adminDeleteUserAttributes: CognitoOperation = (context, input) => {
+  requirePool(context, input);
+  const user = requireUser(context, input);
+  const names = input.UserAttributeNames;
+  if (!Array.isArray(names) || names.length === 0 || !names.every((name) => typeof name === "string")) {
+    throw new CognitoError("InvalidParameterException", "UserAttributeNames must be a non-empty list of attribute names.");
+  }
+  names.forEach(assertSchemaAttribute);
+  context.users.deleteAttributes(user, names);
+  return {};
+};
+
+/** Every refresh token of the user stops working (access tokens already issued run until they expire). */
+export const adminUserGlobalSignOut: CognitoOperation = (context, input) => {
+  requirePool(context, input);
+  context.users.revokeRefreshTokens(requireUser(context, input));
   return {};
 };
 

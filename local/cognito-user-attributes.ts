@@ -7,6 +7,13 @@ import type { StoredUser } from "./user-store";
 
 const SCHEMA_ATTRIBUTES = new Set(["email", "email_verified", "name", "custom:cert_fingerprint"]);
 
+/** Refuses a name outside the pool's schema, as Cognito does. */
+export function assertSchemaAttribute(name: unknown): asserts name is string {
+  if (typeof name !== "string" || !SCHEMA_ATTRIBUTES.has(name)) {
+    throw new CognitoError("InvalidParameterException", `Attributes did not conform to the schema: ${String(name).slice(0, 64)}: Attribute does not exist in the schema.`);
+  }
+}
+
 /** `[{Name, Value}]` → `{name: value}`, refusing what Cognito refuses. */
 export function attributesOf(list: unknown): Record<string, string> {
   if (list === undefined) return {};
@@ -14,9 +21,7 @@ export function attributesOf(list: unknown): Record<string, string> {
   const attributes: Record<string, string> = {};
   for (const entry of list) {
     const name = entry?.Name;
-    if (typeof name !== "string" || !SCHEMA_ATTRIBUTES.has(name)) {
-      throw new CognitoError("InvalidParameterException", `Attributes did not conform to the schema: ${String(name).slice(0, 64)}: Attribute does not exist in the schema.`);
-    }
+    assertSchemaAttribute(name);
     if (typeof entry.Value !== "string" || entry.Value.length > 256) {
       throw new CognitoError("InvalidParameterException", `Attributes did not conform to the schema: ${name} must be a string of at most 256 characters.`);
     }

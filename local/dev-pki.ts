@@ -1,11 +1,13 @@
 /**
  * The development PKI of the local environment (and of `cbat pki dev`): a CA that is the
  * gateway's truststore, a server certificate for localhost/127.0.0.1, two trusted client
- * certificates, one from another CA (untrusted) and one that has expired. Created once,
- * reused afterwards; private keys are written readable by the owner only.
+ * certificates, one from another CA (untrusted) and one that has expired, and the CA's CRL
+ * (`crl.pem`, kept current: see dev-crl.ts). Created once, reused afterwards; private keys are
+ * written readable by the owner only.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensureDevCrl } from "./dev-crl";
 import { createCa, issueCertificate } from "./pki";
 
 /** Base names of the files; each has `<name>.pem` and `<name>-key.pem`. */
@@ -18,6 +20,8 @@ export interface DevPki {
   readonly cert: Record<DevPkiName, string>;
   /** `<dir>/<name>-key.pem` */
   readonly key: Record<DevPkiName, string>;
+  /** `<dir>/crl.pem`: the development CA's CRL. */
+  readonly crl: string;
   /** True when this call created the files. */
   readonly created: boolean;
 }
@@ -38,7 +42,7 @@ function pathsOf(dir: string): Pick<DevPki, "cert" | "key"> {
 export async function ensureDevPki(dir: string): Promise<DevPki> {
   const paths = pathsOf(dir);
   const complete = DEV_PKI_FILES.every((name) => existsSync(paths.cert[name]) && existsSync(paths.key[name]));
-  if (complete) return { dir, ...paths, created: false };
+  if (complete) return { dir, ...paths, crl: await ensureDevCrl(dir), created: false };
 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The CA outlives everything it issues (issueCertificate caps a certificate at its CA's end).
@@ -57,7 +61,7 @@ export async function ensureDevPki(dir: string): Promise<DevPki> {
     writeFileSync(paths.key[name], issued[name].privateKeyPem, { mode: 0o600 });
     chmodSync(paths.key[name], 0o600);
   }
-  return { dir, ...paths, created: true };
+  return { dir, ...paths, crl: await ensureDevCrl(dir), created: true };
 }
 
 export function readPem(path: string): string {

@@ -17,6 +17,7 @@ import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer"
 import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
+import { localRevocation } from "./local-revocation";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
 import { readStackConfig } from "./stack-config";
 import { StateLock } from "./state-lock";
@@ -133,11 +134,15 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
 
   const authorizers: Record<string, AuthorizerFunction> = {};
   const functions: Record<string, ProxyFunction> = {};
+  const stopRevocation: Array<() => void> = [];
   for (const route of config.routes) {
-    if (route.authorizer) {
-      const { createAuthorizer } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
+    if (route.authorizer && !authorizers[route.authorizer.function.functionName]) {
+      const { createAuthorizer, fileRevocationSource } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
       const routeScopes = jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES");
-      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks, routeScopes, decisionLog }) as AuthorizerFunction;
+      // Revocation is always on locally: the dev CA's crl.pem, as the stack's authorizer reads crl_key from S3.
+      const revocation = localRevocation(fileRevocationSource, { crlFile: pki.crl, truststoreFile: pki.cert.ca }, route.authorizer.function.environment);
+      stopRevocation.push(revocation.stop);
+      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog }) as AuthorizerFunction;
     }
     const fn = route.integration.function;
     if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;
@@ -178,10 +183,13 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     gatewayUrl,
     demoUser: DEMO_USERNAME,
     demoPasswordFile,
-    pki: Object.fromEntries(Object.keys(pki.cert).flatMap((name) => [
-      [name, pki.cert[name as keyof typeof pki.cert]],
-      ...(name === "ca" ? [] : [[`${name}Key`, pki.key[name as keyof typeof pki.key]]]),
-    ])),
+    pki: {
+      ...Object.fromEntries(Object.keys(pki.cert).flatMap((name) => [
+        [name, pki.cert[name as keyof typeof pki.cert]],
+        ...(name === "ca" ? [] : [[`${name}Key`, pki.key[name as keyof typeof pki.key]]]),
+      ])),
+      crl: pki.crl,
+    },
     routes: Object.fromEntries(config.routes.map((route) => [
       `${route.httpMethod} ${route.path}`,
       route.authorizer ? jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES")?.[`${route.httpMethod} ${route.path}`] ?? [] : [],
@@ -199,6 +207,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     tally,
     logs,
     async close() {
+      stopRevocation.forEach((stop) => stop());
       await Promise.all([gateway.close(), issuer.close()]);
     },
   };

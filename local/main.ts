@@ -4,7 +4,7 @@
  * Settings also come from CBAT_LOCAL_DIR, CBAT_LOCAL_ISSUER_PORT, CBAT_LOCAL_GATEWAY_PORT,
  * CBAT_LOCAL_STACK_DIR.
  */
-import { relative } from "node:path";
+import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { startLocalEnvironment, type LocalStackSummary } from "./local-environment";
 
@@ -69,6 +69,9 @@ ${routeLines}
      -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}${tryRoute.path}
    A route whose scope the token lacks answers 403 (Bearer error="insufficient_scope").
 ${groupHint}
+
+4. Revoke client.pem (the dev CA's CRL, ${rel(s.pki.crl ?? "crl.pem")}): within about 2 s the gateway answers 401 to it, other certificates keep working:
+   npx cbat pki revoke client --dir ${rel(dirname(s.pki.ca))}
 
 Then, what an operator would see: the stage's access log ${rel(s.demoPasswordFile.replace(/demo-password$/, "access.log"))}, the authorizer's
    decisions ${rel(s.demoPasswordFile.replace(/demo-password$/, "authorizer.log"))}, and by reason: npx cbat decisions --dir ${rel(s.demoPasswordFile.replace(/\/demo-password$/, ""))} --minutes 15

@@ -62,6 +62,18 @@ export class UserStore {
     this.touch(user);
   }
 
+  /** Removes attributes (AdminDeleteUserAttributes); names that are not set are ignored. */
+  deleteAttributes(user: StoredUser, names: readonly string[]): void {
+    for (const name of names) delete user.attributes[name];
+    this.touch(user);
+  }
+
+  /** Invalidates every refresh token of the user (AdminUserGlobalSignOut). */
+  revokeRefreshTokens(user: StoredUser): void {
+    for (const [hash, entry] of Object.entries(this.data.refreshTokens)) if (entry.username === user.username) delete this.data.refreshTokens[hash];
+    this.save();
+  }
+
   passwordMatches(user: StoredUser, password: string): boolean {
     if (!user.passwordHash) return false;
     const [salt, expected] = user.passwordHash.split(":");

@@ -6,6 +6,7 @@
  */
 import { acceptedIamException } from "./accepted-iam";
 import { operationsChecks } from "./operations-checks";
+import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
@@ -184,6 +185,7 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
     return { ok, seen: `write_attributes = ${show(writable)}` };
   });
   rows.push(iamWildcardCheck(plan, resources));
+  rows.push(revocationRow(plan));
   return rows;
 }
 

@@ -18,6 +18,8 @@ import { MtlsRestApi } from "./mtls-rest-api";
 import { DeploymentConfigError, type BackendSettings, type EnvironmentSettings } from "./deployment-config";
 import { OperationsInputs } from "./operations-inputs";
 import { ProductionOperations } from "./production-operations";
+import { revocationEnvironment } from "./revocation-environment";
+import { RevocationListAccess } from "./revocation-list-access";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -107,9 +109,16 @@ export class CertBoundApiStack extends TerraformStack {
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
         ROUTE_SCOPES: terraformLiteral(JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])))),
+        ...revocationEnvironment(inputs),
       }),
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
+    });
+    new RevocationListAccess(this, "authorizer-revocation", {
+      role: authorizer.role,
+      bucket: inputs.bucketName.stringValue,
+      truststoreKey: inputs.caCertKey.stringValue,
+      crlKey: inputs.crlKey.stringValue,
     });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {

@@ -59,6 +59,9 @@ function bundleAllHandlers(): Map<string, HandlerBundle> {
       target: ESBUILD_TARGET,
       format: "cjs",
       legalComments: "none",
+      // Lambda's Node.js runtime provides the AWS SDK v3; the authorizer loads its S3 client
+      // lazily, and only when revocation checking is on.
+      external: ["@aws-sdk/*"],
       logLevel: "silent",
       absWorkingDir: PROJECT_ROOT,
       // Keep node_modules paths as seen from the project, even through a symlinked node_modules.

@@ -48,6 +48,9 @@ export class StackInputs {
   readonly enableAdminPasswordAuth: TerraformVariable;
   readonly userPoolDeletionProtection: TerraformVariable;
   readonly accessTokenValidityMinutes: TerraformVariable;
+  readonly crlKey: TerraformVariable;
+  readonly crlRefreshSeconds: TerraformVariable;
+  readonly crlGraceSeconds: TerraformVariable;
 
   constructor(scope: Construct, defaults: StackInputDefaults = {}) {
     this.awsRegion = variable(scope, "aws_region", {
@@ -121,6 +124,34 @@ export class StackInputs {
       validation: [{
         condition: "floor(var.access_token_validity_minutes) == var.access_token_validity_minutes && var.access_token_validity_minutes >= 5 && var.access_token_validity_minutes <= 1440",
         errorMessage: "access_token_validity_minutes must be a whole number of minutes from 5 to 1440 (24 hours), Cognito's limits for access tokens.",
+      }],
+    });
+    this.crlKey = variable(scope, "crl_key", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "S3 object key, in bucket_name, of the CRL bundle (PEM, one CRL per issuing CA; or one DER CRL). null = revocation checking off.",
+      validation: [{
+        condition: 'var.crl_key == null || try(length(var.crl_key) > 0 && !startswith(var.crl_key, "/"), false)',
+        errorMessage: 'crl_key must be the object key of the CRL bundle in bucket_name, without a leading "/" (e.g. "crls.pem"), or null to leave revocation checking off.',
+      }],
+    });
+    this.crlRefreshSeconds = variable(scope, "crl_refresh_seconds", {
+      type: "number",
+      default: 300,
+      description: "How often the authorizer reloads the CRL bundle and the truststore in the background, in seconds.",
+      validation: [{
+        condition: "floor(var.crl_refresh_seconds) == var.crl_refresh_seconds && var.crl_refresh_seconds >= 10 && var.crl_refresh_seconds <= 86400",
+        errorMessage: "crl_refresh_seconds must be a whole number of seconds from 10 to 86400 (one day).",
+      }],
+    });
+    this.crlGraceSeconds = variable(scope, "crl_grace_seconds", {
+      type: "number",
+      default: 3600,
+      description: "How long past a CRL's nextUpdate it still counts; after that every certificate of its CA is refused (crl_stale) until a newer CRL is published.",
+      validation: [{
+        condition: "floor(var.crl_grace_seconds) == var.crl_grace_seconds && var.crl_grace_seconds >= 0 && var.crl_grace_seconds <= 2592000",
+        errorMessage: "crl_grace_seconds must be a whole number of seconds from 0 to 2592000 (30 days).",
       }],
     });
   }

@@ -3,46 +3,12 @@
  * the same folder is refused at once, naming the first, and leaves its files alone; other
  * folders run side by side; a lock left by a killed instance is taken over, with a note.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LOCK_FILE } from "../../local/state-lock";
 import { mtlsRequest } from "../support/mtls-client";
-import { PROJECT_ROOT } from "../support/terraform";
-
-interface LocalProcess {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-  /** Resolves with the exit code. */
-  readonly exited: Promise<number | null>;
-}
-
-const started: LocalProcess[] = [];
-
-/** `npm run local` on `dir` with any free ports, in its own process group (so the test can stop npm, tsx and node together). */
-function npmRunLocal(dir: string): LocalProcess {
-  const child = spawn("npm", ["run", "local", "--", "--dir", dir, "--issuer-port", "0", "--gateway-port", "0"], {
-    cwd: PROJECT_ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const local = { child, output: () => output, exited };
-  started.push(local);
-  return local;
-}
-
-async function until<T>(what: string, probe: () => T | undefined, seconds: number): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`not within ${seconds} s: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { npmRunLocal, running, stopAllLocal, until, type LocalProcess } from "../support/npm-run-local";
 
 /** The exit code, or a failure when the process is still running after `seconds`. */
 async function exitCodeWithin(local: LocalProcess, seconds: number): Promise<number | null> {
@@ -55,16 +21,6 @@ async function exitCodeWithin(local: LocalProcess, seconds: number): Promise<num
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Waits until the instance serves (it prints its start time last), or fails with its output. */
-async function running(local: LocalProcess): Promise<void> {
-  let exitCode: number | null | undefined;
-  void local.exited.then((code) => (exitCode = code));
-  await until("npm run local started", () => {
-    if (exitCode !== undefined) throw new Error(`npm run local exited (${exitCode}):\n${local.output()}`);
-    return /\(started in \d+ ms\)/.test(local.output()) ? true : undefined;
-  }, 90);
 }
 
 const lockOf = (dir: string) => JSON.parse(readFileSync(join(dir, LOCK_FILE), "utf8")) as { pid: number; gatewayUrl?: string };
@@ -86,14 +42,7 @@ async function serves(dir: string): Promise<void> {
   expect((await mtlsRequest({ url: `${summary.gatewayUrl}/example`, cert: pki.client, key: pki.clientKey, ca: pki.ca })).status).toBe(401);
 }
 
-afterAll(async () => {
-  for (const local of started) {
-    if (local.child.exitCode === null && local.child.signalCode === null) {
-      process.kill(-local.child.pid!, "SIGTERM");
-      await local.exited;
-    }
-  }
-});
+afterAll(stopAllLocal);
 
 const dir = join(mkdtempSync(join(tmpdir(), "cbat-lock-")), "state");
 let first: LocalProcess;

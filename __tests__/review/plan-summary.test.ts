@@ -39,7 +39,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
   expect(summary.counts).toEqual({ create: 43, update: 0, replace: 0, delete: 0 });
   expect(summary.markdown).toContain("**43 to create, 0 to update, 0 to replace, 0 to delete**");
-  expect(summary.security).toHaveLength(13);
+  expect(summary.security).toHaveLength(14);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);
   expect(summary.markdown).toContain("### Security posture ✅ (2 ⚠️ to look at)");
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
@@ -54,6 +54,22 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(cli.status).toBe(0);
   expect(cli.stdout).toBe(summarizePlan(plan, undefined, { today: new Date("2026-11-25T00:00:00Z") }).markdown);
   expect(runCli(plan, "--today", "25.11.2026").status).toBe(2);
+});
+
+describe("certificate revocation row", () => {
+  const revocationRow = (p: any) => rowOf(summarizePlan(p).markdown, "client certificate revocation (CRL) checked by the authorizer");
+
+  it("warns (⚠️) when crl_key is null, the default, without failing --strict", () => {
+    expect(plan.variables.crl_key.value).toBeNull();
+    expect(revocationRow(plan)).toBe("| client certificate revocation (CRL) checked by the authorizer | ⚠️ | off (crl_key = null): a stolen certificate and key keep working until the certificate expires |");
+    expect(summarizePlan(plan).securityFailures).toBe(0);
+  });
+
+  it("passes (✅) with crl_key set, naming the key, the refresh and the grace", () => {
+    const on = clone();
+    on.variables.crl_key.value = "crls.pem";
+    expect(revocationRow(on)).toBe('| client certificate revocation (CRL) checked by the authorizer | ✅ | crl_key = "crls.pem", refreshed every 300 s, stale 3600 s after nextUpdate |');
+  });
 });
 
 it("flags an authorizer TTL of 300, and --strict fails", () => {

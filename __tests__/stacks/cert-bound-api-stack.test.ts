@@ -166,7 +166,7 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "waf_web_acl_arn", "xray_tracing_enabled",
+      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "waf_web_acl_arn", "xray_tracing_enabled",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
@@ -184,6 +184,9 @@ describe("inputs and outputs are the documented Terraform names", () => {
       xray_tracing_enabled: { type: "bool", default: false },
       waf_web_acl_arn: { type: "string", default: null, nullable: true },
     });
+    expect(json.variable.crl_key).toMatchObject({ type: "string", default: null, nullable: true });
+    expect(json.variable.crl_refresh_seconds).toMatchObject({ type: "number", default: 300 });
+    expect(json.variable.crl_grace_seconds).toMatchObject({ type: "number", default: 3600 });
   });
 
   it("declares the outputs", () => {

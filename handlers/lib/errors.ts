@@ -20,6 +20,9 @@ export class FingerprintFormatError extends CertBindingError {}
 /** The user has no certificate bound (`custom:cert_fingerprint` is absent or empty). */
 export class FingerprintMissingError extends CertBindingError {}
 
+/** A CRL bundle or truststore cannot be used: unreadable, malformed, unsigned by a truststore CA, or unsupported. */
+export class RevocationListError extends CertBindingError {}
+
 /**
  * Why the authorizer denied a request; logged as `reason`, never sent to the caller. The list
  * is the one source of the decision log's reasons, the metrics and the alarms.
@@ -35,6 +38,8 @@ export const DENY_REASONS = [
   "token_lifetime",
   "cert_missing",
   "cert_invalid",
+  "cert_revoked",
+  "crl_stale",
   "cnf_missing",
   "cnf_invalid",
   "cnf_mismatch",

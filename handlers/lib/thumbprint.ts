@@ -34,11 +34,12 @@ export interface PemBlock {
  * the same bytes whatever its line wrapping or line ends. (indexOf scanning rather than
  * one big regex: this runs on every authorizer request.)
  *
+ * @param maxChars longest text accepted (a client certificate's limit unless a bundle needs more)
  * @throws CertificateFormatError when the text is not a clean sequence of PEM blocks.
  */
-export function decodePemBlocks(text: string): PemBlock[] {
+export function decodePemBlocks(text: string, maxChars = MAX_PEM_CHARS): PemBlock[] {
   if (typeof text !== "string") throw new CertificateFormatError("certificate PEM is not a string");
-  if (text.length > MAX_PEM_CHARS) throw new CertificateFormatError(`certificate PEM is longer than ${MAX_PEM_CHARS} characters`);
+  if (text.length > maxChars) throw new CertificateFormatError(`PEM text is longer than ${maxChars} characters`);
   const blocks: PemBlock[] = [];
   let position = 0;
   for (;;) {

@@ -63,6 +63,8 @@ function bundleAllHandlers(): Map<string, HandlerBundle> {
       absWorkingDir: PROJECT_ROOT,
       // Keep node_modules paths as seen from the project, even through a symlinked node_modules.
       preserveSymlinks: true,
+      // The AWS SDK v3 ships with the nodejs22.x runtime (the trigger's SSM read uses it).
+      external: ["@aws-sdk/*"],
       write: false,
     }).outputFiles;
   } catch (error) {

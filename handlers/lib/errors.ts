@@ -20,6 +20,9 @@ export class FingerprintFormatError extends CertBindingError {}
 /** The user has no certificate bound (`custom:cert_fingerprint` is absent or empty). */
 export class FingerprintMissingError extends CertBindingError {}
 
+/** A machine client (client_credentials) has no registered certificate, or the registry cannot be read. */
+export class MachineBindingError extends CertBindingError {}
+
 /**
  * Why the authorizer denied a request; logged as `reason`, never sent to the caller. The list
  * is the one source of the decision log's reasons, the metrics and the alarms.

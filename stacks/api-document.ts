@@ -15,7 +15,7 @@ import { CORE_SCHEMA, load as loadYaml, YAMLException } from "js-yaml";
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { ApiDocumentError } from "./api-document-error";
 import { parseIntegration, type ApiIntegration } from "./api-integration";
-import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
+import { checkResourceServerIdentifier, checkScopes, DEFAULT_RESOURCE_SERVER, SECURITY_SCHEME } from "./api-scopes";
 import { findDuplicateKey } from "./json-duplicate-keys";
 
 export { SECURITY_SCHEME } from "./api-scopes";
@@ -53,6 +53,11 @@ export interface ApiDefinition {
   readonly routes: readonly ApiRoute[];
   /** Cognito group → scopes that users of that group get in their access tokens. */
   readonly groupScopes: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Identifier of the Cognito resource server (`api.resourceServer`): custom scopes, the only
+   * kind machine clients can be granted, are `<identifier>/<name>` in tokens and in the document.
+   */
+  readonly resourceServer: string;
 }
 
 
@@ -78,6 +83,8 @@ export function describeBackend(backend: ApiBackend): string {
 export interface LoadApiOptions {
   /** Where `x-cbat-handler` names are looked up. @default the project's handlers/ */
   readonly handlersDir?: string;
+  /** `api.resourceServer`. @default "cbat" (DEFAULT_RESOURCE_SERVER) */
+  readonly resourceServer?: string;
 }
 
 /** Reads and validates a document file (YAML or JSON). */
@@ -92,8 +99,8 @@ export function loadApiDocument(file: string, groupScopes: Readonly<Record<strin
 }
 
 /** The built-in document's definition. */
-export function builtInApi(groupScopes: Readonly<Record<string, readonly string[]>> = {}): ApiDefinition {
-  return parseApiDocument(JSON.stringify(BUILT_IN_DOCUMENT), "built-in", groupScopes);
+export function builtInApi(groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: Pick<LoadApiOptions, "resourceServer"> = {}): ApiDefinition {
+  return parseApiDocument(JSON.stringify(BUILT_IN_DOCUMENT), "built-in", groupScopes, options);
 }
 
 export function parseApiDocument(text: string, source: string, groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: LoadApiOptions = {}): ApiDefinition {
@@ -112,6 +119,7 @@ export function parseApiDocument(text: string, source: string, groupScopes: Read
     title: isObject(root.info) && typeof root.info.title === "string" ? root.info.title : "API",
     routes,
     groupScopes: checkGroupScopes(groupScopes),
+    resourceServer: checkResourceServerIdentifier(options.resourceServer ?? DEFAULT_RESOURCE_SERVER, "api.resourceServer"),
   };
 }
 

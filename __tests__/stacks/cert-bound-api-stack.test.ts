@@ -71,12 +71,12 @@ describe("security-relevant properties", () => {
     }
   });
 
-  it("the user pool issues bound access tokens through a V2_0 trigger on the Essentials tier", () => {
+  it("the user pool issues bound access tokens through a V3_0 trigger on the Essentials tier", () => {
     expect(synthesized).toHaveResourceWithProperties(CognitoUserPool, {
       user_pool_tier: "ESSENTIALS",
       auto_verified_attributes: ["email"],
       password_policy: expect.objectContaining({ minimum_length: 8 }),
-      lambda_config: { pre_token_generation_config: expect.objectContaining({ lambda_version: "V2_0" }) },
+      lambda_config: { pre_token_generation_config: expect.objectContaining({ lambda_version: "V3_0" }) },
     });
     const [pool] = resourcesOf("aws_cognito_user_pool");
     expect(pool.schema).toEqual(expect.arrayContaining([
@@ -161,7 +161,7 @@ describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
       "access_token_validity_minutes", "aws_region", "bucket_name", "ca_cert_key", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth",
-      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection",
+      "log_retention_days", "ownership_verification_certificate_arn", "route53_zone_id", "truststore_version", "user_pool_deletion_protection", "user_pool_domain_prefix",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
@@ -169,12 +169,16 @@ describe("inputs and outputs are the documented Terraform names", () => {
     expect(json.variable.user_pool_deletion_protection.default).toBe(false);
     expect(json.variable.access_token_validity_minutes).toMatchObject({ type: "number", default: 60 });
     expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
+    // Optional without machine clients: only its format is checked.
+    expect(json.variable.user_pool_domain_prefix).toMatchObject({ default: null, nullable: true });
+    expect(json.variable.user_pool_domain_prefix.validation).toHaveLength(2);
   });
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "api_id", "api_routes", "custom_domain_url", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "api_id", "api_routes", "custom_domain_url", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
+    expect(json.output.machine_client_ids.value).toEqual({}); // token_endpoint only with machine clients
   });
 
   it("uses an explicit local backend with a relative path", () => {

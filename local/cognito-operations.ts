@@ -3,6 +3,7 @@
  * write it in the file of its kind (sign-in, user administration, …) and list it here.
  */
 import type { CognitoOperation } from "./cognito-context";
+import { createUserPoolClient, describeUserPoolClient } from "./cognito-app-clients";
 import { initiateAuth } from "./cognito-auth-flows";
 import { listUsers } from "./cognito-list-users";
 import { adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from "./cognito-user-admin";
@@ -16,4 +17,7 @@ export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   AdminUpdateUserAttributes: adminUpdateUserAttributes,
   AdminGetUser: adminGetUser,
   ListUsers: listUsers,
+  // App clients (machine clients)
+  CreateUserPoolClient: createUserPoolClient,
+  DescribeUserPoolClient: describeUserPoolClient,
 };

@@ -57,6 +57,16 @@ export interface LocalApiConfig {
   readonly gatewayResponses: Readonly<Record<string, GatewayResponseConfig>>;
   /** The function that is the user pool's pre token generation trigger. */
   readonly preTokenGeneration?: FunctionRef;
+  /** Its `lambda_version`: V2_0 or V3_0 (Cognito's default without one is V1_0). */
+  readonly preTokenGenerationVersion?: string;
+  /** The user pool's resource server, when the stack has machine clients. */
+  readonly resourceServer?: ResourceServerConfig;
+}
+
+export interface ResourceServerConfig {
+  readonly identifier: string;
+  /** Its custom scopes as tokens carry them: `<identifier>/<name>`. */
+  readonly scopes: readonly string[];
 }
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
@@ -134,10 +144,13 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
   const stage = Object.values(resources.aws_api_gateway_stage ?? {})[0];
   const pool = Object.values(resources.aws_cognito_user_pool ?? {})[0];
   const trigger = pool?.lambda_config?.pre_token_generation_config;
+  const server = Object.values(resources.aws_cognito_resource_server ?? {})[0];
   return {
     stageName: stage?.stage_name ?? "prod",
     routes,
     gatewayResponses,
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
+    preTokenGenerationVersion: trigger?.lambda_version,
+    resourceServer: server ? { identifier: server.identifier, scopes: [server.scope ?? []].flat().map((scope: { scope_name: string }) => `${server.identifier}/${scope.scope_name}`) } : undefined,
   };
 }

@@ -52,8 +52,24 @@ Local certificate-bound API is running.
    curl -i --cert ${rel(s.pki.client2)} --key ${rel(s.pki.client2Key)} --cacert ${rel(s.pki.ca)} \\
      -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}/example
 
+${machineInstructions(s, rel)}
+
 Press Ctrl-C to stop.
 `;
+}
+
+/** Step 4: the demo machine client's token (client_credentials); its secret is read from stack.json, never printed. */
+function machineInstructions(s: LocalStackSummary, rel: (path: string) => string): string {
+  const machine = s.machineClients[0];
+  if (!machine) return "";
+  const summary = rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"));
+  const credentials = `$(node -pe 'const c=JSON.parse(require("fs").readFileSync("${summary}")).machineClients[0]; c.clientId+":"+c.clientSecret')`;
+  return `4. A machine client, "${machine.name}" (bound to ${rel(machine.certificate)}), gets its token with OAuth client_credentials:
+   MACHINE_TOKEN=$(curl -s -u "${credentials}" -d grant_type=client_credentials ${s.tokenEndpoint} \\
+     | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+   or: MACHINE_TOKEN=$(npx cbat token --client-credentials --outputs ${summary} --machine-client ${machine.name})
+   curl --cert ${rel(machine.certificate)} --key ${rel(machine.key)} --cacert ${rel(s.pki.ca)} \\
+     -H "Authorization: Bearer $MACHINE_TOKEN" ${s.gatewayUrl}/example`;
 }
 
 async function main(): Promise<void> {

@@ -9,6 +9,7 @@ module.exports = {
   },
   testTimeout: 120000,
   // Suites wait on terraform, curl and child processes much of the time: two workers on two
-  // cores finish well inside the 90 s budget (jest's default here would be one).
+  // cores (jest's default here would be one). With moto_server installed, the deploy cycle
+  // suite (a real apply, two plans and a destroy) takes one worker for a minute or more.
   maxWorkers: 2,
 };

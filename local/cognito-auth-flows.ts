@@ -41,6 +41,7 @@ async function issueTokens(context: IssuerContext, user: StoredUser, triggerSour
   const originJti = randomUUID();
   const eventId = randomUUID();
   let scopes = ["aws.cognito.signin.user.admin"];
+  const groups = context.groups.groupsOf(user.username).map((group) => group.name);
   let accessOverrides: Record<string, any> = {};
   let idOverrides: Record<string, any> = {};
   if (context.preTokenGeneration) {
@@ -53,7 +54,7 @@ async function issueTokens(context: IssuerContext, user: StoredUser, triggerSour
       callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: context.clientId },
       request: {
         userAttributes: { sub: user.sub, "cognito:user_status": user.status, ...user.attributes },
-        groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null },
+        groupConfiguration: { groupsToOverride: [...groups], iamRolesToOverride: [], preferredRole: null },
         scopes: [...scopes],
       },
       response: { claimsAndScopeOverrideDetails: null },
@@ -69,7 +70,8 @@ async function issueTokens(context: IssuerContext, user: StoredUser, triggerSour
     idOverrides = details.idTokenGeneration ?? {};
     scopes = [...scopes.filter((s) => !(accessOverrides.scopesToSuppress ?? []).includes(s)), ...(accessOverrides.scopesToAdd ?? [])];
   }
-  const common = { sub: user.sub, iss: context.issuer, origin_jti: originJti, event_id: eventId, auth_time: now, iat: now, exp: now + lifetime };
+  // Cognito puts the user's groups in both tokens (and leaves the claim out when there are none).
+  const common = { sub: user.sub, ...(groups.length > 0 ? { "cognito:groups": groups } : {}), iss: context.issuer, origin_jti: originJti, event_id: eventId, auth_time: now, iat: now, exp: now + lifetime };
   const access = applyOverrides(
     { ...common, client_id: context.clientId, token_use: "access", scope: scopes.join(" "), jti: randomUUID(), username: user.username },
     accessOverrides,

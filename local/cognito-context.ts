@@ -3,6 +3,7 @@
  * users and signing key) and how it refuses: a CognitoError becomes Cognito's error shape.
  */
 import type { MachineClientStore } from "./machine-client-store";
+import type { GroupStore } from "./group-store";
 import type { TokenSigner } from "./token-signer";
 import type { StoredUser, UserStore } from "./user-store";
 
@@ -15,6 +16,7 @@ export interface IssuerContext {
   /** The `iss` of the tokens: https://cognito-idp.<region>.amazonaws.com/<poolId> */
   readonly issuer: string;
   readonly users: UserStore;
+  readonly groups: GroupStore;
   readonly signer: TokenSigner;
   readonly preTokenGeneration?: PreTokenGenerationHandler;
   /** The `version` of the trigger's events: "2" (V2_0) or "3" (V3_0, also for client credentials). */

@@ -9,11 +9,13 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import { CognitoError, type CognitoInput, type IssuerContext, type PreTokenGenerationHandler } from "./cognito-context";
 import { COGNITO_OPERATIONS } from "./cognito-operations";
 import { cognitoRequestHandler } from "./cognito-protocol";
 import { MachineClientStore } from "./machine-client-store";
 import { TOKEN_PATH, tokenEndpoint } from "./oauth-token-endpoint";
+import { GroupStore } from "./group-store";
 import { TokenSigner } from "./token-signer";
 import { UserStore } from "./user-store";
 
@@ -25,6 +27,8 @@ export interface CognitoIssuerOptions {
   readonly clientId: string;
   /** JSON file of the users. */
   readonly usersFile: string;
+  /** JSON file of the groups and their members. @default groups.json beside usersFile */
+  readonly groupsFile?: string;
   /** PEM file of the signing key (created when missing). */
   readonly signingKeyFile: string;
   readonly preTokenGeneration?: PreTokenGenerationHandler;
@@ -42,6 +46,7 @@ export class CognitoIssuer {
   readonly signer: TokenSigner;
   readonly users: UserStore;
   readonly machineClients?: MachineClientStore;
+  readonly groups: GroupStore;
   readonly issuer: string;
   private readonly context: IssuerContext;
   private server?: Server;
@@ -50,6 +55,7 @@ export class CognitoIssuer {
     this.signer = new TokenSigner(options.signingKeyFile);
     this.users = new UserStore(options.usersFile);
     this.machineClients = options.machineClientsFile ? new MachineClientStore(options.machineClientsFile) : undefined;
+    this.groups = new GroupStore(options.groupsFile ?? join(dirname(options.usersFile), "groups.json"));
     this.issuer = `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
     this.context = {
       region: options.region,
@@ -57,6 +63,7 @@ export class CognitoIssuer {
       clientId: options.clientId,
       issuer: this.issuer,
       users: this.users,
+      groups: this.groups,
       signer: this.signer,
       preTokenGeneration: options.preTokenGeneration,
       triggerEventVersion: options.preTokenGenerationVersion === "V3_0" ? "3" : "2",

@@ -5,6 +5,7 @@
 import type { CognitoOperation } from "./cognito-context";
 import { createUserPoolClient, describeUserPoolClient } from "./cognito-app-clients";
 import { initiateAuth } from "./cognito-auth-flows";
+import { adminAddUserToGroup, adminListGroupsForUser, adminRemoveUserFromGroup, createGroup, getGroup, listGroups } from "./cognito-groups";
 import { listUsers } from "./cognito-list-users";
 import { adminCreateUser, adminGetUser, adminSetUserPassword, adminUpdateUserAttributes } from "./cognito-user-admin";
 
@@ -20,4 +21,11 @@ export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   // App clients (machine clients)
   CreateUserPoolClient: createUserPoolClient,
   DescribeUserPoolClient: describeUserPoolClient,
+  // Groups
+  CreateGroup: createGroup,
+  GetGroup: getGroup,
+  ListGroups: listGroups,
+  AdminAddUserToGroup: adminAddUserToGroup,
+  AdminRemoveUserFromGroup: adminRemoveUserFromGroup,
+  AdminListGroupsForUser: adminListGroupsForUser,
 };

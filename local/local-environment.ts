@@ -64,6 +64,10 @@ export interface LocalStackSummary {
   readonly demoUser: string;
   readonly demoPasswordFile: string;
   readonly pki: Record<string, string>;
+  /** The API's routes as served: `"GET /accounts/{id}"` → the scopes it requires. */
+  readonly routes: Readonly<Record<string, readonly string[]>>;
+  /** The pool's groups (from the stack), which map to scopes. */
+  readonly groups: readonly string[];
 }
 
 export interface LocalEnvironment {
@@ -169,6 +173,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   let demoMachine;
   try {
     await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
+    await ensureGroups(issuer, config.groups);
     demoMachine = await ensureDemoMachineClient(issuer, machineBindings, LOCAL_USER_POOL_ID, resourceServerScopes, readPem(pki.cert.machine));
   } catch (error) {
     await Promise.all([gateway.close(), issuer.close()]);
@@ -189,6 +194,11 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       [name, pki.cert[name as keyof typeof pki.cert]],
       ...(name === "ca" ? [] : [[`${name}Key`, pki.key[name as keyof typeof pki.key]]]),
     ])),
+    routes: Object.fromEntries(config.routes.map((route) => [
+      `${route.httpMethod} ${route.path}`,
+      route.authorizer ? jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES")?.[`${route.httpMethod} ${route.path}`] ?? [] : [],
+    ])),
+    groups: config.groups,
   };
   const summaryFile = join(dir, "stack.json");
   // It holds the demo machine client's secret: readable by the owner only.
@@ -232,6 +242,13 @@ function localClientId(dir: string): string {
     writeFileSync(file, Array.from({ length: 26 }, () => alphabet[randomInt(alphabet.length)]).join(""));
   }
   return readFileSync(file, "utf8").trim();
+}
+
+/** The stack's groups, created in the issuer as Terraform creates them in the pool. */
+async function ensureGroups(issuer: CognitoIssuer, groups: readonly string[]): Promise<void> {
+  for (const group of groups) {
+    if (!issuer.groups.get(group)) await issuer.call("CreateGroup", { UserPoolId: LOCAL_USER_POOL_ID, GroupName: group, Description: "From the stack (api.groupScopes)" });
+  }
 }
 
 /** The demo user, bound to client.pem; its password lives only in an owner-readable file. */

@@ -57,6 +57,8 @@ export interface LocalApiConfig {
   readonly gatewayResponses: Readonly<Record<string, GatewayResponseConfig>>;
   /** The function that is the user pool's pre token generation trigger. */
   readonly preTokenGeneration?: FunctionRef;
+  /** The user pool's Cognito groups (`aws_cognito_user_group`). */
+  readonly groups: readonly string[];
   /** Its `lambda_version`: V2_0 or V3_0 (Cognito's default without one is V1_0). */
   readonly preTokenGenerationVersion?: string;
   /** The user pool's resource server, when the stack has machine clients. */
@@ -150,6 +152,7 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     routes,
     gatewayResponses,
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
+    groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => String(group.name)).sort(),
     preTokenGenerationVersion: trigger?.lambda_version,
     resourceServer: server ? { identifier: server.identifier, scopes: [server.scope ?? []].flat().map((scope: { scope_name: string }) => `${server.identifier}/${scope.scope_name}`) } : undefined,
   };

@@ -11,12 +11,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { CORE_SCHEMA, load as loadYaml, YAMLException } from "js-yaml";
-import { LineCounter, parseDocument, type Document } from "yaml";
 import { ApiDocumentError } from "./api-document-error";
 import { parseIntegration, type ApiIntegration } from "./api-integration";
 import { checkResourceServerIdentifier, checkScopes, DEFAULT_RESOURCE_SERVER, SECURITY_SCHEME } from "./api-scopes";
-import { findDuplicateKey } from "./json-duplicate-keys";
+import { parseText, type At } from "./api-document-text";
+import { checkPath, checkVariableNames, requestParametersOf } from "./api-paths";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -123,51 +122,6 @@ export function parseApiDocument(text: string, source: string, groupScopes: Read
   };
 }
 
-/**
- * The document's value, and `at(keys)`: "file:line" of a node, for error messages only.
- * Values come from JSON.parse (plus a duplicate-key pass) or js-yaml, the fast parsers; the
- * `yaml` parser, which keeps node positions but costs ten times more, runs only when an
- * error message needs a line.
- */
-function parseText(text: string, source: string): { root: unknown; at: At } {
-  let yamlDocument: { doc: Document; lineCounter: LineCounter } | undefined;
-  const parsedYaml = () => {
-    if (!yamlDocument) {
-      const lineCounter = new LineCounter();
-      yamlDocument = { doc: parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false }), lineCounter };
-    }
-    return yamlDocument;
-  };
-  const at: At = (keys) => {
-    const { doc, lineCounter } = parsedYaml();
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? `${source}:${lineCounter.linePos(node.range[0]).line}` : source;
-  };
-  if (/^\s*\{/.test(text)) {
-    let root: unknown;
-    try {
-      root = JSON.parse(text);
-    } catch {
-      root = undefined; // the YAML parser below names the line
-    }
-    if (root !== undefined) {
-      const duplicate = findDuplicateKey(text);
-      if (duplicate) throw new ApiDocumentError(`${source}:${duplicate.line}: not valid JSON for an API document: the key ${JSON.stringify(duplicate.key)} appears twice in one object`);
-      return { root, at };
-    }
-  }
-  try {
-    // CORE_SCHEMA: YAML 1.2's core types only (no timestamps, no binary); duplicate keys throw.
-    return { root: loadYaml(text, { schema: CORE_SCHEMA, filename: source }), at };
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-    const { line, column } = error.mark ?? { line: 0, column: 0 };
-    throw new ApiDocumentError(`${source}:${line + 1}:${column + 1}: not valid YAML or JSON: ${error.reason}`);
-  }
-}
-
-type At = (keys: readonly (string | number)[]) => string;
-
 function readRoutes(root: Record<string, unknown>, at: At, handlersDir: string): ApiRoute[] {
   const paths = root.paths as Record<string, unknown>;
   const routes: ApiRoute[] = [];
@@ -227,38 +181,6 @@ function located<T>(at: At, keys: readonly string[], check: () => T): T {
   }
 }
 
-/** Resource path rules of API Gateway; returns the template's variable names. */
-function checkPath(path: string): string[] {
-  if (!path.startsWith("/")) throw new ApiDocumentError(`path "${path}" must start with "/"`);
-  if (path === "/") return [];
-  const segments = path.slice(1).split("/");
-  const variables: string[] = [];
-  segments.forEach((segment, index) => {
-    const variable = /^\{([A-Za-z0-9._-]+)(\+?)\}$/.exec(segment);
-    if (variable) {
-      if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`path ${path}: a greedy {${variable[1]}+} must be the last segment`);
-      variables.push(variable[1]);
-    } else if (!/^[A-Za-z0-9._~!$&'()*,;=:@-]+$/.test(segment)) {
-      throw new ApiDocumentError(`path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (use letters, digits, -._~ or a {variable})`);
-    }
-  });
-  return variables;
-}
-
-/** API Gateway has one resource per level: sibling `{variables}` must share one name. */
-function checkVariableNames(path: string, variableAtLevel: Map<string, string>): void {
-  const segments = path.split("/").slice(1);
-  segments.forEach((segment, index) => {
-    if (!segment.startsWith("{")) return;
-    const level = `/${segments.slice(0, index).join("/")}`;
-    const existing = variableAtLevel.get(level);
-    if (existing !== undefined && existing !== segment) {
-      throw new ApiDocumentError(`path ${path}: ${segment} conflicts with ${existing} under ${level}; API Gateway needs one variable name per level`);
-    }
-    variableAtLevel.set(level, segment);
-  });
-}
-
 /**
  * The scopes under `certificateBound` of the operation's `security`, else the document's.
  * `security: []` is an explicit opt-out of authorization: refused, since nothing reaches a
@@ -300,40 +222,6 @@ function backendOf(operation: Record<string, unknown>, where: string, handlersDi
   const file = join(handlersDir, `${handler}.ts`);
   if (!existsSync(file)) throw new ApiDocumentError(`${where}: x-cbat-handler "${handler}": ${file} does not exist (it must export \`handler\`)`);
   return { kind: "handler", handler };
-}
-
-const PARAMETER_LOCATIONS: Record<string, string> = { path: "path", query: "querystring", header: "header" };
-
-/** Path variables are always required; query and header parameters as the document says. */
-function requestParametersOf(root: Record<string, unknown>, pathParameters: unknown, operationParameters: unknown, templateVariables: string[], where: string): Record<string, boolean> {
-  const result: Record<string, boolean> = {};
-  for (const name of templateVariables) result[`method.request.path.${name}`] = true;
-  for (const list of [pathParameters, operationParameters]) {
-    if (list === undefined) continue;
-    if (!Array.isArray(list)) throw new ApiDocumentError(`${where}: parameters must be a list`);
-    for (const entry of list) {
-      const parameter = resolveParameter(root, entry, where);
-      const location = PARAMETER_LOCATIONS[String(parameter.in)];
-      if (!location) continue; // cookie parameters have no API Gateway request parameter
-      if (typeof parameter.name !== "string" || parameter.name === "") throw new ApiDocumentError(`${where}: a parameter has no name`);
-      if (location === "path") {
-        if (!templateVariables.includes(parameter.name)) throw new ApiDocumentError(`${where}: path parameter "${parameter.name}" is not a {variable} of the path`);
-        continue;
-      }
-      result[`method.request.${location}.${parameter.name}`] = parameter.required === true;
-    }
-  }
-  return result;
-}
-
-function resolveParameter(root: Record<string, unknown>, entry: unknown, where: string): Record<string, unknown> {
-  if (!isObject(entry)) throw new ApiDocumentError(`${where}: each parameter must be an object`);
-  if (!("$ref" in entry)) return entry;
-  const match = typeof entry.$ref === "string" ? /^#\/components\/parameters\/([^/]+)$/.exec(entry.$ref) : null;
-  const components = isObject(root.components) && isObject(root.components.parameters) ? root.components.parameters : {};
-  const target = match ? components[match[1]] : undefined;
-  if (!isObject(target)) throw new ApiDocumentError(`${where}: parameter $ref ${JSON.stringify(entry.$ref)} must point to #/components/parameters/<name> of this document`);
-  return target;
 }
 
 /** Group names as Cognito accepts them; scopes as RFC 6749 scope-tokens. */

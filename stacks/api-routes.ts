@@ -78,10 +78,9 @@ export class ApiRoutes extends Construct {
     const lambdaArn = spec.type === "AWS_PROXY" && spec.uri ? lambdaArnOfInvokeUri(spec.uri) : undefined;
     // With integration credentials API Gateway calls as that role; otherwise the function must allow it.
     if (lambdaArn && !spec.credentials) this.permit(name, route, lambdaArn);
+    const onMethod = { restApiId: this.props.restApi.id, resourceId, httpMethod: method.httpMethod };
     const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
-      restApiId: this.props.restApi.id,
-      resourceId,
-      httpMethod: method.httpMethod,
+      ...onMethod,
       type: spec.type,
       integrationHttpMethod: spec.httpMethod,
       uri: spec.uri,
@@ -97,18 +96,22 @@ export class ApiRoutes extends Construct {
       cacheKeyParameters: spec.cacheKeyParameters ? [...spec.cacheKeyParameters] : undefined,
       tlsConfig: spec.tlsConfig ? { insecureSkipVerification: spec.tlsConfig.insecureSkipVerification } : undefined,
     });
+    // One method response per status code, whatever number of selection patterns lead to it.
+    const headersByStatus = new Map<string, Set<string>>();
     for (const response of spec.responses ?? []) {
-      const methodResponse = new ApiGatewayMethodResponse(this, `${name}-response-${response.statusCode}`, {
-        restApiId: this.props.restApi.id,
-        resourceId,
-        httpMethod: method.httpMethod,
-        statusCode: response.statusCode,
-        responseParameters: response.responseParameters ? Object.fromEntries(Object.keys(response.responseParameters).map((k) => [k, false])) : undefined,
-      });
-      const integrationResponse = new ApiGatewayIntegrationResponse(this, `${name}-integration-response-${response.statusCode}`, {
-        restApiId: this.props.restApi.id,
-        resourceId,
-        httpMethod: method.httpMethod,
+      const headers = headersByStatus.get(response.statusCode) ?? new Set<string>();
+      for (const header of Object.keys(response.responseParameters ?? {})) headers.add(header);
+      headersByStatus.set(response.statusCode, headers);
+    }
+    const methodResponses = new Map([...headersByStatus].map(([statusCode, headers]) => [statusCode, new ApiGatewayMethodResponse(this, `${name}-response-${statusCode}`, {
+      ...onMethod,
+      statusCode,
+      responseParameters: headers.size > 0 ? Object.fromEntries([...headers].map((header) => [header, false])) : undefined,
+    })]));
+    (spec.responses ?? []).forEach((response, index) => {
+      const methodResponse = methodResponses.get(response.statusCode)!;
+      const integrationResponse = new ApiGatewayIntegrationResponse(this, `${name}-integration-response-${index}`, {
+        ...onMethod,
         statusCode: methodResponse.statusCode,
         selectionPattern: response.selectionPattern,
         responseParameters: response.responseParameters ? { ...response.responseParameters } : undefined,
@@ -118,7 +121,7 @@ export class ApiRoutes extends Construct {
       });
       this.parts.push(methodResponse, integrationResponse);
       this.shape.push(integrationResponse.id);
-    }
+    });
     return integration;
   }
 

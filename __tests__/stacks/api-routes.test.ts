@@ -126,3 +126,15 @@ it("fails synth with the document's error and a non-zero exit", () => {
   const bad = writeConfig((d) => { d.paths["/health"].get.security = []; });
   expect(() => synthesized(bad)).toThrow(/Configuration error: .*GET \/health: its security is \[\] \(an explicit opt-out\)/s);
 });
+
+it("declares one method response per status code when several selection patterns lead to it", () => {
+  const { json: twoPatterns } = synthesized(writeConfig((d) => {
+    d.paths["/version"].get["x-amazon-apigateway-integration"].responses["5\\d{2}"] = {
+      statusCode: "200", responseParameters: { "method.response.header.Retry-After": "'5'" }, responseTemplates: { "application/json": '{"version": "unknown"}' },
+    };
+  }));
+  const methodResponses = all(twoPatterns, "aws_api_gateway_method_response");
+  expect(methodResponses).toHaveLength(1);
+  expect(methodResponses[0].response_parameters).toEqual({ "method.response.header.Cache-Control": false, "method.response.header.Retry-After": false });
+  expect(all(twoPatterns, "aws_api_gateway_integration_response").map((r) => r.selection_pattern ?? "default").sort()).toEqual(["5\\d{2}", "default"]);
+}, 60_000);

@@ -1,0 +1,196 @@
+/**
+ * `npm run local` serving a team's own API document end to end: the stack synthesized from
+ * the document, the local gateway routing it (path templates, x-cbat-handler bundles, an
+ * HTTP_PROXY to a loopback backend this test starts), scopes from Cognito groups in the local
+ * issuer, and curl as the client with real certificates and real tokens.
+ */
+import { createHash, X509Certificate } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import {
+  AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminListGroupsForUserCommand, AdminRemoveUserFromGroupCommand, AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient, CreateGroupCommand, InitiateAuthCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { parseApiDocument } from "../../stacks/api-document";
+import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
+import { curl } from "../support/mtls-client";
+
+const FOREIGN_URI = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:legacy/invocations";
+const PASSWORD = "Correct-Horse-9-Battery";
+
+let backend: Server;
+let backendRequests: Array<{ method?: string; url?: string; authorization?: string }>;
+let env: LocalEnvironment;
+let cognito: CognitoIdentityProviderClient;
+
+beforeAll(async () => {
+  jest.spyOn(console, "log").mockImplementation(() => undefined); // the authorizer's decision log
+  backendRequests = [];
+  backend = createServer((req, res) => {
+    backendRequests.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    res.writeHead(200, { "content-type": "application/json", "x-backend": "rates" });
+    res.end(JSON.stringify({ rates: { EUR: 1 }, path: req.url }));
+  });
+  await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
+  const backendPort = (backend.address() as AddressInfo).port;
+
+  const document = {
+    openapi: "3.0.3",
+    info: { title: "Accounts", version: "1" },
+    security: [{ certificateBound: ["accounts/read"] }],
+    paths: {
+      "/health": { get: { security: [{ certificateBound: [] }], "x-cbat-handler": "example" } },
+      "/accounts/{id}": {
+        get: { "x-cbat-handler": "accounts" },
+        put: { security: [{ certificateBound: ["accounts/write"] }], "x-cbat-handler": "accounts" },
+      },
+      "/rates/{currency}": {
+        get: {
+          "x-amazon-apigateway-integration": {
+            type: "http_proxy", httpMethod: "GET", uri: `http://127.0.0.1:${backendPort}/v1/rates/{currency}`,
+            requestParameters: { "integration.request.path.currency": "method.request.path.currency" },
+          },
+        },
+      },
+      "/legacy": { get: { "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: FOREIGN_URI } } },
+    },
+  };
+  const dir = mkdtempSync(join(tmpdir(), "cbat-local-api-"));
+  writeFileSync(join(dir, "api.yaml"), stringify(document));
+  const groupScopes = { readers: ["accounts/read"], writers: ["accounts/read", "accounts/write"] };
+  env = await startLocalEnvironment({
+    dir: join(dir, "state"), issuerPort: 0, gatewayPort: 0,
+    api: parseApiDocument(stringify(document), join(dir, "api.yaml"), groupScopes),
+  });
+  cognito = new CognitoIdentityProviderClient({ region: env.summary.region, endpoint: env.summary.issuerEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+}, 90_000);
+
+afterAll(async () => {
+  cognito?.destroy();
+  await env?.close();
+  await new Promise((resolve) => backend?.close(resolve));
+  jest.restoreAllMocks();
+});
+
+const pki = () => env.summary.pki;
+const demoPassword = () => readFileSync(env.summary.demoPasswordFile, "utf8");
+const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString());
+
+async function tokenOf(username: string, password: string): Promise<string> {
+  const result = await cognito.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: env.summary.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }));
+  return result.AuthenticationResult!.AccessToken!;
+}
+
+/** curl with a client certificate of the dev PKI; returns status, WWW-Authenticate and body. */
+async function call(path: string, token: string, cert: "client" | "client2" = "client", method = "GET", body?: string) {
+  const args = ["-s", "-i", "-X", method, "--cert", pki()[cert], "--key", pki()[`${cert}Key`], "--cacert", pki().ca, "-H", `Authorization: Bearer ${token}`];
+  if (body !== undefined) args.push("-H", "Content-Type: application/json", "--data", body);
+  const result = await curl([...args, `${env.summary.gatewayUrl}${path}`]);
+  expect(result.code).toBe(0);
+  const [head, ...rest] = result.stdout.split("\r\n\r\n");
+  return {
+    status: Number(/^HTTP\/[\d.]+ (\d{3})/.exec(head)?.[1]),
+    challenge: /^www-authenticate: (.*)$/im.exec(head)?.[1],
+    headers: head,
+    body: rest.join("\r\n\r\n"),
+  };
+}
+
+it("lists the document's routes and groups in stack.json", () => {
+  const summary = JSON.parse(readFileSync(env.summaryFile, "utf8"));
+  expect(summary.routes).toEqual({
+    "GET /accounts/{id}": ["accounts/read"],
+    "PUT /accounts/{id}": ["accounts/write"],
+    "GET /health": [],
+    "GET /legacy": ["accounts/read"],
+    "GET /rates/{currency}": ["accounts/read"],
+  });
+  expect(summary.groups).toEqual(["readers", "writers"]);
+});
+
+it("a route without scopes needs only the bound token; a scoped route answers 403 insufficient_scope without the scope", async () => {
+  const token = await tokenOf(env.summary.demoUser, demoPassword());
+  expect((await call("/health", token)).status).toBe(200);
+  const refused = await call("/accounts/acc-1", token);
+  expect(refused.status).toBe(403);
+  expect(refused.challenge).toBe('Bearer error="insufficient_scope"');
+});
+
+it("scopes come from the user's groups: readers read, writers write, removal takes effect on the next token", async () => {
+  const pool = env.summary.userPoolId;
+  const clientX5t = createHash("sha256").update(new X509Certificate(readFileSync(pki().client)).raw).digest("base64url");
+  await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool, Username: "reader", MessageAction: "SUPPRESS", UserAttributes: [{ Name: "email", Value: "reader@example.com" }, { Name: "custom:cert_fingerprint", Value: clientX5t }] }));
+  await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: pool, Username: "reader", Password: PASSWORD, Permanent: true }));
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: "reader", GroupName: "readers" }));
+  expect((await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool, Username: "reader" }))).Groups!.map((g) => g.GroupName)).toEqual(["readers"]);
+
+  const readerToken = await tokenOf("reader", PASSWORD);
+  expect(claimsOf(readerToken)).toMatchObject({ "cognito:groups": ["readers"] });
+  expect(claimsOf(readerToken).scope.split(" ")).toEqual(["aws.cognito.signin.user.admin", "accounts/read"]);
+  const read = await call("/accounts/acc-7", readerToken);
+  expect(read.status).toBe(200);
+  expect(JSON.parse(read.body)).toMatchObject({ id: "acc-7" }); // the path parameter reached the handler
+  const write = await call("/accounts/acc-7", readerToken, "client", "PUT", JSON.stringify({ name: "Savings" }));
+  expect(write.status).toBe(403);
+  expect(write.challenge).toBe('Bearer error="insufficient_scope"');
+
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: "reader", GroupName: "writers" }));
+  const writerToken = await tokenOf("reader", PASSWORD);
+  const written = await call("/accounts/acc-7", writerToken, "client", "PUT", JSON.stringify({ name: "Savings" }));
+  expect(written.status).toBe(200);
+  expect(JSON.parse(written.body)).toMatchObject({ id: "acc-7", name: "Savings" });
+
+  await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: "reader", GroupName: "writers" }));
+  expect((await call("/accounts/acc-7", await tokenOf("reader", PASSWORD), "client", "PUT", "{}")).status).toBe(403);
+});
+
+it("another certificate gets 401 invalid_token even with every scope", async () => {
+  const pool = env.summary.userPoolId;
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "writers" }));
+  const token = await tokenOf(env.summary.demoUser, demoPassword());
+  const refused = await call("/accounts/acc-1", token, "client2");
+  expect(refused.status).toBe(401);
+  expect(refused.challenge).toBe('Bearer error="invalid_token"');
+  await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "writers" }));
+});
+
+it("forwards an HTTP_PROXY route to the loopback backend, with the path variable filled in", async () => {
+  const pool = env.summary.userPoolId;
+  await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "readers" }));
+  const token = await tokenOf(env.summary.demoUser, demoPassword());
+  const before = backendRequests.length;
+  const answer = await call("/rates/EUR?date=2026-11-25", token);
+  expect(answer.status).toBe(200);
+  expect(answer.headers).toMatch(/^x-backend: rates$/im);
+  expect(JSON.parse(answer.body)).toEqual({ rates: { EUR: 1 }, path: "/v1/rates/EUR?date=2026-11-25" });
+  expect(backendRequests.slice(before)).toEqual([{ method: "GET", url: "/v1/rates/EUR?date=2026-11-25", authorization: `Bearer ${token}` }]);
+  // Nothing reaches the backend without the binding.
+  expect((await call("/rates/EUR", token, "client2")).status).toBe(401);
+  expect(backendRequests.length).toBe(before + 1);
+});
+
+it("answers an AWS_PROXY to a Lambda outside the stack with 502 and says why", async () => {
+  const token = await tokenOf(env.summary.demoUser, demoPassword());
+  const answer = await call("/legacy", token);
+  expect(answer.status).toBe(502);
+  expect(JSON.parse(answer.body).message).toMatch(/AWS_PROXY to a Lambda outside this stack .*function:legacy.* cannot run locally/);
+});
+
+it("answers unknown paths and methods like API Gateway: 403 Missing Authentication Token", async () => {
+  const token = await tokenOf(env.summary.demoUser, demoPassword());
+  for (const [path, method] of [["/nope", "GET"], ["/accounts", "GET"], ["/accounts/1/extra", "GET"], ["/health", "DELETE"]]) {
+    const answer = await call(path, token, "client", method);
+    expect(answer.status).toBe(403);
+    expect(JSON.parse(answer.body)).toEqual({ message: "Missing Authentication Token" });
+  }
+});
+
+it("creates the stack's groups in the issuer, and refuses a duplicate or an unknown group like Cognito", async () => {
+  await expect(cognito.send(new CreateGroupCommand({ UserPoolId: env.summary.userPoolId, GroupName: "readers" }))).rejects.toMatchObject({ name: "GroupExistsException" });
+  await expect(cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: env.summary.userPoolId, Username: env.summary.demoUser, GroupName: "no-such-group" }))).rejects.toMatchObject({ name: "ResourceNotFoundException" });
+  await expect(cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: env.summary.userPoolId, Username: "nobody", GroupName: "readers" }))).rejects.toMatchObject({ name: "UserNotFoundException" });
+});

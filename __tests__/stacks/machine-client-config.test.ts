@@ -119,3 +119,11 @@ it("refuses a base64 fingerprint with stray bits in its last character (two text
   expect(Buffer.from(stray, "base64url")).toEqual(digest); // node decodes it to the same bytes…
   expect(refusal({ machineClients: { a: { fingerprint: stray } } }).message).toMatch(/not a SHA-256 certificate fingerprint/); // …so it is refused
 });
+
+it("reads the example configuration: resource server accounts, the machine client reporting", () => {
+  const config = loadDeploymentConfig({ env: {}, configFile: join(__dirname, "..", "..", "examples", "cbat.config.json") });
+  expect(config.api!.resourceServer).toBe("accounts");
+  expect(config.machineClients).toEqual([{ name: "reporting", x5tS256: "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg", scopes: ["accounts/invoke", "accounts/read"] }]);
+  // Every scope of its document is one of the resource server's.
+  for (const route of config.api!.routes) for (const scope of route.scopes) expect(scope.startsWith("accounts/")).toBe(true);
+});

@@ -27,7 +27,7 @@ export function withClientCredentials(command: Command): Command {
   return command
     .option("--client-credentials", "a machine client's token (OAuth client_credentials) instead of a user's; --client-id is then the machine client's")
     .option("--client-secret <secret>", "machine client secret (better: CBAT_CLIENT_SECRET, or the prompt)")
-    .option("--machine-client <name>", "the machine client's name in --outputs (machine_client_ids, or machineClients of .local/stack.json)")
+    .option("--machine-client <name>", "the machine client's name in --outputs (machine_client_ids, or machineClients of .local/stack.json); default: the only one there")
     .option("--scope <scopes>", "space-separated scopes to ask for (default: all of the client's)")
     .option("--token-endpoint <url>", "OAuth token endpoint (default: token_endpoint in --outputs)")
     .addHelpText("after", "\nMachine client (client_credentials):\n  cbat token --client-credentials --outputs outputs.json --machine-client partner-a --scope accounts/read   # secret from CBAT_CLIENT_SECRET\n  cbat token --client-credentials --outputs .local/stack.json --machine-client demo-machine --claims");
@@ -39,7 +39,9 @@ export async function printClientCredentialsToken(options: ClientCredentialsOpti
   const endpoint = options.tokenEndpoint ?? outputs?.tokenEndpoint;
   if (!endpoint) throw new UserError("no token endpoint: pass --token-endpoint, or --outputs with the stack outputs (token_endpoint: the stack needs machineClients) or .local/stack.json");
   if (!/^https:\/\/|^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\//.test(endpoint)) throw new UsageError(`--token-endpoint must be an https:// URL (http:// only to a loopback host), got ${JSON.stringify(endpoint.slice(0, 100))}`);
-  const named = options.machineClient === undefined ? undefined : outputs?.clients.find((c) => c.name === options.machineClient);
+  // By name; or, when nothing names a client and the outputs list exactly one (locally: demo-machine), that one.
+  const unnamed = options.clientId === undefined && process.env.CBAT_CLIENT_ID === undefined && outputs?.clients.length === 1 ? outputs.clients[0] : undefined;
+  const named = options.machineClient === undefined ? unnamed : outputs?.clients.find((c) => c.name === options.machineClient);
   if (options.machineClient !== undefined && !named) {
     throw new UserError(`no machine client "${options.machineClient.slice(0, 64)}" in ${options.outputs ?? "the outputs (pass --outputs)"}${outputs?.clients.length ? `; there are: ${outputs.clients.map((c) => c.name).join(", ")}` : ""}`);
   }

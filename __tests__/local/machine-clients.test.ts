@@ -194,6 +194,9 @@ it("cbat token --client-credentials prints a token that works, from .local/stack
 
   const flags = await runCli(["token", "--client-credentials", "--token-endpoint", env.summary.tokenEndpoint, "--client-id", machine.clientId], { CBAT_CLIENT_SECRET: machine.clientSecret });
   expect(flags.code).toBe(0);
+  const onlyOne = await runCli(["token", "--client-credentials", "--outputs", env.summaryFile]); // stack.json lists demo-machine alone
+  expect(onlyOne.code).toBe(0);
+  expect(claimsOf(onlyOne.stdout.trim()).client_id).toBe(machine.clientId);
   const wrong = await runCli(["token", "--client-credentials", "--token-endpoint", env.summary.tokenEndpoint, "--client-id", machine.clientId], { CBAT_CLIENT_SECRET: "wrong-secret" });
   expect(wrong).toMatchObject({ code: 1, stdout: "" });
   expect(wrong.stderr).toContain("the token endpoint refused: invalid_client");

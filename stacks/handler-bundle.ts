@@ -63,8 +63,10 @@ function bundleAllHandlers(): Map<string, HandlerBundle> {
       absWorkingDir: PROJECT_ROOT,
       // Keep node_modules paths as seen from the project, even through a symlinked node_modules.
       preserveSymlinks: true,
-      // The AWS SDK v3 ships with the nodejs22.x runtime (the trigger's SSM read uses it).
-      external: ["@aws-sdk/*"],
+      // The nodejs22.x runtime ships the AWS SDK v3: the trigger's SSM client comes from there
+      // (loaded on the first machine token only). Other packages, SDK clients a backend may use
+      // included, stay in the bundle, so `npm run local` runs them from any state folder.
+      external: ["@aws-sdk/client-ssm"],
       write: false,
     }).outputFiles;
   } catch (error) {

@@ -19,6 +19,7 @@ import { mtlsRequest, RequestFailedError } from "./https-call";
 import { explainRequestError } from "./network-errors";
 import { requestSettingOptions, secondsOption, type PoolCommandOptions } from "./pool-options";
 import { requireSetting, resolvePoolSettings } from "./pool-settings";
+import { printClientCredentialsToken, withClientCredentials, type ClientCredentialsOptions } from "./client-credentials";
 import { readCertificates } from "./read-certificate";
 import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
@@ -79,7 +80,7 @@ export function buildProgram(): Command {
   const pki = program.command("pki").description("certificate tools");
   pki
     .command("dev")
-    .description("create the development PKI (CA, server, client, client2, rogue, expired) if missing")
+    .description("create the development PKI (CA, server, client, client2, machine, rogue, expired) if missing")
     .option("--out <dir>", "folder for the PEM files", ".local/pki")
     .addHelpText("after", "\nExample:\n  cbat pki dev --out ./dev-pki")
     .action(async (options: { out: string }) => {
@@ -137,16 +138,19 @@ export function buildProgram(): Command {
 
   addGroupCommands(program);
 
-  poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt")
-    .requiredOption("--username <name>", "user name")
+  withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token, or a machine client's (--client-credentials)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt"))
+    .option("--username <name>", "user name (required unless --client-credentials)")
     .option("--password <password>", "password (better: CBAT_PASSWORD, or the prompt)")
     .option("--claims", "also print the token's decoded claims on stderr (to see cnf)")
-    .action(async (options: PoolCommandOptions & { username: string; password?: string; claims?: boolean }) => {
+    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & { username?: string; password?: string; claims?: boolean }) => {
+      if (options.clientCredentials) return printClientCredentialsToken(options);
+      const username = options.username;
+      if (!username) throw new UsageError("--username is required (or --client-credentials for a machine client's token)");
       const settings = resolvePoolSettings(options);
       const clientId = requireSetting(settings, "clientId");
       const cognito = connectCognito(settings, options.timeout);
       const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password: ");
-      const result = await cognitoCall(cognito, (client) => client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: options.username, PASSWORD: password } })));
+      const result = await cognitoCall(cognito, (client) => client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } })));
       const token = result.AuthenticationResult?.AccessToken;
       if (!token) throw new UserError(`no token: Cognito asked for ${result.ChallengeName ?? "another step"}; set a permanent password (cbat user create / admin-set-user-password --permanent)`);
       if (options.claims) note(JSON.stringify(JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")), null, 2));

@@ -1,8 +1,9 @@
 /**
  * API Gateway REST API Lambda REQUEST authorizer for certificate-bound access tokens
  * (RFC 8705). Allows a call only when
- * 1. the Authorization header carries one Cognito access token of our pool and client,
- *    verified by aws-jwt-verify (signature, issuer, `token_use=access`, `client_id`, expiry),
+ * 1. the Authorization header carries one Cognito access token of our pool and of our user
+ *    client or one of our machine clients, verified by aws-jwt-verify (signature, issuer,
+ *    `token_use=access`, `client_id`, expiry),
  *    without a `crit` header, and with a lifetime no longer than the pool issues, and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
  *    API Gateway received in the mutual-TLS handshake, and
@@ -35,8 +36,14 @@ export type { RevocationSource } from "./lib/revocation-store";
 export interface AuthorizerOptions {
   /** Cognito user pool id, e.g. `eu-west-1_AbCdEf123`; the token issuer is pinned to it. */
   readonly userPoolId: string;
-  /** App client id; tokens of other clients are refused. */
+  /** The user app client id; tokens of other clients than it and `machineClientIds` are refused. */
   readonly clientId: string;
+  /**
+   * App client ids of the machine clients (client_credentials), whose tokens pass the same
+   * binding and scope checks (their `sub` is the client id).
+   * @default none
+   */
+  readonly machineClientIds?: readonly string[];
   /**
    * Preloaded JSON Web Key Set of the pool. Without it the pool's JWKS is fetched once
    * when the authorizer is created (Lambda cold start) and kept for the container's life.
@@ -127,6 +134,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   return async (event, context) => {
     const requestId = safeId(requestContextOf(event)?.requestId) ?? safeId(context?.awsRequestId);
     let sub: string | undefined;
+    let clientId: string | undefined;
     try {
       const methodArn = event?.methodArn;
       if (typeof methodArn !== "string" || !methodArn.startsWith("arn:")) throw new AccessDeniedError("event_invalid");
@@ -148,12 +156,13 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       }
       const claims = verifiedTokens.get(token) ?? verifyToken(verifier, token, verifiedTokens);
       sub = safeId(claims.sub);
+      clientId = safeId(claims.client_id);
       if (sub === undefined) throw new AccessDeniedError("token_invalid");
       assertCertificateBound(claims, presentedX5tS256);
       // RFC 6750 §3.1: the token is valid and bound, but not for this route: 403, not 401.
       const effect = claimsGrantScopes(claims, requiredScopes) ? "Allow" : "Deny";
 
-      log(effect === "Allow" ? { decision: "Allow", reason: "cert_bound", requestId, sub } : { decision: "Deny", reason: "insufficient_scope", requestId, sub });
+      log(effect === "Allow" ? { decision: "Allow", reason: "cert_bound", requestId, sub, clientId } : { decision: "Deny", reason: "insufficient_scope", requestId, sub, clientId });
       return {
         principalId: sub,
         policyDocument: {
@@ -171,7 +180,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       };
     } catch (error) {
       const reason = error instanceof AccessDeniedError ? error.reason : "internal_error";
-      log({ decision: "Deny", reason, requestId, sub });
+      log({ decision: "Deny", reason, requestId, sub, clientId });
       throw new Error(UNAUTHORIZED);
     }
   };
@@ -181,7 +190,7 @@ type Verifier = ReturnType<typeof createVerifier>;
 
 function createVerifier(options: AuthorizerOptions) {
   if (options === null || typeof options !== "object") throw new TypeError("createAuthorizer: options are required");
-  const { userPoolId, clientId, jwks, verifiedTokenCacheSize, accessTokenValidityMinutes = DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES } = options;
+  const { userPoolId, clientId, machineClientIds = [], jwks, verifiedTokenCacheSize, accessTokenValidityMinutes = DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES } = options;
   if (!isAccessTokenValidityMinutes(accessTokenValidityMinutes)) {
     throw new TypeError("createAuthorizer: accessTokenValidityMinutes must be a whole number of minutes from 5 to 1440");
   }
@@ -191,11 +200,14 @@ function createVerifier(options: AuthorizerOptions) {
   if (typeof clientId !== "string" || clientId.trim() === "") {
     throw new TypeError("createAuthorizer: clientId must be the user pool app client id (a non-empty string)");
   }
+  if (!Array.isArray(machineClientIds) || !machineClientIds.every((id) => typeof id === "string" && id.trim() !== "")) {
+    throw new TypeError("createAuthorizer: machineClientIds must be a list of app client ids (non-empty strings)");
+  }
   let verifier;
   try {
     verifier = CognitoJwtVerifier.create({
       userPoolId,
-      clientId,
+      clientId: machineClientIds.length === 0 ? clientId : [clientId, ...machineClientIds],
       tokenUse: "access",
       customJwtCheck: ({ header, payload }) => {
         assertNoCriticalHeader(header);
@@ -269,10 +281,11 @@ function stringClaim(value: unknown): string {
 }
 
 /**
- * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `ROUTE_SCOPES`
- * (JSON route table; absent = the binding alone decides), `ACCESS_TOKEN_VALIDITY_MINUTES`
- * (optional, default 60) and, for revocation checking, `CRL_KEY` with `TRUSTSTORE_BUCKET`,
- * `TRUSTSTORE_KEY`, `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS` (see lib/revocation-environment.ts).
+ * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `MACHINE_CLIENT_IDS`
+ * (comma-separated; absent or empty = none), `ROUTE_SCOPES` (JSON route table; absent = the
+ * binding alone decides), `ACCESS_TOKEN_VALIDITY_MINUTES` (optional, default 60) and, for
+ * revocation checking, `CRL_KEY` with `TRUSTSTORE_BUCKET`, `TRUSTSTORE_KEY`,
+ * `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS` (see lib/revocation-environment.ts).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
  * with missing or invalid configuration every request is refused (`config_error`).
  */
@@ -281,10 +294,11 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
     const userPoolId = process.env.USER_POOL_ID;
     const clientId = process.env.USER_POOL_CLIENT_ID;
     const routeScopes = process.env.ROUTE_SCOPES;
+    const machineClientIds = (process.env.MACHINE_CLIENT_IDS ?? "").split(",").filter((id) => id !== "");
     const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
     const revocation = revocationFromEnvironment(process.env);
-    return createAuthorizer({ userPoolId, clientId, accessTokenValidityMinutes, revocation, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
+    return createAuthorizer({ userPoolId, clientId, machineClientIds, accessTokenValidityMinutes, revocation, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
   } catch {
     return undefined;
   }

@@ -1,14 +1,23 @@
 /**
- * Cognito pre token generation trigger (event version V2_0): binds the access token
- * to the user's client certificate by adding `cnf: {"x5t#S256": …}` (RFC 8705 §3.1),
- * taken from the `custom:cert_fingerprint` attribute in the event, and adds the scopes that
- * the user's Cognito groups map to (GROUP_SCOPES, from `api.groupScopes`). No AWS API call.
+ * Cognito pre token generation trigger (event versions V2_0 and V3_0): binds the access token
+ * to a client certificate by adding `cnf: {"x5t#S256": …}` (RFC 8705 §3.1).
+ * - User sign-in (every trigger source but client credentials): the certificate of the user's
+ *   `custom:cert_fingerprint` attribute, plus the scopes that the user's Cognito groups map to
+ *   (GROUP_SCOPES, from `api.groupScopes`). No AWS API call.
+ * - Machine clients (`TokenGeneration_ClientCredentials`, V3_0 only): the certificate registered
+ *   for `callerContext.clientId` in the machine-client binding registry (MACHINE_BINDINGS_PARAMETER,
+ *   an SSM parameter read at most once a minute).
  *
  * Fails closed: without a valid fingerprint it throws, and Cognito issues no tokens at
  * all, rather than an unbound token that would work with any trusted certificate.
  */
-import { FingerprintFormatError, FingerprintMissingError } from "./lib/errors";
+import { FingerprintFormatError, FingerprintMissingError, MachineBindingError } from "./lib/errors";
+import type { MachineBindingLookup } from "./lib/machine-bindings";
+import { ssmMachineBindings } from "./lib/ssm-machine-bindings";
 import { normalizeFingerprint } from "./lib/thumbprint";
+
+export type { MachineBindingLookup } from "./lib/machine-bindings";
+export { ssmMachineBindings } from "./lib/ssm-machine-bindings";
 
 /** The user attribute that holds the bound certificate's SHA-256 fingerprint. */
 export const CERT_FINGERPRINT_ATTRIBUTE = "custom:cert_fingerprint";
@@ -45,12 +54,19 @@ export interface PreTokenGenerationV2Event {
 
 /** Event versions whose response can change the access token (V2_0 and V3_0 triggers). */
 const ACCESS_TOKEN_EVENT_VERSIONS = new Set(["2", "3"]);
+/** The trigger source of a machine client's token (V3_0 events only). */
+export const CLIENT_CREDENTIALS_TRIGGER = "TokenGeneration_ClientCredentials";
 
 export type GroupScopes = Readonly<Record<string, readonly string[]>>;
 
 export interface PreTokenGenerationOptions {
   /** Cognito group → scopes added to the access tokens of its members. @default none */
   readonly groupScopes?: GroupScopes;
+  /**
+   * The certificate registered for a machine client (client_credentials), by client id.
+   * @default none: every client-credentials token request fails
+   */
+  readonly machineBindings?: MachineBindingLookup;
 }
 
 export type PreTokenGenerationHandler = (event: PreTokenGenerationV2Event) => Promise<PreTokenGenerationV2Event>;
@@ -61,20 +77,24 @@ export type PreTokenGenerationHandler = (event: PreTokenGenerationV2Event) => Pr
  */
 export function createPreTokenGenerationHandler(options: PreTokenGenerationOptions = {}): PreTokenGenerationHandler {
   const groupScopes = checkGroupScopes(options.groupScopes ?? {});
-  return async (event) => bindAccessToken(event, groupScopes);
+  const machineBindings = options.machineBindings;
+  if (machineBindings !== undefined && typeof machineBindings !== "function") throw new TypeError("machineBindings must be a lookup function (client id → fingerprint)");
+  return async (event) => bindAccessToken(event, groupScopes, machineBindings);
 }
 
-async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: GroupScopes): Promise<PreTokenGenerationV2Event> {
+async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: GroupScopes, machineBindings: MachineBindingLookup | undefined): Promise<PreTokenGenerationV2Event> {
   if (!event || typeof event !== "object" || !event.request || typeof event.request !== "object") {
     throw new Error("pre token generation: malformed event");
   }
   if (event.version !== undefined && !ACCESS_TOKEN_EVENT_VERSIONS.has(String(event.version))) {
     throw new Error(
-      `pre token generation: event version ${String(event.version).slice(0, 8)} cannot customise access tokens; configure the trigger with lambda_version V2_0`,
+      `pre token generation: event version ${String(event.version).slice(0, 8)} cannot customise access tokens; configure the trigger with lambda_version V3_0`,
     );
   }
-  const cnf = { "x5t#S256": boundThumbprint(event.request.userAttributes) };
-  const scopesToAdd = scopesOfGroups(event.request.groupConfiguration, groupScopes);
+  const machine = event.triggerSource === CLIENT_CREDENTIALS_TRIGGER;
+  const cnf = { "x5t#S256": machine ? await machineThumbprint(event.callerContext, machineBindings) : boundThumbprint(event.request.userAttributes) };
+  // Groups are users' only; a machine client's scopes are those Cognito granted it.
+  const scopesToAdd = machine ? [] : scopesOfGroups(event.request.groupConfiguration, groupScopes);
 
   const response = event.response && typeof event.response === "object" ? event.response : {};
   const details = response.claimsAndScopeOverrideDetails ?? {};
@@ -111,19 +131,48 @@ function checkGroupScopes(value: unknown): GroupScopes {
 }
 
 /**
- * Lambda entry point, configured from GROUP_SCOPES (JSON; absent = no group scopes). A
- * malformed value fails every invocation, so Cognito issues no token rather than a wrong one.
+ * Lambda entry point, configured from GROUP_SCOPES (JSON; absent = no group scopes) and
+ * MACHINE_BINDINGS_PARAMETER (the SSM parameter of the machine-client bindings; absent = no
+ * machine clients). A malformed value fails every invocation, so Cognito issues no token
+ * rather than a wrong one.
  */
 export const handler: PreTokenGenerationHandler = (() => {
+  const refuse = (problem: string): PreTokenGenerationHandler => async () => {
+    throw new Error(`pre token generation: ${problem}; no token is issued`);
+  };
+  let groupScopes: GroupScopes | undefined;
+  let machineBindings: MachineBindingLookup | undefined;
   try {
     const configured = process.env.GROUP_SCOPES;
-    return createPreTokenGenerationHandler({ groupScopes: configured === undefined ? undefined : JSON.parse(configured) });
+    groupScopes = configured === undefined ? undefined : JSON.parse(configured);
   } catch {
-    return async () => {
-      throw new Error("pre token generation: GROUP_SCOPES is not valid JSON of group → scope lists; no token is issued");
-    };
+    return refuse("GROUP_SCOPES is not valid JSON of group → scope lists");
+  }
+  try {
+    const parameterName = process.env.MACHINE_BINDINGS_PARAMETER;
+    machineBindings = parameterName ? ssmMachineBindings({ parameterName }) : undefined;
+    return createPreTokenGenerationHandler({ groupScopes, machineBindings });
+  } catch (error) {
+    return refuse((error as Error).message);
   }
 })();
+
+/** The certificate registered for the calling machine client; throws without one. */
+async function machineThumbprint(callerContext: unknown, machineBindings: MachineBindingLookup | undefined): Promise<string> {
+  const clientId = callerContext !== null && typeof callerContext === "object" ? (callerContext as { clientId?: unknown }).clientId : undefined;
+  if (typeof clientId !== "string" || clientId === "") throw new MachineBindingError("client credentials event without callerContext.clientId");
+  if (!machineBindings) throw new MachineBindingError("no machine-client binding registry is configured (MACHINE_BINDINGS_PARAMETER); no machine client gets a token");
+  const registered = await machineBindings(clientId);
+  if (registered === undefined || registered.trim() === "") {
+    throw new MachineBindingError("no certificate is registered for this machine client: add it to machineClients in cbat.config.json and apply");
+  }
+  try {
+    return normalizeFingerprint(registered);
+  } catch (error) {
+    if (error instanceof FingerprintFormatError) throw new MachineBindingError(`the certificate registered for this machine client is not a valid SHA-256 fingerprint: ${error.message}`);
+    throw error;
+  }
+}
 
 function boundThumbprint(attributes: unknown): string {
   const stored = attributes && typeof attributes === "object" ? (attributes as Record<string, unknown>)[CERT_FINGERPRINT_ATTRIBUTE] : undefined;

@@ -1,14 +1,14 @@
 /**
  * Sign-in: InitiateAuth with USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH. Before signing an
- * access token it runs the pre token generation trigger with a V2_0 event and applies its
- * response, as Cognito does.
+ * access token it runs the pre token generation trigger with a V2_0 or V3_0 event (as the pool
+ * configures it) and applies its response, as Cognito does.
  */
 import { randomUUID } from "node:crypto";
 import { CognitoError, type CognitoOperation, type IssuerContext } from "./cognito-context";
 import type { StoredUser } from "./user-store";
 
 /** Claims a trigger may not change (Cognito refuses to override them too). */
-const RESERVED_CLAIMS = new Set(["iss", "sub", "aud", "client_id", "token_use", "exp", "iat", "auth_time", "jti", "origin_jti", "event_id", "username", "cognito:username", "scope"]);
+export const RESERVED_CLAIMS = new Set(["iss", "sub", "aud", "client_id", "token_use", "exp", "iat", "auth_time", "jti", "origin_jti", "event_id", "username", "cognito:username", "scope"]);
 
 export const initiateAuth: CognitoOperation = async (context, input) => {
   if (input.ClientId !== context.clientId) throw new CognitoError("ResourceNotFoundException", "User pool client does not exist.");
@@ -47,7 +47,7 @@ async function issueTokens(context: IssuerContext, user: StoredUser, triggerSour
   let idOverrides: Record<string, any> = {};
   if (context.preTokenGeneration) {
     const event = {
-      version: "2",
+      version: context.triggerEventVersion,
       triggerSource,
       region: context.region,
       userPoolId: context.userPoolId,
@@ -84,7 +84,7 @@ async function issueTokens(context: IssuerContext, user: StoredUser, triggerSour
   return { AccessToken: context.signer.sign(access), IdToken: context.signer.sign(id), ExpiresIn: lifetime, TokenType: "Bearer" };
 }
 
-function applyOverrides(claims: Record<string, unknown>, overrides: Record<string, any>): Record<string, unknown> {
+export function applyOverrides(claims: Record<string, unknown>, overrides: Record<string, any>): Record<string, unknown> {
   const result = { ...claims };
   for (const [name, value] of Object.entries<unknown>(overrides.claimsToAddOrOverride ?? {})) if (!RESERVED_CLAIMS.has(name)) result[name] = value;
   for (const name of overrides.claimsToSuppress ?? []) if (!RESERVED_CLAIMS.has(name)) delete result[name];

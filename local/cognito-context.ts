@@ -2,6 +2,7 @@
  * What every operation of the local Cognito issuer works with (the pool's settings, its
  * users and signing key) and how it refuses: a CognitoError becomes Cognito's error shape.
  */
+import type { MachineClientStore } from "./machine-client-store";
 import type { GroupStore } from "./group-store";
 import type { TokenSigner } from "./token-signer";
 import type { StoredUser, UserStore } from "./user-store";
@@ -18,7 +19,13 @@ export interface IssuerContext {
   readonly groups: GroupStore;
   readonly signer: TokenSigner;
   readonly preTokenGeneration?: PreTokenGenerationHandler;
+  /** The `version` of the trigger's events: "2" (V2_0) or "3" (V3_0, also for client credentials). */
+  readonly triggerEventVersion: string;
   readonly accessTokenSeconds: number;
+  /** Confidential clients for client_credentials (POST /oauth2/token); none when absent. */
+  readonly machineClients?: MachineClientStore;
+  /** The resource server's custom scopes (`<identifier>/<name>`): what machine clients may be granted. */
+  readonly resourceServerScopes: readonly string[];
 }
 
 /** A request body, as sent by the AWS SDK or CLI: untrusted JSON. */

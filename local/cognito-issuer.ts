@@ -2,7 +2,8 @@
  * A Cognito-compatible token issuer for local use, speaking Cognito's JSON protocol, so the
  * AWS SDK v3 and `aws cognito-idp --endpoint-url` work unchanged. Its actions are the table
  * in cognito-operations.ts; access tokens are shaped by the real pre token generation
- * trigger (the stack's bundle), as on AWS.
+ * trigger (the stack's bundle), as on AWS. With machine clients it also serves the pool
+ * domain's `POST /oauth2/token` (client_credentials, oauth-token-endpoint.ts).
  *
  * Admin actions are not authenticated (the server listens on loopback only).
  */
@@ -12,6 +13,8 @@ import { dirname, join } from "node:path";
 import { CognitoError, type CognitoInput, type IssuerContext, type PreTokenGenerationHandler } from "./cognito-context";
 import { COGNITO_OPERATIONS } from "./cognito-operations";
 import { cognitoRequestHandler } from "./cognito-protocol";
+import { MachineClientStore } from "./machine-client-store";
+import { TOKEN_PATH, tokenEndpoint } from "./oauth-token-endpoint";
 import { GroupStore } from "./group-store";
 import { TokenSigner } from "./token-signer";
 import { UserStore } from "./user-store";
@@ -29,13 +32,20 @@ export interface CognitoIssuerOptions {
   /** PEM file of the signing key (created when missing). */
   readonly signingKeyFile: string;
   readonly preTokenGeneration?: PreTokenGenerationHandler;
+  /** The pool's trigger version, which sets the events' `version`. @default "V2_0" */
+  readonly preTokenGenerationVersion?: "V2_0" | "V3_0";
   /** @default 3600 */
   readonly accessTokenSeconds?: number;
+  /** JSON file of the machine clients (with their secrets, owner-readable). @default no machine clients, no token endpoint */
+  readonly machineClientsFile?: string;
+  /** The resource server's custom scopes, which machine clients may be granted. @default none */
+  readonly resourceServerScopes?: readonly string[];
 }
 
 export class CognitoIssuer {
   readonly signer: TokenSigner;
   readonly users: UserStore;
+  readonly machineClients?: MachineClientStore;
   readonly groups: GroupStore;
   readonly issuer: string;
   private readonly context: IssuerContext;
@@ -44,6 +54,7 @@ export class CognitoIssuer {
   constructor(private readonly options: CognitoIssuerOptions) {
     this.signer = new TokenSigner(options.signingKeyFile);
     this.users = new UserStore(options.usersFile);
+    this.machineClients = options.machineClientsFile ? new MachineClientStore(options.machineClientsFile) : undefined;
     this.groups = new GroupStore(options.groupsFile ?? join(dirname(options.usersFile), "groups.json"));
     this.issuer = `https://cognito-idp.${options.region}.amazonaws.com/${options.userPoolId}`;
     this.context = {
@@ -55,7 +66,10 @@ export class CognitoIssuer {
       groups: this.groups,
       signer: this.signer,
       preTokenGeneration: options.preTokenGeneration,
+      triggerEventVersion: options.preTokenGenerationVersion === "V3_0" ? "3" : "2",
       accessTokenSeconds: options.accessTokenSeconds ?? 3600,
+      machineClients: this.machineClients,
+      resourceServerScopes: options.resourceServerScopes ?? [],
     };
   }
 
@@ -71,7 +85,8 @@ export class CognitoIssuer {
       jwks: () => this.jwks,
       dispatch: (action, input) => this.call(action, input),
     });
-    this.server = createServer((req, res) => void handle(req, res));
+    const token = this.machineClients ? tokenEndpoint(this.context) : undefined;
+    this.server = createServer((req, res) => void (token && new URL(req.url ?? "/", "http://local").pathname === TOKEN_PATH ? token(req, res) : handle(req, res)));
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
       this.server!.listen(port, host, resolve);

@@ -3,6 +3,7 @@
  * write it in the file of its kind (sign-in, user administration, …) and list it here.
  */
 import type { CognitoOperation } from "./cognito-context";
+import { createUserPoolClient, describeUserPoolClient } from "./cognito-app-clients";
 import { initiateAuth } from "./cognito-auth-flows";
 import { adminAddUserToGroup, adminListGroupsForUser, adminRemoveUserFromGroup, createGroup, getGroup, listGroups } from "./cognito-groups";
 import { listUsers } from "./cognito-list-users";
@@ -21,6 +22,9 @@ export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   AdminUserGlobalSignOut: adminUserGlobalSignOut,
   AdminGetUser: adminGetUser,
   ListUsers: listUsers,
+  // App clients (machine clients)
+  CreateUserPoolClient: createUserPoolClient,
+  DescribeUserPoolClient: describeUserPoolClient,
   // Groups
   CreateGroup: createGroup,
   GetGroup: getGroup,

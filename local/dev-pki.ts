@@ -1,17 +1,18 @@
 /**
  * The development PKI of the local environment (and of `cbat pki dev`): a CA that is the
  * gateway's truststore, a server certificate for localhost/127.0.0.1, two trusted client
- * certificates, one from another CA (untrusted) and one that has expired, and the CA's CRL
- * (`crl.pem`, kept current: see dev-crl.ts). Created once, reused afterwards; private keys are
+ * certificates, one for the demo machine client, one from another CA (untrusted) and one that
+ * has expired, and the CA's CRL (`crl.pem`, kept current: see dev-crl.ts). Created once, reused
+ * afterwards (a leaf added in a later version is issued by the kept CA); private keys are
  * written readable by the owner only.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureDevCrl } from "./dev-crl";
-import { createCa, issueCertificate } from "./pki";
+import { createCa, issueCertificate, loadIssuedCertificate, type IssuedCertificate } from "./pki";
 
 /** Base names of the files; each has `<name>.pem` and `<name>-key.pem`. */
-export const DEV_PKI_FILES = ["ca", "server", "client", "client2", "rogue", "expired"] as const;
+export const DEV_PKI_FILES = ["ca", "server", "client", "client2", "machine", "rogue", "expired"] as const;
 export type DevPkiName = (typeof DEV_PKI_FILES)[number];
 
 export interface DevPki {
@@ -38,27 +39,30 @@ function pathsOf(dir: string): Pick<DevPki, "cert" | "key"> {
   return { cert, key };
 }
 
-/** Loads the PKI in `dir`, creating every file when any is missing. */
+/** Loads the PKI in `dir`, creating what is missing: everything when the CA is, else the missing leaves, from the CA. */
 export async function ensureDevPki(dir: string): Promise<DevPki> {
   const paths = pathsOf(dir);
-  const complete = DEV_PKI_FILES.every((name) => existsSync(paths.cert[name]) && existsSync(paths.key[name]));
-  if (complete) return { dir, ...paths, crl: await ensureDevCrl(dir), created: false };
+  const exists = (name: DevPkiName) => existsSync(paths.cert[name]) && existsSync(paths.key[name]);
+  const missing = DEV_PKI_FILES.filter((name) => !exists(name));
+  if (missing.length === 0) return { dir, ...paths, crl: await ensureDevCrl(dir), created: false };
 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // The CA outlives everything it issues (issueCertificate caps a certificate at its CA's end).
-  const ca = await createCa("CN=cbat local development CA,O=cbat local", { days: 1095 });
-  const rogueCa = await createCa("CN=cbat rogue CA (untrusted),O=somebody else", { days: 1095 });
-  const issued = {
-    ca,
-    server: await issueCertificate(ca, "CN=localhost,O=cbat local", { usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 825 }),
-    client: await issueCertificate(ca, "CN=demo client,O=cbat local", { days: 365 }),
-    client2: await issueCertificate(ca, "CN=second client,O=cbat local", { kind: "ecdsa", days: 365 }),
-    rogue: await issueCertificate(rogueCa, "CN=demo client,O=cbat local", { days: 365 }),
-    expired: await issueCertificate(ca, "CN=expired client,O=cbat local", { notBefore: new Date(Date.now() - 60 * DAY), notAfter: new Date(Date.now() - 30 * DAY) }),
+  const keepCa = exists("ca");
+  const ca = keepCa ? await loadIssuedCertificate(readPem(paths.cert.ca), readPem(paths.key.ca)) : await createCa("CN=cbat local development CA,O=cbat local", { days: 1095 });
+  const issuers: Record<DevPkiName, () => Promise<IssuedCertificate>> = {
+    ca: async () => ca,
+    server: () => issueCertificate(ca, "CN=localhost,O=cbat local", { usage: "server", dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], days: 825 }),
+    client: () => issueCertificate(ca, "CN=demo client,O=cbat local", { days: 365 }),
+    client2: () => issueCertificate(ca, "CN=second client,O=cbat local", { kind: "ecdsa", days: 365 }),
+    machine: () => issueCertificate(ca, "CN=demo-machine,O=cbat local", { kind: "ecdsa", days: 365 }),
+    rogue: async () => issueCertificate(await createCa("CN=cbat rogue CA (untrusted),O=somebody else", { days: 1095 }), "CN=demo client,O=cbat local", { days: 365 }),
+    expired: () => issueCertificate(ca, "CN=expired client,O=cbat local", { notBefore: new Date(Date.now() - 60 * DAY), notAfter: new Date(Date.now() - 30 * DAY) }),
   };
-  for (const name of DEV_PKI_FILES) {
-    writeFileSync(paths.cert[name], issued[name].pem, { mode: 0o644 });
-    writeFileSync(paths.key[name], issued[name].privateKeyPem, { mode: 0o600 });
+  for (const name of keepCa ? missing : DEV_PKI_FILES) {
+    const issued = await issuers[name]();
+    writeFileSync(paths.cert[name], issued.pem, { mode: 0o644 });
+    writeFileSync(paths.key[name], issued.privateKeyPem, { mode: 0o600 });
     chmodSync(paths.key[name], 0o600);
   }
   return { dir, ...paths, crl: await ensureDevCrl(dir), created: true };

@@ -1,16 +1,17 @@
 /**
  * The whole flow on one machine: development PKI, the synthesized stack, a Cognito-compatible
  * issuer running the stack's pre token generation bundle, and a mutual-TLS gateway running
- * the stack's authorizer and example bundles, plus a demo user bound to client.pem.
+ * the stack's authorizer and example bundles, plus a demo user bound to client.pem and a demo
+ * machine client bound to machine.pem.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { x5tS256FromPem } from "../handlers/lib/thumbprint";
 import type { ApiDefinition } from "../stacks/api-document";
 import { defineStacks } from "../stacks/app-stacks";
-import { loadDeploymentConfig } from "../stacks/deployment-config";
+import { loadDeploymentConfig, type DeploymentConfig } from "../stacks/deployment-config";
 import { STACK_NAME } from "../stacks/stack-name";
 import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
@@ -18,6 +19,8 @@ import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
 import { localRevocation } from "./local-revocation";
+import { ensureDemoMachineClient, localResourceServerScopes } from "./local-machine-clients";
+import { MachineBindingsFile } from "./machine-bindings-file";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
 import { readStackConfig } from "./stack-config";
 import { StateLock } from "./state-lock";
@@ -43,11 +46,23 @@ export interface LocalEnvironmentOptions {
   readonly note?: (text: string) => void;
 }
 
+/** A machine client and the dev PKI pair bound to it (stack.json holds its secret: owner-readable). */
+export interface LocalMachineClient {
+  readonly name: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly certificate: string;
+  readonly key: string;
+}
+
 export interface LocalStackSummary {
   readonly region: string;
   readonly userPoolId: string;
   readonly clientId: string;
   readonly issuerEndpoint: string;
+  /** The pool domain's client_credentials endpoint: `<issuerEndpoint>/oauth2/token`. */
+  readonly tokenEndpoint: string;
+  readonly machineClients: readonly LocalMachineClient[];
   readonly gatewayUrl: string;
   readonly demoUser: string;
   readonly demoPasswordFile: string;
@@ -98,16 +113,22 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   const host = options.host ?? "127.0.0.1";
   const pki = await ensureDevPki(join(dir, "pki"));
-  const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), options.api ?? loadDeploymentConfig().api);
+  const deployment = options.stackDir || options.api ? undefined : loadDeploymentConfig();
+  const api = options.api ?? deployment?.api;
+  const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), api, deployment?.machineClients);
   const config = readStackConfig(join(stackDir, "cdk.tf.json"));
   const workDir = join(dir, "run");
   const clientId = localClientId(dir);
+  // The local stand-in of the stack's SSM registry of machine-client certificates.
+  const machineBindings = new MachineBindingsFile(join(dir, "machine-client-bindings.json"));
 
   const preTokenGeneration = config.preTokenGeneration
     ? loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(config.preTokenGeneration, workDir).createPreTokenGenerationHandler({
         groupScopes: jsonSetting(config.preTokenGeneration.environment.GROUP_SCOPES, "GROUP_SCOPES"),
+        machineBindings: machineBindings.lookup,
       }) as unknown as PreTokenGenerationHandler
     : undefined;
+  const resourceServerScopes = localResourceServerScopes(config, api?.resourceServer);
   const issuer = new CognitoIssuer({
     region: LOCAL_REGION,
     userPoolId: LOCAL_USER_POOL_ID,
@@ -115,6 +136,9 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     usersFile: join(dir, "users.json"),
     signingKeyFile: join(dir, "issuer-key.pem"),
     preTokenGeneration,
+    preTokenGenerationVersion: config.preTokenGenerationVersion === "V3_0" ? "V3_0" : "V2_0",
+    machineClientsFile: join(dir, "machine-clients.json"),
+    resourceServerScopes,
   });
   const issuerEndpoint = await issuer.listen(options.issuerPort ?? 9229, host);
 
@@ -142,7 +166,15 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       // Revocation is always on locally: the dev CA's crl.pem, as the stack's authorizer reads crl_key from S3.
       const revocation = localRevocation(fileRevocationSource, { crlFile: pki.crl, truststoreFile: pki.cert.ca }, route.authorizer.function.environment);
       stopRevocation.push(revocation.stop);
-      authorizers[route.authorizer.function.functionName] = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog }) as AuthorizerFunction;
+      // Tokens of every local machine client pass, as MACHINE_CLIENT_IDS lets the stack's: rebuilt when one is created.
+      const create = () => createAuthorizer({
+        userPoolId: LOCAL_USER_POOL_ID, clientId, machineClientIds: issuer.machineClients!.list().map((c) => c.clientId), jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog,
+      }) as AuthorizerFunction;
+      let authorize = create();
+      issuer.machineClients!.onChange(() => {
+        authorize = create();
+      });
+      authorizers[route.authorizer.function.functionName] = (event) => authorize(event);
     }
     const fn = route.integration.function;
     if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;
@@ -167,9 +199,11 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   }
 
   const demoPasswordFile = join(dir, "demo-password");
+  let demoMachine;
   try {
     await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
     await ensureGroups(issuer, config.groups);
+    demoMachine = await ensureDemoMachineClient(issuer, machineBindings, LOCAL_USER_POOL_ID, resourceServerScopes, readPem(pki.cert.machine));
   } catch (error) {
     await Promise.all([gateway.close(), issuer.close()]);
     throw error;
@@ -180,6 +214,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     userPoolId: LOCAL_USER_POOL_ID,
     clientId,
     issuerEndpoint,
+    tokenEndpoint: `${issuerEndpoint}/oauth2/token`,
+    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine }],
     gatewayUrl,
     demoUser: DEMO_USERNAME,
     demoPasswordFile,
@@ -197,7 +233,9 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     groups: config.groups,
   };
   const summaryFile = join(dir, "stack.json");
-  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`);
+  // It holds the demo machine client's secret: readable by the owner only.
+  writeFileSync(summaryFile, `${JSON.stringify(summary, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(summaryFile, 0o600);
   return {
     summary,
     summaryFile,
@@ -224,9 +262,9 @@ function jsonSetting<T>(value: string | undefined, name: string): T | undefined 
 }
 
 /** Synthesizes the app's default stack (local backend) and returns its folder. */
-function synthesizeStack(outdir: string, api: ApiDefinition | undefined): string {
+function synthesizeStack(outdir: string, api: ApiDefinition | undefined, machineClients: DeploymentConfig["machineClients"]): string {
   const app = new App({ outdir });
-  defineStacks(app, { environments: [], backend: { type: "local" }, api });
+  defineStacks(app, { environments: [], backend: { type: "local" }, api, machineClients });
   app.synth();
   return join(outdir, "stacks", STACK_NAME);
 }

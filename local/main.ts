@@ -4,9 +4,9 @@
  * Settings also come from CBAT_LOCAL_DIR, CBAT_LOCAL_ISSUER_PORT, CBAT_LOCAL_GATEWAY_PORT,
  * CBAT_LOCAL_STACK_DIR.
  */
-import { dirname, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { startLocalEnvironment, type LocalStackSummary } from "./local-environment";
+import { instructions } from "./instructions";
+import { startLocalEnvironment } from "./local-environment";
 
 const USAGE = `usage: npm run local -- [--dir DIR] [--issuer-port N] [--gateway-port N] [--stack-dir DIR]
   --dir           state folder (PKI, users, keys, stack.json;   default .local        env CBAT_LOCAL_DIR
@@ -23,62 +23,6 @@ function port(value: string | undefined, name: string, fallback: number): number
 }
 
 class UsageError extends Error {}
-
-/** A route to try first: one the demo user's token can call (no scope), without path variables if there is one. */
-function routeToTry(routes: LocalStackSummary["routes"]): { method: string; path: string } {
-  const keys = Object.keys(routes);
-  const pick = keys.find((k) => routes[k].length === 0 && k.startsWith("GET ") && !k.includes("{")) ?? keys.find((k) => routes[k].length === 0) ?? keys[0] ?? "GET /example";
-  const [method, template] = pick.split(" ");
-  return { method, path: template.replace(/\{[^}]+\}/g, "example") };
-}
-
-export function instructions(s: LocalStackSummary): string {
-  const rel = (path: string) => relative(process.cwd(), path) || path;
-  const tryRoute = routeToTry(s.routes);
-  const methodFlag = tryRoute.method === "GET" ? "" : `-X ${tryRoute.method} `;
-  const routeLines = Object.entries(s.routes).map(([route, scopes]) => `    ${route.padEnd(36)} ${scopes.length > 0 ? `scopes: ${scopes.join(" ")}` : "no scope (binding only)"}`).join("\n");
-  const groupHint = s.groups.length > 0
-    ? `\n4. Scopes come from Cognito groups (${s.groups.join(", ")}): put the demo user in one, then get a new token:\n   npx cbat group add ${s.demoUser} ${s.groups[0]} --outputs ${rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"))}\n`
-    : "";
-  const initiateAuth = JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: s.clientId, AuthParameters: { USERNAME: s.demoUser, PASSWORD: "PASSWORD_HERE" } })
-    .replace(/"/g, '\\"').replace("PASSWORD_HERE", `$(cat ${rel(s.demoPasswordFile)})`);
-  return `
-Local certificate-bound API is running.
-  issuer   ${s.issuerEndpoint}   (Cognito JSON protocol; pool ${s.userPoolId}, client ${s.clientId})
-  gateway  ${s.gatewayUrl}  (mutual TLS; truststore ${rel(s.pki.ca)})
-  summary  ${rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"))}
-  routes
-${routeLines}
-
-1. Get an access token for the user "${s.demoUser}" (bound to ${rel(s.pki.client)}), with curl:
-   TOKEN=$(curl -s ${s.issuerEndpoint}/ -H 'Content-Type: application/x-amz-json-1.1' \\
-     -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' \\
-     -d "${initiateAuth}" \\
-     | node -pe 'JSON.parse(require("fs").readFileSync(0)).AuthenticationResult.AccessToken')
-   or with the AWS CLI:
-   TOKEN=$(aws cognito-idp initiate-auth --endpoint-url ${s.issuerEndpoint} --region ${s.region} --client-id ${s.clientId} \\
-     --auth-flow USER_PASSWORD_AUTH --auth-parameters "USERNAME=${s.demoUser},PASSWORD=$(cat ${rel(s.demoPasswordFile)})" \\
-     --query AuthenticationResult.AccessToken --output text)
-
-2. Call the API with the bound certificate:
-   curl ${methodFlag}--cert ${rel(s.pki.client)} --key ${rel(s.pki.clientKey)} --cacert ${rel(s.pki.ca)} \\
-     -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}${tryRoute.path}
-
-3. The same token with another trusted certificate is refused (401, WWW-Authenticate: Bearer error="invalid_token"):
-   curl -i ${methodFlag}--cert ${rel(s.pki.client2)} --key ${rel(s.pki.client2Key)} --cacert ${rel(s.pki.ca)} \\
-     -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}${tryRoute.path}
-   A route whose scope the token lacks answers 403 (Bearer error="insufficient_scope").
-${groupHint}
-
-4. Revoke client.pem (the dev CA's CRL, ${rel(s.pki.crl ?? "crl.pem")}): within about 2 s the gateway answers 401 to it, other certificates keep working:
-   npx cbat pki revoke client --dir ${rel(dirname(s.pki.ca))}
-
-Then, what an operator would see: the stage's access log ${rel(s.demoPasswordFile.replace(/demo-password$/, "access.log"))}, the authorizer's
-   decisions ${rel(s.demoPasswordFile.replace(/demo-password$/, "authorizer.log"))}, and by reason: npx cbat decisions --dir ${rel(s.demoPasswordFile.replace(/\/demo-password$/, ""))} --minutes 15
-
-Press Ctrl-C to stop (it prints the decisions tally).
-`;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -4,7 +4,7 @@
  * written as PKCS#8 PEM files for curl and Node's TLS.
  */
 import "reflect-metadata";
-import { webcrypto } from "node:crypto";
+import { createPrivateKey, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -97,6 +97,18 @@ export async function createCa(name: string, options: CertificateOptions = {}): 
     ],
   });
   return issued(cert, keys);
+}
+
+/** A certificate and its PKCS#8 private key read back from PEM files (e.g. to issue more from a kept CA). */
+export async function loadIssuedCertificate(certPem: string, privateKeyPem: string): Promise<IssuedCertificate> {
+  const cert = new x509.X509Certificate(certPem);
+  const key = createPrivateKey(privateKeyPem);
+  const kind: KeyKind = key.asymmetricKeyType === "ec" ? "ecdsa" : "rsa";
+  const algorithm = kind === "ecdsa" ? { name: "ECDSA", namedCurve: key.asymmetricKeyDetails?.namedCurve === "secp384r1" ? "P-384" : "P-256" } : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const pkcs8 = key.export({ format: "der", type: "pkcs8" });
+  const privateKey = await webcrypto.subtle.importKey("pkcs8", pkcs8, algorithm, true, ["sign"]);
+  const publicKey = await cert.publicKey.export(algorithm, ["verify"]);
+  return { pem: certPem, der: Buffer.from(cert.rawData), subject: cert.subject, keys: { privateKey, publicKey } as unknown as CryptoKeyPair, privateKeyPem };
 }
 
 /** Signed by `ca`; never valid after `ca` (a certificate that outlives its CA stops verifying when the CA expires). */

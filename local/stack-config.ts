@@ -61,6 +61,16 @@ export interface LocalApiConfig {
   readonly groups: readonly string[];
   /** The stage's `access_log_settings.format`; absent when the stage writes no access log. */
   readonly accessLogFormat?: string;
+  /** Its `lambda_version`: V2_0 or V3_0 (Cognito's default without one is V1_0). */
+  readonly preTokenGenerationVersion?: string;
+  /** The user pool's resource server, when the stack has machine clients. */
+  readonly resourceServer?: ResourceServerConfig;
+}
+
+export interface ResourceServerConfig {
+  readonly identifier: string;
+  /** Its custom scopes as tokens carry them: `<identifier>/<name>`. */
+  readonly scopes: readonly string[];
 }
 
 /** A string as Terraform reads it: "$${" and "%%{" are the escaped "${" and "%{" (see stacks/terraform-literal.ts). */
@@ -147,6 +157,7 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
   const stage = Object.values(resources.aws_api_gateway_stage ?? {})[0];
   const pool = Object.values(resources.aws_cognito_user_pool ?? {})[0];
   const trigger = pool?.lambda_config?.pre_token_generation_config;
+  const server = Object.values(resources.aws_cognito_resource_server ?? {})[0];
   return {
     stageName: stage?.stage_name ?? "prod",
     routes,
@@ -154,5 +165,7 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     preTokenGeneration: trigger ? functionOf(trigger.lambda_arn) : undefined,
     groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => literal(String(group.name))).sort(),
     accessLogFormat: typeof stage?.access_log_settings?.format === "string" ? stage.access_log_settings.format : undefined,
+    preTokenGenerationVersion: trigger?.lambda_version,
+    resourceServer: server ? { identifier: server.identifier, scopes: [server.scope ?? []].flat().map((scope: { scope_name: string }) => `${server.identifier}/${scope.scope_name}`) } : undefined,
   };
 }

@@ -169,9 +169,13 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
       : open.length === 0 ? `${methods.length} of ${methods.length} methods: authorization CUSTOM`
       : `not CUSTOM: ${open.map((m) => `${m.address} (${show(m.values?.authorization)})`).join(", ")}`,
   });
-  row("pre token generation trigger V2_0 (access token customisation)", "aws_cognito_user_pool", (v) => {
+  // V2_0 binds user tokens only: Cognito would issue client_credentials tokens without calling it.
+  const machineClients = ofType("aws_cognito_user_pool_client").filter((c) => Array.isArray(c.values?.allowed_oauth_flows) && c.values.allowed_oauth_flows.includes("client_credentials"));
+  row("pre token generation trigger V3_0 (V2_0 only without client_credentials clients)", "aws_cognito_user_pool", (v) => {
     const version = first(first(v.lambda_config)?.pre_token_generation_config)?.lambda_version;
-    return { ok: version === "V2_0" || version === "V3_0", seen: version === undefined ? "no pre token generation trigger" : String(version) };
+    const ok = version === "V3_0" || (version === "V2_0" && machineClients.length === 0);
+    const unbound = version === "V2_0" && machineClients.length > 0 ? ` with ${machineClients.length} client_credentials client(s), whose tokens it would leave unbound` : "";
+    return { ok, seen: version === undefined ? "no pre token generation trigger" : `${String(version)}${unbound}` };
   });
   row("user pool tier ESSENTIALS or PLUS", "aws_cognito_user_pool", (v) => ({
     ok: v.user_pool_tier === "ESSENTIALS" || v.user_pool_tier === "PLUS",

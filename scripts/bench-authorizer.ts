@@ -26,6 +26,7 @@ import { findPemBlocks } from "../cli/read-certificate";
 import { MAX_AUTHORIZATION_CHARS } from "../handlers/lib/credential";
 import { MAX_PEM_CHARS } from "../handlers/lib/thumbprint";
 import { CRL_ENTRIES, revocationFigures } from "./bench-revocation";
+import { countNetworkCalls } from "./network-calls";
 
 const WARMUP = 500;
 const SAMPLES = 3000;
@@ -55,16 +56,7 @@ async function main() {
   }
 
   // Count every way the bundle could reach the network once warm.
-  let networkCalls = 0;
-  const count = <T extends object, K extends keyof T>(target: T, name: K) => {
-    const original = target[name] as unknown as (...args: unknown[]) => unknown;
-    (target as Record<K, unknown>)[name] = (...args: unknown[]) => { networkCalls++; return original.apply(target, args); };
-  };
-  // The modules themselves (not ES namespace copies), so the bundle sees the patched functions.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const [http, https, net] = ["node:http", "node:https", "node:net"].map((m) => require(m));
-  count(https, "request"); count(https, "get"); count(http, "request"); count(http, "get"); count(net, "connect"); count(net, "createConnection");
-  if (typeof globalThis.fetch === "function") count(globalThis, "fetch");
+  const network = countNetworkCalls();
 
   // The decision log goes to a real file descriptor, as it would to Lambda's stdout.
   const devNull = openSync("/dev/null", "w");
@@ -80,7 +72,7 @@ async function main() {
   const authorize = createAuthorizer({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key) });
 
   for (let i = 0; i < WARMUP; i++) await authorize(event);
-  const beforeWarm = networkCalls;
+  const beforeWarm = network.count();
   const publicKey = createPublicKey({ key: key.jwk as never, format: "jwk" });
   const [signingInput, signature] = [token.slice(0, token.lastIndexOf(".")), Buffer.from(token.split(".")[2], "base64url")];
   // Tokens never seen before: the signature is checked (verified-token cache miss).
@@ -106,7 +98,7 @@ async function main() {
     floor.push(micros(process.hrtime.bigint() - t));
     if (!ok) throw new Error("floor verification failed");
   }
-  const warmNetworkCalls = networkCalls - beforeWarm;
+  const warmNetworkCalls = network.count() - beforeWarm;
 
   // Per-route scopes: the same valid request on a route needing two scopes, out of a 50-route
   // table, interleaved with the same request to an authorizer without a table.

@@ -22,6 +22,8 @@ const EXAMPLE_TFVARS = {
   ca_cert_key: "truststore.pem",
   custom_domain_cert_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/00000000-0000-4000-8000-000000000000",
   custom_domain_name: "api.example.com",
+  // The pool's domain, used only when machineClients are configured.
+  user_pool_domain_prefix: "example-api-auth",
 };
 
 class UsageError extends Error {}

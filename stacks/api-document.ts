@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ApiDocumentError } from "./api-document-error";
 import { checkIntegrationMappings, parseIntegration, type ApiIntegration } from "./api-integration";
-import { checkScopes, SECURITY_SCHEME } from "./api-scopes";
+import { checkResourceServerIdentifier, checkScopes, DEFAULT_RESOURCE_SERVER, SECURITY_SCHEME } from "./api-scopes";
 import { parseText, type At } from "./api-document-text";
 import { checkPath, checkVariableNames, requestParametersOf } from "./api-paths";
 import { throttleField, type ApiThrottle } from "./api-throttle";
@@ -59,6 +59,11 @@ export interface ApiDefinition {
   readonly routes: readonly ApiRoute[];
   /** Cognito group → scopes that users of that group get in their access tokens. */
   readonly groupScopes: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Identifier of the Cognito resource server (`api.resourceServer`): custom scopes, the only
+   * kind machine clients can be granted, are `<identifier>/<name>` in tokens and in the document.
+   */
+  readonly resourceServer: string;
 }
 
 
@@ -84,6 +89,8 @@ export function describeBackend(backend: ApiBackend): string {
 export interface LoadApiOptions {
   /** Where `x-cbat-handler` names are looked up. @default the project's handlers/ */
   readonly handlersDir?: string;
+  /** `api.resourceServer`. @default "cbat" (DEFAULT_RESOURCE_SERVER) */
+  readonly resourceServer?: string;
 }
 
 /** Reads and validates a document file (YAML or JSON). */
@@ -98,8 +105,8 @@ export function loadApiDocument(file: string, groupScopes: Readonly<Record<strin
 }
 
 /** The built-in document's definition. */
-export function builtInApi(groupScopes: Readonly<Record<string, readonly string[]>> = {}): ApiDefinition {
-  return parseApiDocument(JSON.stringify(BUILT_IN_DOCUMENT), "built-in", groupScopes);
+export function builtInApi(groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: Pick<LoadApiOptions, "resourceServer"> = {}): ApiDefinition {
+  return parseApiDocument(JSON.stringify(BUILT_IN_DOCUMENT), "built-in", groupScopes, options);
 }
 
 export function parseApiDocument(text: string, source: string, groupScopes: Readonly<Record<string, readonly string[]>> = {}, options: LoadApiOptions = {}): ApiDefinition {
@@ -118,6 +125,7 @@ export function parseApiDocument(text: string, source: string, groupScopes: Read
     title: isObject(root.info) && typeof root.info.title === "string" ? root.info.title : "API",
     routes,
     groupScopes: checkGroupScopes(groupScopes),
+    resourceServer: checkResourceServerIdentifier(options.resourceServer ?? DEFAULT_RESOURCE_SERVER, "api.resourceServer"),
   };
 }
 

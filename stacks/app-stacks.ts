@@ -8,8 +8,9 @@ import type { DeploymentConfig } from "./deployment-config";
 import { STACK_NAME } from "./stack-name";
 
 export function defineStacks(app: App, config: DeploymentConfig): CertBoundApiStack[] {
-  if (config.environments.length === 0) return [new CertBoundApiStack(app, STACK_NAME, { backend: config.backend, api: config.api })];
+  const { backend, api, machineClients } = config;
+  if (config.environments.length === 0) return [new CertBoundApiStack(app, STACK_NAME, { backend, api, machineClients })];
   return config.environments.map(
-    (environment) => new CertBoundApiStack(app, `${STACK_NAME}-${environment.name}`, { backend: config.backend, environment, api: config.api }),
+    (environment) => new CertBoundApiStack(app, `${STACK_NAME}-${environment.name}`, { backend, environment, api, machineClients }),
   );
 }

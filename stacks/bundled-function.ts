@@ -29,6 +29,11 @@ export interface BundledFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Terraform bool: trace with AWS X-Ray (see function-tracing.ts). @default no tracing_config */
   readonly xrayTracingEnabled?: boolean | IResolvable;
+  /**
+   * What the role may do besides writing its logs, granted elsewhere (for its description).
+   * @default nothing else
+   */
+  readonly otherPermissions?: string;
 }
 
 export class BundledFunction extends Construct {
@@ -56,7 +61,7 @@ export class BundledFunction extends Construct {
     this.role = new IamRole(this, "role", {
       name: `${props.functionName}-role`,
       assumeRolePolicy: assumeRole.json,
-      description: `Execution role of ${props.functionName}: writes its own logs, nothing else`,
+      description: `Execution role of ${props.functionName}: writes its own logs, ${props.otherPermissions ?? "nothing else"}`,
     });
     // The log group exists (Terraform creates it), so no logs:CreateLogGroup; streams are
     // named by Lambda at run time, hence the one wildcard: stream names within this group.

@@ -1,15 +1,16 @@
 /**
  * The whole certificate-bound API as one Terraform stack: the authorizer, the binding
  * trigger and one function per `x-cbat-handler` of the API document (all bundled from
- * handlers/), the Cognito pool, the REST API with the document's routes behind the
- * authorizer, and the mutual-TLS custom domain. Deployment-specific values are Terraform variables, so
+ * handlers/), the Cognito pool with its machine clients (if any), the REST API with the
+ * document's routes behind the authorizer, and the mutual-TLS custom domain. Deployment-specific values are Terraform variables, so
  * synthesis needs no input and no AWS credentials.
  */
 import { Construct } from "constructs";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
+import { resourceServerScopes } from "./api-scopes";
 import { BundledFunction } from "./bundled-function";
 import { terraformLiteral } from "./terraform-literal";
 import { CertBoundUserPool } from "./cert-bound-user-pool";
@@ -20,6 +21,8 @@ import { OperationsInputs } from "./operations-inputs";
 import { ProductionOperations } from "./production-operations";
 import { revocationEnvironment } from "./revocation-environment";
 import { RevocationListAccess } from "./revocation-list-access";
+import type { MachineClientDefinition } from "./machine-client-config";
+import { machineBindingsParameterName, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -44,6 +47,11 @@ export interface CertBoundApiStackProps {
    * @default the built-in document: `GET /example` → the example handler, no scope
    */
   readonly api?: ApiDefinition;
+  /**
+   * Machine clients (client_credentials), each bound to its certificate (see stacks/machine-client-config.ts).
+   * @default none: no resource server, domain or machine client
+   */
+  readonly machineClients?: readonly MachineClientDefinition[];
 }
 
 /** Lambda's 64 characters, less the "-role" that names the function's role after it. */
@@ -64,7 +72,8 @@ export class CertBoundApiStack extends TerraformStack {
 
     addStateBackend(this, name, props.backend ?? { type: "local" }, props.environment?.name);
 
-    this.inputs = new StackInputs(this, props.environment);
+    const machineClients = props.machineClients ?? [];
+    this.inputs = new StackInputs(this, props.environment, { machineClients: machineClients.length > 0 });
     const inputs = this.inputs;
     const operationsInputs = new OperationsInputs(this);
     const xrayTracingEnabled = operationsInputs.xrayTracingEnabled.booleanValue;
@@ -81,11 +90,16 @@ export class CertBoundApiStack extends TerraformStack {
     const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
       handlerName: "pre-token-generation",
       functionName: `${namePrefix}-pre-token-generation`,
-      description: "Cognito pre token generation (V2_0): binds access tokens to the user's client certificate (cnf.x5t#S256)",
+      description: "Cognito pre token generation (V3_0): binds access tokens to the user's or machine client's certificate (cnf.x5t#S256)",
       logRetentionDays,
       timeoutSeconds: 5,
       memorySize: 128,
-      environment: checkedEnvironment(name, "pre-token-generation", { GROUP_SCOPES: terraformLiteral(JSON.stringify(api.groupScopes)) }),
+      ...(machineClients.length > 0 ? { otherPermissions: "reads the machine-client binding registry (one SSM parameter)" } : {}),
+      environment: checkedEnvironment(name, "pre-token-generation", {
+        GROUP_SCOPES: terraformLiteral(JSON.stringify(api.groupScopes)),
+        // A literal name, not a reference: the parameter depends on the clients, which depend on the pool and so on this function.
+        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PARAMETER: machineBindingsParameterName(namePrefix) } : {}),
+      }),
       xrayTracingEnabled,
     });
     const userPool = new CertBoundUserPool(this, "user-pool", {
@@ -96,6 +110,17 @@ export class CertBoundApiStack extends TerraformStack {
       groups: Object.keys(api.groupScopes),
       accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
     });
+    const machine = machineClients.length === 0 ? undefined : new MachineClients(this, "machine-clients", {
+      namePrefix,
+      userPool: userPool.userPool,
+      resourceServer: api.resourceServer,
+      scopes: resourceServerScopes(api.resourceServer, [...api.routes.map((route) => route.scopes), ...Object.values(api.groupScopes), ...machineClients.map((client) => client.scopes)]),
+      clients: machineClients,
+      domainPrefix: inputs.userPoolDomainPrefix.stringValue,
+      accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
+    });
+    machine?.grantRead(preTokenGeneration.role);
+    const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
 
     const authorizer = new BundledFunction(this, "authorizer", {
       handlerName: "authorizer",
@@ -105,12 +130,14 @@ export class CertBoundApiStack extends TerraformStack {
       environment: checkedEnvironment(name, "authorizer", {
         USER_POOL_ID: userPool.userPool.id,
         USER_POOL_CLIENT_ID: userPool.client.id,
+        // Tokens of these clients pass the same binding and scope checks.
+        ...(machineClientIds.length > 0 ? { MACHINE_CLIENT_IDS: Fn.join(",", machineClientIds) } : {}),
         // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
         ROUTE_SCOPES: terraformLiteral(JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])))),
         ...revocationEnvironment(inputs),
-      }),
+      }, COGNITO_CLIENT_ID_BYTES * machineClientIds.length),
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
     });
@@ -179,12 +206,23 @@ export class CertBoundApiStack extends TerraformStack {
     output("regional_zone_id", customDomain.domain.regionalZoneId, "Hosted zone id of regional_domain_name, for a Route 53 alias record.");
     output("access_log_group", operations.accessLog.logGroup.name, "CloudWatch log group of the stage's access log (one JSON line per request).");
     output("dashboard_name", dashboard.dashboard.dashboardName, "CloudWatch dashboard of decisions, alarms' metrics, latency and errors.");
+    new TerraformOutput(this, "machine_client_ids", {
+      value: Object.fromEntries(machineClients.map((client, index) => [client.name, machineClientIds[index]])),
+      description: "App client id of each machine client (machineClients), by name. Their secrets are no outputs: aws cognito-idp describe-user-pool-client --user-pool-id … --client-id … --query UserPoolClient.ClientSecret",
+    }).overrideLogicalId("machine_client_ids");
+    if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
   }
 }
 
-/** Fails synth, not apply, when a function's configuration is more than Lambda accepts. */
-function checkedEnvironment(stack: string, fn: string, variables: Record<string, string>): Record<string, string> {
-  const literalBytes = Object.entries(variables).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + (v.startsWith("${") ? 64 : Buffer.byteLength(v)), 0);
+/** Cognito app client ids are 26 characters, plus a comma in a list. */
+const COGNITO_CLIENT_ID_BYTES = 27;
+
+/**
+ * Fails synth, not apply, when a function's configuration is more than Lambda accepts.
+ * `unresolvedBytes`: what the values known only at apply add (e.g. a list of client ids).
+ */
+function checkedEnvironment(stack: string, fn: string, variables: Record<string, string>, unresolvedBytes = 0): Record<string, string> {
+  const literalBytes = unresolvedBytes + Object.entries(variables).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + (v.startsWith("${") ? 64 : Buffer.byteLength(v)), 0);
   if (literalBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES - 512) {
     throw new Error(`CertBoundApiStack ${stack}: the ${fn} function's configuration is ${literalBytes} bytes, more than Lambda's 4 KB environment allows; use fewer routes or scopes`);
   }

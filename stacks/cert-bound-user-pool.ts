@@ -1,7 +1,7 @@
 /**
  * The Cognito side of certificate binding: a user pool whose pre token generation
- * trigger (V2_0) writes `cnf.x5t#S256` into access tokens from the administrator-set
- * `custom:cert_fingerprint` attribute, and an app client that cannot change that attribute
+ * trigger (V3_0) writes `cnf.x5t#S256` into access tokens, of users from the administrator-set
+ * `custom:cert_fingerprint` attribute (of machine clients from their registry, see machine-clients.ts), and an app client that cannot change that attribute
  * (nor can any other client of the stack: see binding-safe-user-pool-client.ts).
  */
 import { createHash } from "node:crypto";
@@ -56,7 +56,7 @@ export class CertBoundUserPool extends Construct {
 
     this.userPool = new CognitoUserPool(this, "user-pool", {
       name: `${props.namePrefix}-users`,
-      // Access-token customisation (V2_0 trigger) needs the Essentials plan or higher.
+      // Access-token customisation (V2_0/V3_0 triggers) needs the Essentials plan or higher.
       userPoolTier: "ESSENTIALS",
       deletionProtection: Fn.conditional(props.deletionProtection ?? false, "ACTIVE", "INACTIVE"),
       autoVerifiedAttributes: ["email"],
@@ -84,7 +84,9 @@ export class CertBoundUserPool extends Construct {
         },
       ],
       lambdaConfig: {
-        preTokenGenerationConfig: { lambdaArn: props.preTokenGenerationFunction.arn, lambdaVersion: "V2_0" },
+        // V3_0: like V2_0 for user sign-in, and also invoked for client_credentials tokens (machine
+        // clients), which V2_0 would let Cognito issue unbound.
+        preTokenGenerationConfig: { lambdaArn: props.preTokenGenerationFunction.arn, lambdaVersion: "V3_0" },
       },
     });
 

@@ -12,10 +12,14 @@
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
  * | the API document | `api.openapi`: path of an OpenAPI 3.0 document, relative to the config file | (none) |
  * | user scopes from groups | `api.groupScopes`: { "<group>": ["<scope>", …] } | (none) |
+ * | the resource server (custom scopes `<identifier>/<name>`) | `api.resourceServer`: identifier, default "cbat" | (none) |
+ * | machine clients (client_credentials) | `machineClients`: { "<name>": { "certificate" or "fingerprint", "scopes" } } | (none) |
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ApiDocumentError, builtInApi, isObject, loadApiDocument, type ApiDefinition } from "./api-document";
+import { DEFAULT_RESOURCE_SERVER } from "./api-scopes";
+import { MachineClientConfigError, parseMachineClients, type MachineClientDefinition } from "./machine-client-config";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
 
 export const DEFAULT_CONFIG_FILE = join(resolve(__dirname, ".."), "cbat.config.json");
@@ -52,6 +56,11 @@ export interface DeploymentConfig {
    * @default the built-in `GET /example` (loadDeploymentConfig leaves it out when the file has no `api` section)
    */
   readonly api?: ApiDefinition;
+  /**
+   * Machine clients: certificate-bound client_credentials tokens (see stacks/machine-client-config.ts).
+   * @default none (loadDeploymentConfig leaves it out when the file has no `machineClients`)
+   */
+  readonly machineClients?: readonly MachineClientDefinition[];
 }
 
 /** A setting with a bad value; `setting` names it as the user wrote it. */
@@ -99,9 +108,20 @@ export function loadDeploymentConfig(options: LoadOptions = {}): DeploymentConfi
   };
   const type = pick("CBAT_BACKEND", "type");
   const backend = parseBackend(type.value ?? "local", type.setting, pick);
-  // Without an api section the result stays as before; the stack then serves the built-in API.
-  if (file.api === undefined) return { environments, backend };
-  return { environments, backend, api: parseApi(file.api, dirname(resolve(fileName)), where) };
+  // Without an api (or machineClients) section the result stays as before; the stack then serves the built-in API.
+  const configDir = dirname(resolve(fileName));
+  const api = file.api === undefined ? undefined : parseApi(file.api, configDir, where);
+  const machineClients = file.machineClients === undefined ? undefined : readMachineClients(file.machineClients, configDir, api?.resourceServer ?? DEFAULT_RESOURCE_SERVER, where);
+  return { environments, backend, ...(api ? { api } : {}), ...(machineClients ? { machineClients } : {}) };
+}
+
+function readMachineClients(section: unknown, configDir: string, resourceServer: string, where: (key: string) => string): MachineClientDefinition[] {
+  try {
+    return parseMachineClients(section, configDir, resourceServer, where);
+  } catch (error) {
+    if (error instanceof MachineClientConfigError) throw new DeploymentConfigError(error.setting, error.problem);
+    throw error;
+  }
 }
 
 function readConfigFile(fileName: string, mustExist: boolean): Record<string, unknown> {
@@ -123,20 +143,22 @@ function readConfigFile(fileName: string, mustExist: boolean): Record<string, un
   return parsed as Record<string, unknown>;
 }
 
-const CONFIG_KEYS = ["environments", "backend", "api"];
+const CONFIG_KEYS = ["environments", "backend", "api", "machineClients"];
+const API_KEYS = ["openapi", "groupScopes", "resourceServer"];
 
-/** `api.openapi` (relative to the config file) and `api.groupScopes`, read and validated. */
+/** `api.openapi` (relative to the config file), `api.groupScopes` and `api.resourceServer`, read and validated. */
 function parseApi(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
   if (!isObject(section)) throw new DeploymentConfigError(where("api"), 'must be an object such as {"openapi": "api/openapi.yaml", "groupScopes": {"readers": ["accounts:read"]}}');
-  const unknown = Object.keys(section).filter((k) => k !== "openapi" && k !== "groupScopes");
-  if (unknown.length > 0) throw new DeploymentConfigError(where("api"), `unknown setting(s) ${unknown.join(", ")}; allowed: openapi, groupScopes`);
+  const unknown = Object.keys(section).filter((k) => !API_KEYS.includes(k));
+  if (unknown.length > 0) throw new DeploymentConfigError(where("api"), `unknown setting(s) ${unknown.join(", ")}; allowed: ${API_KEYS.join(", ")}`);
   const groupScopes = section.groupScopes ?? {};
   if (!isObject(groupScopes)) throw new DeploymentConfigError(where("api.groupScopes"), 'must map Cognito group names to scope lists, e.g. {"readers": ["accounts:read"]}');
   try {
-    if (section.openapi === undefined) return builtInApi(groupScopes as Record<string, string[]>);
+    const options = { resourceServer: section.resourceServer as string | undefined };
+    if (section.openapi === undefined) return builtInApi(groupScopes as Record<string, string[]>, options);
     if (typeof section.openapi !== "string" || section.openapi === "") throw new DeploymentConfigError(where("api.openapi"), "must be the path of an OpenAPI 3.0 document (YAML or JSON), relative to the config file");
     const file = resolve(configDir, section.openapi);
-    return loadApiDocument(relative(process.cwd(), file) || file, groupScopes as Record<string, string[]>);
+    return loadApiDocument(relative(process.cwd(), file) || file, groupScopes as Record<string, string[]>, options);
   } catch (error) {
     if (error instanceof ApiDocumentError) throw new DeploymentConfigError(where("api"), error.message);
     throw error;

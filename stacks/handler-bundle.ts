@@ -59,13 +59,15 @@ function bundleAllHandlers(): Map<string, HandlerBundle> {
       target: ESBUILD_TARGET,
       format: "cjs",
       legalComments: "none",
-      // Lambda's Node.js runtime provides the AWS SDK v3; the authorizer loads its S3 client
-      // lazily, and only when revocation checking is on.
-      external: ["@aws-sdk/*"],
       logLevel: "silent",
       absWorkingDir: PROJECT_ROOT,
       // Keep node_modules paths as seen from the project, even through a symlinked node_modules.
       preserveSymlinks: true,
+      // The nodejs22.x runtime ships the AWS SDK v3: the authorizer's S3 client (loaded only when
+      // revocation checking is on) and the trigger's SSM client (on the first machine token only)
+      // come from there. Other packages, SDK clients a backend may use included, stay in the
+      // bundle, so `npm run local` runs them from any state folder.
+      external: ["@aws-sdk/client-s3", "@aws-sdk/client-ssm"],
       write: false,
     }).outputFiles;
   } catch (error) {

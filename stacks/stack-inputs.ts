@@ -35,6 +35,11 @@ export interface StackInputDefaults {
   readonly userPoolDeletionProtection?: boolean;
 }
 
+export interface StackInputOptions {
+  /** The stack has machine clients: user_pool_domain_prefix is then required (their token endpoint). @default false */
+  readonly machineClients?: boolean;
+}
+
 export class StackInputs {
   readonly awsRegion: TerraformVariable;
   readonly bucketName: TerraformVariable;
@@ -51,8 +56,9 @@ export class StackInputs {
   readonly crlKey: TerraformVariable;
   readonly crlRefreshSeconds: TerraformVariable;
   readonly crlGraceSeconds: TerraformVariable;
+  readonly userPoolDomainPrefix: TerraformVariable;
 
-  constructor(scope: Construct, defaults: StackInputDefaults = {}) {
+  constructor(scope: Construct, defaults: StackInputDefaults = {}, options: StackInputOptions = {}) {
     this.awsRegion = variable(scope, "aws_region", {
       type: "string",
       nullable: true,
@@ -153,6 +159,26 @@ export class StackInputs {
         condition: "floor(var.crl_grace_seconds) == var.crl_grace_seconds && var.crl_grace_seconds >= 0 && var.crl_grace_seconds <= 2592000",
         errorMessage: "crl_grace_seconds must be a whole number of seconds from 0 to 2592000 (30 days).",
       }],
+    });
+    this.userPoolDomainPrefix = variable(scope, "user_pool_domain_prefix", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "Prefix of the user pool's Cognito domain, whose https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token serves machine clients' tokens (client_credentials). Unique in the region; required when machineClients are configured, unused otherwise.",
+      validation: [
+        {
+          condition: 'var.user_pool_domain_prefix == null || can(regex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", var.user_pool_domain_prefix))',
+          errorMessage: 'user_pool_domain_prefix must be 1-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen (Cognito\'s rule for a domain prefix), e.g. "acme-api-auth".',
+        },
+        {
+          condition: 'var.user_pool_domain_prefix == null || !can(regex("aws|amazon|cognito", var.user_pool_domain_prefix))',
+          errorMessage: 'user_pool_domain_prefix must not contain "aws", "amazon" or "cognito": Cognito reserves them in domain prefixes.',
+        },
+        ...(options.machineClients ? [{
+          condition: "var.user_pool_domain_prefix != null",
+          errorMessage: "user_pool_domain_prefix is required: this stack has machine clients (machineClients in cbat.config.json), which get their tokens from https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token. Choose a prefix no one else uses in the region, e.g. \"acme-api-auth\".",
+        }] : []),
+      ],
     });
   }
 }

@@ -98,7 +98,7 @@ it("refuses with a clear message and no secret: bad certificate, wrong password,
   expect(noPassword.stderr).toContain("set CBAT_PASSWORD");
   const usage = await runCli(["token", ...outputs()]);
   expect(usage.code).toBe(2);
-  expect(usage.stderr).toContain("required option '--username <name>' not specified");
+  expect(usage.stderr).toContain("--username is required (or --client-credentials for a machine client's token)");
 });
 
 it("creates the development PKI with `cbat pki dev`", async () => {

@@ -66,7 +66,7 @@ describe("allows a token bound to the presented certificate", () => {
     for (const value of Object.values(result.context)) expect(["string", "number", "boolean"]).toContain(typeof value);
     expect(JSON.parse(logLines[0])).toEqual({
       level: "INFO", message: "authorizer decision", decision: "Allow", reason: "cert_bound",
-      requestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", sub: "6f1e9d5c-5a4b-4c3d-9e8f-0123456789ab",
+      requestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef", sub: "6f1e9d5c-5a4b-4c3d-9e8f-0123456789ab", clientId: CLIENT_ID,
     });
   });
 

@@ -87,7 +87,7 @@ describe("pre token generation trigger", () => {
 
   it("refuses a V1_0 event, whose response cannot reach the access token", async () => {
     const event = { ...v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }), version: "1" };
-    await expect(handler(event)).rejects.toThrow(/V2_0/);
+    await expect(handler(event)).rejects.toThrow(/V3_0/);
   });
 
   it("logs nothing", async () => {

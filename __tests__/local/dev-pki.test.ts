@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureDevPki, type DevPki } from "../../local/dev-pki";
@@ -28,7 +28,7 @@ function verifiesAt(file: string, when: Date): boolean {
   }
 }
 
-it.each(["server", "client", "client2"] as const)("%s.pem verifies against the CA until its last day", (name) => {
+it.each(["server", "client", "client2", "machine"] as const)("%s.pem verifies against the CA until its last day", (name) => {
   const cert = certificate(pki.cert[name]);
   const ca = certificate(pki.cert.ca);
   expect(new Date(cert.validTo).getTime()).toBeLessThanOrEqual(new Date(ca.validTo).getTime());
@@ -45,4 +45,21 @@ it("never issues a certificate that outlives its CA, whatever is asked", async (
   const leaf = await issueCertificate(ca, "CN=Long leaf", { days: 825 });
   expect(new X509Certificate(leaf.pem).validTo).toBe(new X509Certificate(ca.pem).validTo);
   expect(new X509Certificate(leaf.pem).verify(new X509Certificate(ca.pem).publicKey)).toBe(true);
+});
+
+it("completes a PKI of an earlier version from its own CA, keeping every existing file", async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), "cbat-dev-pki-upgrade-")), "pki");
+  const first = await ensureDevPki(dir);
+  const before = Object.fromEntries(["ca", "client", "client2", "server"].map((name) => [name, readFileSync(first.cert[name as "ca"], "utf8")]));
+  rmSync(first.cert.machine);
+  rmSync(first.key.machine);
+  const upgraded = await ensureDevPki(dir);
+  expect(upgraded.created).toBe(true);
+  for (const [name, pem] of Object.entries(before)) expect(readFileSync(upgraded.cert[name as "ca"], "utf8")).toBe(pem);
+  const machine = certificate(upgraded.cert.machine);
+  expect(machine.subject).toContain("CN=demo-machine");
+  expect(machine.verify(certificate(upgraded.cert.ca).publicKey)).toBe(true);
+  execFileSync("openssl", ["verify", "-CAfile", upgraded.cert.ca, upgraded.cert.machine], { stdio: "pipe" }); // throws unless it verifies
+  expect(statSync(upgraded.key.machine).mode & 0o777).toBe(0o600);
+  expect((await ensureDevPki(dir)).created).toBe(false);
 });

@@ -119,6 +119,32 @@ it.each([
   expect(row).toContain(seen);
 });
 
+describe("the trigger version and client_credentials clients", () => {
+  const withVersion = (version: string, clientCredentials: boolean) => {
+    const p = clone();
+    resourceOf(p, "aws_cognito_user_pool").values.lambda_config[0].pre_token_generation_config[0].lambda_version = version;
+    if (clientCredentials) {
+      const machine = JSON.parse(JSON.stringify(resourceOf(p, "aws_cognito_user_pool_client")));
+      Object.assign(machine, { address: "aws_cognito_user_pool_client.partner", name: "partner" });
+      Object.assign(machine.values, { allowed_oauth_flows: ["client_credentials"], generate_secret: true });
+      p.planned_values.root_module.resources.push(machine);
+    }
+    return summarizePlan(p);
+  };
+
+  it("passes V3_0 (our stack) and V2_0 for a pool without machine clients", () => {
+    expect(rowOf(summarizePlan(plan).markdown, "pre token generation trigger")).toContain("| ✅ | V3_0");
+    expect(rowOf(withVersion("V3_0", true).markdown, "pre token generation trigger")).toContain("| ✅ | V3_0");
+    expect(rowOf(withVersion("V2_0", false).markdown, "pre token generation trigger")).toContain("| ✅ | V2_0");
+  });
+
+  it("flags V2_0 next to a client_credentials client: its tokens would be issued unbound", () => {
+    const summary = withVersion("V2_0", true);
+    expect(summary.securityFailures).toBe(1);
+    expect(rowOf(summary.markdown, "pre token generation trigger")).toContain("| ❌ | V2_0 with 1 client_credentials client(s), whose tokens it would leave unbound");
+  });
+});
+
 describe("checks every app client in the plan, not just the first", () => {
   const clientOf = (p: any) => resourceOf(p, "aws_cognito_user_pool_client");
   const addClient = (p: any, address: string, writeAttributes: unknown, module?: string) => {

@@ -173,7 +173,7 @@ it("declares one method response per status code when several selection patterns
 it("refuses handler names that would make names AWS refuses or collide with the stack's parts", () => {
   // An in-memory definition: no handler file has to exist, the stack refuses before bundling.
   const api = (handler: string): ApiDefinition => ({
-    source: "test", title: "t", groupScopes: {},
+    source: "test", title: "t", groupScopes: {}, resourceServer: "cbat",
     routes: [{ method: "GET", path: "/health", scopes: [], backend: { kind: "handler", handler }, requestParameters: {} }],
   });
   const long = "h".repeat(40);

@@ -71,12 +71,12 @@ describe("security-relevant properties", () => {
     }
   });
 
-  it("the user pool issues bound access tokens through a V2_0 trigger on the Essentials tier", () => {
+  it("the user pool issues bound access tokens through a V3_0 trigger on the Essentials tier", () => {
     expect(synthesized).toHaveResourceWithProperties(CognitoUserPool, {
       user_pool_tier: "ESSENTIALS",
       auto_verified_attributes: ["email"],
       password_policy: expect.objectContaining({ minimum_length: 8 }),
-      lambda_config: { pre_token_generation_config: expect.objectContaining({ lambda_version: "V2_0" }) },
+      lambda_config: { pre_token_generation_config: expect.objectContaining({ lambda_version: "V3_0" }) },
     });
     const [pool] = resourcesOf("aws_cognito_user_pool");
     expect(pool.schema).toEqual(expect.arrayContaining([
@@ -166,7 +166,7 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "waf_web_acl_arn", "xray_tracing_enabled",
+      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "user_pool_domain_prefix", "waf_web_acl_arn", "xray_tracing_enabled",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
@@ -187,12 +187,16 @@ describe("inputs and outputs are the documented Terraform names", () => {
     expect(json.variable.crl_key).toMatchObject({ type: "string", default: null, nullable: true });
     expect(json.variable.crl_refresh_seconds).toMatchObject({ type: "number", default: 300 });
     expect(json.variable.crl_grace_seconds).toMatchObject({ type: "number", default: 3600 });
+    // Optional without machine clients: only its format is checked.
+    expect(json.variable.user_pool_domain_prefix).toMatchObject({ default: null, nullable: true });
+    expect(json.variable.user_pool_domain_prefix.validation).toHaveLength(2);
   });
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
+    expect(json.output.machine_client_ids.value).toEqual({}); // token_endpoint only with machine clients
   });
 
   it("uses an explicit local backend with a relative path", () => {

@@ -57,3 +57,15 @@ it("the packaged authorizer allows a bound token and refuses it with another cer
   await expect(authorize(requestAuthorizerEvent({ authorization: `Bearer ${token}`, certPem: b.pem }))).rejects.toThrow(/^Unauthorized$/);
   jest.restoreAllMocks();
 });
+
+it("leaves the SSM client to the Lambda runtime: the packaged trigger loads, outside the project too, and binds machine tokens without it", async () => {
+  const dir = unzipTo(bundleHandler("pre-token-generation").zipFile); // under /tmp: no node_modules to find
+  const source = readFileSync(join(dir, "index.js"), "utf8");
+  expect(source).toContain('require("@aws-sdk/client-ssm")');
+  expect(source).not.toContain("AmazonSSM"); // the client itself (its service name is in every command) is not bundled
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const packaged = require(join(dir, "index.js")) as typeof import("../../handlers/pre-token-generation");
+  const trigger = packaged.createPreTokenGenerationHandler({ machineBindings: async () => "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" });
+  const event = { version: "3", triggerSource: "TokenGeneration_ClientCredentials", callerContext: { clientId: "c1" }, request: { userAttributes: {} }, response: {} };
+  expect((await trigger(event)).response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({ cnf: { "x5t#S256": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU" } });
+});

@@ -88,10 +88,10 @@ it("answers refusals with WWW-Authenticate: invalid_token (401) or insufficient_
   expect(header("ACCESS_DENIED")).toBe(`'Bearer error="insufficient_scope"'`);
 });
 
-it("binds tokens in Cognito: Essentials tier, V2_0 trigger, attribute not writable by clients", () => {
+it("binds tokens in Cognito: Essentials tier, V3_0 trigger, attribute not writable by clients", () => {
   const pool = only(plan, "aws_cognito_user_pool").values;
   expect(pool.user_pool_tier).toBe("ESSENTIALS");
-  expect(pool.lambda_config[0].pre_token_generation_config[0].lambda_version).toBe("V2_0");
+  expect(pool.lambda_config[0].pre_token_generation_config[0].lambda_version).toBe("V3_0");
   expect(pool.password_policy[0].minimum_length).toBe(8);
   expect(pool.deletion_protection).toBe("INACTIVE"); // so `cdktf destroy` cleans up a trial; see the custom plan
   expect(pool.auto_verified_attributes).toEqual(["email"]);

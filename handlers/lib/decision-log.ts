@@ -1,6 +1,6 @@
 /**
  * One structured JSON line per authorizer decision. Only ids and codes are
- * logged: never the token, the certificate, or claims other than `sub`.
+ * logged: never the token, the certificate, or claims other than `sub` and `client_id`.
  */
 import type { DenyReason } from "./errors";
 
@@ -10,6 +10,8 @@ export interface DecisionLogEntry {
   readonly reason: "cert_bound" | DenyReason;
   readonly requestId?: string;
   readonly sub?: string;
+  /** The token's app client: the user client, or a machine client (whose `sub` is the same id). */
+  readonly clientId?: string;
 }
 
 const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -39,6 +41,7 @@ export function logDecision(entry: DecisionLogEntry, write: DecisionLineWriter =
       reason: entry.reason,
       requestId: entry.requestId,
       sub: entry.sub,
+      clientId: entry.clientId,
     }),
   );
 }

@@ -22,6 +22,8 @@ export class FingerprintMissingError extends CertBindingError {}
 
 /** A CRL bundle or truststore cannot be used: unreadable, malformed, unsigned by a truststore CA, or unsupported. */
 export class RevocationListError extends CertBindingError {}
+/** A machine client (client_credentials) has no registered certificate, or the registry cannot be read. */
+export class MachineBindingError extends CertBindingError {}
 
 /**
  * Why the authorizer denied a request; logged as `reason`, never sent to the caller. The list

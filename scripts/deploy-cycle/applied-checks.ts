@@ -2,7 +2,7 @@
  * After the apply, what the AWS APIs show must be what the stack configured, for every
  * resource of the checked types in the state (so new functions, pools, clients or authorizers
  * are checked as soon as the stack has them), plus the invariants certificate binding rests
- * on: every pool runs a V2_0 pre token generation trigger that is one of the stack's
+ * on: every pool runs a V3_0 pre token generation trigger that is one of the stack's
  * functions, no app client can write the binding attribute, no authorizer caches results
  * across certificates, no REST API keeps its default endpoint, every function runs as one of
  * the stack's roles. An attribute the stand-in does not return is reported as a named gap.
@@ -65,7 +65,8 @@ const userPool: Check = async (v, ctx, found) => {
     return;
   }
   expectSame(found, ctx, where, "aws_cognito_user_pool", "pre_token_generation_config.lambda_arn", trigger.LambdaArn, configured?.lambda_arn);
-  if (trigger.LambdaVersion !== "V2_0") found.problems.push(`${where}: trigger version ${trigger.LambdaVersion}, V2_0 is needed to customise access tokens`);
+  // V3_0: access tokens of user sign-in and of client_credentials (machine clients) both get their cnf.
+  if (trigger.LambdaVersion !== "V3_0") found.problems.push(`${where}: trigger version ${trigger.LambdaVersion}, V3_0 is needed to bind user and machine-client access tokens`);
   const fn = ofType(ctx, "aws_lambda_function").find((f) => f.values.arn === trigger.LambdaArn);
   if (!fn) found.problems.push(`${where}: the trigger ${trigger.LambdaArn} is not one of the stack's functions`);
   else await ctx.clients.lambda.send(new GetFunctionCommand({ FunctionName: fn.values.function_name }));

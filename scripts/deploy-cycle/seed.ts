@@ -83,6 +83,8 @@ export function seededTfvars(seed: SeededInputs, region: string): Record<string,
     custom_domain_name: seed.domainName,
     custom_domain_cert_arn: seed.certificateArn,
     ownership_verification_certificate_arn: seed.ownershipCertificateArn,
+    // Used only when machineClients are configured (the pool's domain for their token endpoint).
+    user_pool_domain_prefix: "cbat-deploy-cycle",
   };
 }
 

@@ -1,0 +1,49 @@
+/**
+ * Machine clients in `npm run local`: the resource server's scopes as the stack declares them,
+ * and the demo machine client, `demo-machine`, bound to the dev PKI's machine.pem with every
+ * scope of the served API, created through the issuer's own CreateUserPoolClient.
+ */
+import { x5tS256FromPem } from "../handlers/lib/thumbprint";
+import { DEFAULT_RESOURCE_SERVER, resourceServerScopes } from "../stacks/api-scopes";
+import type { CognitoIssuer } from "./cognito-issuer";
+import type { MachineBindingsFile } from "./machine-bindings-file";
+import type { StoredMachineClient } from "./machine-client-store";
+import type { LocalApiConfig } from "./stack-config";
+
+export const DEMO_MACHINE_CLIENT = "demo-machine";
+
+/**
+ * The custom scopes machine clients may be granted: the stack's resource server's when it has
+ * machine clients, else the ones the stack would declare (`identifier`, default "cbat"): every
+ * `<identifier>/<name>` of the routes and groups, and `<identifier>/invoke`.
+ */
+export function localResourceServerScopes(config: LocalApiConfig, identifier = DEFAULT_RESOURCE_SERVER): string[] {
+  if (config.resourceServer) return [...config.resourceServer.scopes].sort();
+  const routeScopes = Object.values(jsonOf(config.routes.find((route) => route.authorizer)?.authorizer?.function.environment.ROUTE_SCOPES));
+  const groupScopes = Object.values(jsonOf(config.preTokenGeneration?.environment.GROUP_SCOPES));
+  return resourceServerScopes(identifier, [...routeScopes, ...groupScopes].filter(Array.isArray));
+}
+
+function jsonOf(value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  const parsed = JSON.parse(value) as unknown;
+  return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
+}
+
+/** demo-machine with `scopes`, bound to `certificatePem`; created once, its scopes and binding kept current. */
+export async function ensureDemoMachineClient(issuer: CognitoIssuer, bindings: MachineBindingsFile, userPoolId: string, scopes: readonly string[], certificatePem: string): Promise<StoredMachineClient> {
+  const store = issuer.machineClients!;
+  let client = store.byName(DEMO_MACHINE_CLIENT);
+  if (!client) {
+    const created = await issuer.call("CreateUserPoolClient", {
+      UserPoolId: userPoolId, ClientName: DEMO_MACHINE_CLIENT, GenerateSecret: true,
+      AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: [...scopes],
+    });
+    client = store.get((created.UserPoolClient as { ClientId: string }).ClientId)!;
+  } else if (client.allowedOAuthScopes.join(" ") !== scopes.join(" ")) {
+    store.setScopes(client.clientId, scopes); // another API is served than last time
+    client = store.get(client.clientId)!;
+  }
+  bindings.bind(client.clientId, x5tS256FromPem(certificatePem));
+  return client;
+}

@@ -1,0 +1,91 @@
+/**
+ * `machineClients` of cbat.config.json: services and partners that get certificate-bound
+ * access tokens with OAuth client_credentials.
+ *
+ *   "machineClients": {
+ *     "partner-a": { "certificate": "certs/partner-a.pem", "scopes": ["accounts/read"] },
+ *     "billing":   { "fingerprint": "sha256 Fingerprint=AB:CD:…" }
+ *   }
+ *
+ * Each has exactly one of `certificate` (a PEM or DER file, relative to the config file) or
+ * `fingerprint` (any accepted form), and custom scopes of the resource server
+ * (`<api.resourceServer>/<name>`); every client also gets `<api.resourceServer>/invoke`.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { ApiDocumentError } from "./api-document-error";
+import { checkScopes, defaultMachineScope, resourceServerScopeName } from "./api-scopes";
+import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerprint } from "./certificate-thumbprint";
+
+export interface MachineClientDefinition {
+  /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
+  readonly name: string;
+  /** x5t#S256 of the client's certificate: the binding its tokens carry. */
+  readonly x5tS256: string;
+  /** Granted scopes, `<resource server>/<name>`: `<resource server>/invoke` first, then the configured ones. */
+  readonly scopes: readonly string[];
+}
+
+/** Names that work as Cognito client names, Terraform output keys and construct ids. */
+const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** The binding registry is one Standard SSM parameter (4 KB): about 50 entries of id and thumbprint. */
+export const MAX_MACHINE_CLIENTS = 50;
+const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "$comment"];
+
+/** A machineClients setting with a bad value; `setting` names it as the user wrote it. */
+export class MachineClientConfigError extends Error {
+  constructor(readonly setting: string, readonly problem: string) {
+    super(`${setting}: ${problem}`);
+  }
+}
+
+/**
+ * Reads and validates the section. `where` turns a key into the setting's name (with the file).
+ * @throws MachineClientConfigError naming the client, the field and what to do
+ */
+export function parseMachineClients(section: unknown, configDir: string, resourceServer: string, where: (key: string) => string): MachineClientDefinition[] {
+  const example = '{"partner-a": {"certificate": "certs/partner-a.pem", "scopes": ["' + resourceServer + '/read"]}}';
+  if (section === null || typeof section !== "object" || Array.isArray(section)) throw new MachineClientConfigError(where("machineClients"), `must map client names to their certificate and scopes, e.g. ${example}`);
+  const entries = Object.entries(section);
+  if (entries.length > MAX_MACHINE_CLIENTS) throw new MachineClientConfigError(where("machineClients"), `${entries.length} clients; at most ${MAX_MACHINE_CLIENTS} (their bindings share one 4 KB SSM parameter)`);
+  return entries.map(([name, spec]) => {
+    const at = (field?: string) => where(`machineClients.${name}${field ? `.${field}` : ""}`);
+    if (!CLIENT_NAME.test(name)) throw new MachineClientConfigError(at(), "a client name is 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new MachineClientConfigError(at(), `must be an object such as ${JSON.stringify(JSON.parse(example)["partner-a"])}`);
+    const fields = spec as Record<string, unknown>;
+    const unknown = Object.keys(fields).filter((key) => !CLIENT_KEYS.includes(key));
+    if (unknown.length > 0) throw new MachineClientConfigError(at(), `unknown setting(s) ${unknown.join(", ")}; allowed: certificate, fingerprint, scopes`);
+    return { name, x5tS256: thumbprintOf(fields, configDir, at), scopes: scopesOf(fields.scopes, resourceServer, name, at("scopes")) };
+  });
+}
+
+function thumbprintOf(fields: Record<string, unknown>, configDir: string, at: (field?: string) => string): string {
+  const { certificate, fingerprint } = fields;
+  if ((certificate === undefined) === (fingerprint === undefined)) {
+    throw new MachineClientConfigError(at(), `set exactly one of "certificate" (a PEM or DER file, relative to the config file) or "fingerprint" (e.g. the output of \`cbat fingerprint client.pem\`); found ${certificate === undefined ? "neither" : "both"}`);
+  }
+  try {
+    if (fingerprint !== undefined) return thumbprintOfFingerprint(fingerprint);
+    if (typeof certificate !== "string" || certificate === "") throw new CertificateInputError("must be the path of the client's certificate file, relative to the config file");
+    return thumbprintOfCertificateFile(isAbsolute(certificate) ? certificate : resolve(configDir, certificate));
+  } catch (error) {
+    if (error instanceof CertificateInputError) throw new MachineClientConfigError(at(fingerprint !== undefined ? "fingerprint" : "certificate"), error.message);
+    throw error;
+  }
+}
+
+/** The default scope first, then the configured ones; each must be `<resource server>/<name>`. */
+function scopesOf(value: unknown, resourceServer: string, client: string, setting: string): string[] {
+  let scopes: string[];
+  try {
+    scopes = checkScopes(value ?? [], setting);
+  } catch (error) {
+    if (error instanceof ApiDocumentError) throw new MachineClientConfigError(setting, error.message.slice(setting.length + 2));
+    throw error;
+  }
+  for (const scope of scopes) {
+    if (resourceServerScopeName(scope, resourceServer) === undefined) {
+      throw new MachineClientConfigError(setting, `machine client "${client}": scope "${scope}" is not a custom scope of the resource server "${resourceServer}"; client_credentials tokens carry only "${resourceServer}/<name>" scopes (set api.resourceServer, or rename the scope in the API document and here)`);
+    }
+  }
+  return [...new Set([defaultMachineScope(resourceServer), ...scopes])];
+}

@@ -1,0 +1,124 @@
+/**
+ * Machine clients of the user pool: services and partners that get access tokens with OAuth
+ * client_credentials, bound like users' to a certificate (RFC 8705 cnf.x5t#S256).
+ *
+ * - a resource server declaring the custom scopes (`<identifier>/<name>`) the clients may be granted;
+ * - the pool's Cognito domain, whose `/oauth2/token` issues the tokens;
+ * - one confidential app client per machine client: generated secret, client_credentials only,
+ *   its scopes only, no user sign-in flow, and (the stack invariant) no write access to the binding;
+ * - the binding registry: one SSM String parameter, `{"<client id>": "<x5t#S256>"}`, written from
+ *   the clients' ids and configured certificates. The trigger reads it (60 s cache); it cannot get
+ *   the ids in its environment, since the pool needs the trigger before any client can exist.
+ */
+import { createHash } from "node:crypto";
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { CognitoResourceServer } from "@cdktf/provider-aws/lib/cognito-resource-server";
+import type { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
+import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { BindingSafeUserPoolClient } from "./binding-safe-user-pool-client";
+import type { MachineClientDefinition } from "./machine-client-config";
+
+export interface MachineClientsProps {
+  /** Prefix of the clients' and the parameter's names. */
+  readonly namePrefix: string;
+  readonly userPool: CognitoUserPool;
+  /** The resource server's identifier (`api.resourceServer`). */
+  readonly resourceServer: string;
+  /** Every scope it declares (resourceServerScopes), each `<identifier>/<name>`. */
+  readonly scopes: readonly string[];
+  readonly clients: readonly MachineClientDefinition[];
+  /** String Terraform expression: the Cognito domain prefix (variable user_pool_domain_prefix). */
+  readonly domainPrefix: string;
+  /** Number Terraform expression: access-token lifetime in minutes, as the user client's. */
+  readonly accessTokenValidityMinutes: number;
+}
+
+export class MachineClients extends Construct {
+  readonly resourceServer: CognitoResourceServer;
+  readonly domain: CognitoUserPoolDomain;
+  /** By machine client name. */
+  readonly clients: Readonly<Record<string, CognitoUserPoolClient>>;
+  readonly bindings: SsmParameter;
+  /** The registry's name, a literal: the trigger's environment may name it without depending on it. */
+  readonly bindingsParameterName: string;
+  /** `https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token` */
+  readonly tokenEndpoint: string;
+
+  constructor(scope: Construct, id: string, props: MachineClientsProps) {
+    super(scope, id);
+    const identifier = props.resourceServer;
+    this.resourceServer = new CognitoResourceServer(this, "resource-server", {
+      userPoolId: props.userPool.id,
+      identifier,
+      name: `${props.namePrefix}-api`,
+      scope: props.scopes.map((scope) => ({
+        scopeName: scope.slice(identifier.length + 1),
+        scopeDescription: scope === `${identifier}/invoke` ? "Call the API (every machine client has it)" : `${scope} (API document, groups or machine clients)`,
+      })),
+    });
+
+    this.domain = new CognitoUserPoolDomain(this, "domain", { domain: props.domainPrefix, userPoolId: props.userPool.id });
+    const region = new DataAwsRegion(this, "region").name;
+    this.tokenEndpoint = `https://${this.domain.domain}.auth.${region}.amazoncognito.com/oauth2/token`;
+
+    const clients: Record<string, CognitoUserPoolClient> = {};
+    for (const client of props.clients) {
+      clients[client.name] = new BindingSafeUserPoolClient(this, clientId(client.name), {
+        name: `${props.namePrefix}-${client.name}`,
+        userPoolId: props.userPool.id,
+        generateSecret: true,
+        allowedOauthFlows: ["client_credentials"],
+        allowedOauthFlowsUserPoolClient: true,
+        allowedOauthScopes: [...client.scopes],
+        // No user signs in through a machine client: refresh only (Cognito's default would add SRP and custom auth).
+        explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
+        // The stack invariant: an explicit list without custom:cert_fingerprint.
+        writeAttributes: ["email"],
+        preventUserExistenceErrors: "ENABLED",
+        enableTokenRevocation: true,
+        accessTokenValidity: props.accessTokenValidityMinutes,
+        idTokenValidity: 60,
+        refreshTokenValidity: 30,
+        tokenValidityUnits: [{ accessToken: "minutes", idToken: "minutes", refreshToken: "days" }],
+        // A client's scopes must be declared first.
+        dependsOn: [this.resourceServer],
+      });
+    }
+    this.clients = clients;
+
+    this.bindingsParameterName = machineBindingsParameterName(props.namePrefix);
+    this.bindings = new SsmParameter(this, "bindings", {
+      name: this.bindingsParameterName,
+      description: "Certificate of each machine client (app client id → RFC 8705 x5t#S256), read by the pre token generation trigger. Written by Terraform from machineClients.",
+      type: "String",
+      tier: "Standard",
+      // Thumbprints of public certificates, not secrets: plain, so plans show them to reviewers.
+      insecureValue: Fn.jsonencode(Fn.zipmap(props.clients.map((c) => clients[c.name].id), props.clients.map((c) => c.x5tS256))),
+    });
+  }
+
+  /** Lets `role` (the trigger's) read the registry: ssm:GetParameter on exactly that parameter. */
+  grantRead(role: IamRole): void {
+    const document = new DataAwsIamPolicyDocument(this, "read-bindings", {
+      statement: [{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [this.bindings.arn] }],
+    });
+    new IamRolePolicy(this, "read-bindings-policy", { name: "read-machine-client-bindings", role: role.id, policy: document.json });
+  }
+}
+
+/** The registry's SSM parameter name, known at synth so the trigger's environment can carry it. */
+export function machineBindingsParameterName(namePrefix: string): string {
+  return `/${namePrefix}/machine-client-bindings`;
+}
+
+/** Ids from the name (not the position), so adding a client never replaces another. */
+function clientId(name: string): string {
+  return `client-${name.replace(/[^A-Za-z0-9-]/g, "").slice(0, 40)}-${createHash("sha256").update(name).digest("hex").slice(0, 8)}`;
+}

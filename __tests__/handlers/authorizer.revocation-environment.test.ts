@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { revocationFromEnvironment } from "../../handlers/lib/revocation-environment";
 import { createCa, issueClientCert } from "../support/certificates";
+import { captureDecisionLines } from "../support/stdout-lines";
 import { requestAuthorizerEvent } from "../support/events";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, signJwt, USER_POOL_ID } from "../support/tokens";
 
@@ -31,8 +32,7 @@ it("with CRL_KEY but no bucket, the handler refuses every request (config_error)
   const saved = { ...process.env };
   Object.assign(process.env, { USER_POOL_ID, USER_POOL_CLIENT_ID: CLIENT_ID, CRL_KEY: "crls.pem" });
   delete process.env.TRUSTSTORE_BUCKET;
-  const lines: string[] = [];
-  jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+  const lines = captureDecisionLines(); // the entry point writes them to stdout
   try {
     let handler: typeof import("../../handlers/authorizer").handler | undefined;
     jest.isolateModules(() => {

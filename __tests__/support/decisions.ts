@@ -7,6 +7,15 @@ export function captureDecisionLog(): { lines: string[] } {
   beforeEach(() => {
     log.lines = [];
     jest.spyOn(console, "log").mockImplementation((line: string) => void log.lines.push(line));
+    // The Lambda entry point writes its decision lines straight to stdout (what the metric filters read).
+    const write = process.stdout.write.bind(process.stdout);
+    jest.spyOn(process.stdout, "write").mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8");
+      const decisions = text.split("\n").filter((line) => line.includes('"message":"authorizer decision"'));
+      if (decisions.length === 0) return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+      log.lines.push(...decisions);
+      return true;
+    }) as typeof process.stdout.write);
   });
   afterEach(() => jest.restoreAllMocks());
   return log;

@@ -41,7 +41,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown).toContain("**43 to create, 0 to update, 0 to replace, 0 to delete**");
   expect(summary.security).toHaveLength(14);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);
-  expect(summary.markdown).toContain("### Security posture ✅ (2 ⚠️ to look at)");
+  expect(summary.markdown).toContain("### Security posture ✅ (3 ⚠️ to look at)");
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
   expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
   expect(rowOf(summary.markdown, "IAM statements with wildcard")).toMatch(/\| ✅ \| 0 .*accepted: AWS-managed AmazonAPIGatewayPushToCloudWatchLogs/);

@@ -44,7 +44,13 @@ export function throttleField(operation: Record<string, unknown>, path: string, 
   return throttle ? { throttle } : {};
 }
 
-/** `aws_api_gateway_method_settings.method_path` of a route: resource path without its leading "/", then the method. */
+/**
+ * `aws_api_gateway_method_settings.method_path` of a route, as API Gateway keys its method
+ * settings: the resource path with every "/" written "~1" (JSON Pointer), then the method:
+ * `PUT /accounts/{id}` → `~1accounts~1{id}/PUT`. Unescaped (`accounts/{id}/PUT`), UpdateStage
+ * stores the setting under a key that matches no method, so the limits would silently not apply.
+ * Path segments cannot contain "~" (api-paths.ts), so "~0" is never needed.
+ */
 export function methodPathOf(route: { readonly method: string; readonly path: string }): string {
-  return `${route.path.replace(/^\//, "")}/${route.method}`;
+  return `${route.path.replace(/\//g, "~1")}/${route.method}`;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ApiDocumentError, BUILT_IN_DOCUMENT, builtInApi, describeBackend, loadApiDocument, parseApiDocument, routeKey } from "../../stacks/api-document";
+import { methodPathOf } from "../../stacks/api-throttle";
 import { DeploymentConfigError, loadDeploymentConfig } from "../../stacks/deployment-config";
 
 const EXAMPLE = join(__dirname, "..", "..", "examples", "accounts-api.yaml");
@@ -104,6 +105,11 @@ describe("x-cbat-throttle", () => {
     const error = parseError(doc({ "x-cbat-handler": "example", "x-cbat-throttle": throttle }));
     expect(error).toMatch(/^api\.json:\d+: GET \/things\/\{id\}: x-cbat-throttle/);
     expect(error).toMatch(message);
+  });
+  it("names the method as API Gateway keys its settings: every / of the resource path as ~1", () => {
+    expect(methodPathOf({ method: "PUT", path: "/accounts/{id}" })).toBe("~1accounts~1{id}/PUT");
+    expect(methodPathOf({ method: "GET", path: "/health" })).toBe("~1health/GET");
+    expect(methodPathOf({ method: "ANY", path: "/files/{proxy+}" })).toBe("~1files~1{proxy+}/ANY");
   });
   it("refuses it on the root path, where the stage-wide limits apply", () => {
     const text = JSON.stringify({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { "/": { get: { "x-cbat-handler": "example", "x-cbat-throttle": { rateLimit: 1, burstLimit: 1 } } } } });

@@ -132,9 +132,10 @@ it("scopes every Lambda permission to its own route", () => {
 
 it("throttles every method of the stage, and an operation with x-cbat-throttle by its own limits", () => {
   const settings = Object.fromEntries(planned("aws_api_gateway_method_settings").map((m) => [m.values.method_path, m.values.settings[0]]));
-  expect(Object.keys(settings).sort()).toEqual(["*/*", "accounts/{id}/PUT"]);
+  // API Gateway's key of a method's settings: the resource path with "/" as "~1", then the method.
+  expect(Object.keys(settings).sort()).toEqual(["*/*", "~1accounts~1{id}/PUT"]);
   expect(settings["*/*"]).toMatchObject({ throttling_rate_limit: 100, throttling_burst_limit: 200 });
-  expect(settings["accounts/{id}/PUT"]).toMatchObject({ throttling_rate_limit: 5, throttling_burst_limit: 10, logging_level: "OFF", data_trace_enabled: false });
+  expect(settings["~1accounts~1{id}/PUT"]).toMatchObject({ throttling_rate_limit: 5, throttling_burst_limit: 10, logging_level: "OFF", data_trace_enabled: false });
 });
 
 it("shows the routes in the plan's api_routes output", () => {

@@ -12,43 +12,11 @@ import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeUserPoolClientCommand, DescribeUserPoolCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
-import { isDeepStrictEqual } from "node:util";
 import { CERT_FINGERPRINT_ATTRIBUTE } from "../../stacks/cert-bound-user-pool";
-import type { PlannedResource } from "../terraform/offline-terraform";
-import type { AwsClients } from "./aws-clients";
-import { gapFor, type MotoGap } from "./moto-gaps";
-
-type Values = Record<string, any>;
-
-export interface CheckContext {
-  readonly clients: AwsClients;
-  /** Every managed resource in the state after the apply. */
-  readonly state: readonly PlannedResource[];
-  readonly gaps: readonly MotoGap[];
-}
-
-/** What one check found: problems fail the cycle; gaps are attributes the stand-in does not return. */
-interface Findings {
-  readonly problems: string[];
-  readonly gaps: string[];
-}
-
-type Check = (values: Values, ctx: CheckContext, found: Findings) => Promise<void>;
+import { OPERATIONS_CHECKS } from "./applied-operations-checks";
+import { expectSame, expectStackRole, first, ofType, sorted, type Check, type CheckContext, type Findings } from "./check-kit";
 
 const BINDING_ATTRIBUTE = `custom:${CERT_FINGERPRINT_ATTRIBUTE}`;
-
-const ofType = (ctx: CheckContext, type: string) => ctx.state.filter((r) => r.type === type);
-const first = (block: unknown): Values | undefined => (Array.isArray(block) ? block[0] : undefined);
-
-/** Compares what the API shows with the state; a missing value may be a named gap of the stand-in. */
-function expectSame(found: Findings, ctx: CheckContext, where: string, type: string, attribute: string, shown: unknown, configured: unknown): void {
-  if (isDeepStrictEqual(shown, configured)) return;
-  const gap = shown === undefined ? gapFor(ctx.gaps, type, attribute) : undefined;
-  if (gap) found.gaps.push(`${where} ${attribute}: not returned by the stand-in (${gap.why})`);
-  else found.problems.push(`${where} ${attribute}: the API shows ${JSON.stringify(shown)}, the stack configured ${JSON.stringify(configured)}`);
-}
-
-const sorted = (list: unknown) => (Array.isArray(list) ? [...list].sort() : list);
 
 const userPool: Check = async (v, ctx, found) => {
   const where = `user pool ${v.name}`;
@@ -89,15 +57,7 @@ const lambdaFunction: Check = async (v, ctx, found) => {
   expectSame(found, ctx, where, "aws_lambda_function", "runtime", configuration?.Runtime, v.runtime);
   expectSame(found, ctx, where, "aws_lambda_function", "handler", configuration?.Handler, v.handler);
   expectSame(found, ctx, where, "aws_lambda_function", "environment", configuration?.Environment?.Variables ?? {}, first(v.environment)?.variables ?? {});
-  const role = ofType(ctx, "aws_iam_role").find((r) => r.values.arn === configuration?.Role);
-  if (!role) {
-    found.problems.push(`${where}: runs as ${configuration?.Role}, which is not one of the stack's roles`);
-    return;
-  }
-  const shown = (await ctx.clients.iam.send(new GetRoleCommand({ RoleName: role.values.name }))).Role;
-  const trust = JSON.parse(decodeURIComponent(shown?.AssumeRolePolicyDocument ?? "{}"));
-  const principals = (trust.Statement ?? []).flatMap((s: Values) => [s.Principal?.Service ?? []].flat());
-  if (!principals.includes("lambda.amazonaws.com")) found.problems.push(`${where}: its role ${role.values.name} does not trust lambda.amazonaws.com`);
+  await expectStackRole(found, ctx, where, configuration?.Role, "lambda.amazonaws.com");
 };
 
 const iamRole: Check = async (v, ctx, found) => {
@@ -156,6 +116,7 @@ export const APPLIED_CHECKS: Readonly<Record<string, Check>> = {
   aws_api_gateway_authorizer: authorizer,
   aws_api_gateway_domain_name: domainName,
   aws_cloudwatch_log_group: logGroup,
+  ...OPERATIONS_CHECKS,
 };
 
 export interface AppliedCheckReport {
@@ -166,6 +127,8 @@ export interface AppliedCheckReport {
   readonly problems: string[];
   readonly gaps: string[];
 }
+
+export type { CheckContext };
 
 export async function checkApplied(ctx: CheckContext): Promise<AppliedCheckReport> {
   const found: Findings = { problems: [], gaps: [] };

@@ -58,12 +58,19 @@ export async function startEndpoint(source: EndpointSource, logFile: string): Pr
 const STARTUP_TIMEOUT_MS = 30_000;
 
 /**
+ * moto's settings for the stack: AWS-managed IAM policies (the account logging role attaches
+ * AmazonAPIGatewayPushToCloudWatchLogs) exist in moto only when it loads them at startup;
+ * otherwise AttachRolePolicy answers NoSuchEntity. An external AWS_ENDPOINT_URL moto needs the same.
+ */
+export const MOTO_SERVER_ENV: Readonly<Record<string, string>> = { MOTO_IAM_LOAD_MANAGED_POLICIES: "true" };
+
+/**
  * Starts moto_server on 127.0.0.1 with port 0 (any free port) and waits for the port it
  * reports. Its request log goes to a file, never to a pipe that could fill up and stall it.
  */
 export async function startMotoServer(executable: string, logFile: string): Promise<AwsEndpoint> {
   const log = openSync(logFile, "w");
-  const child = spawn(executable, ["-H", "127.0.0.1", "-p", "0"], { detached: true, stdio: ["ignore", log, log] });
+  const child = spawn(executable, ["-H", "127.0.0.1", "-p", "0"], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...MOTO_SERVER_ENV } });
   closeSync(log);
   let exited = child.exitCode !== null;
   const exit = new Promise<void>((resolve) => child.once("exit", () => {

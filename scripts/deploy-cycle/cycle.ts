@@ -17,7 +17,8 @@ import { awsClients, type AwsClients } from "./aws-clients";
 import { endpointSource, startEndpoint, type AwsEndpoint, type EndpointSource } from "./aws-endpoint";
 import { classifyChanges, describeChange, type DriftReport } from "./drift";
 import { findLeftovers, type LeftoverReport } from "./leftover-checks";
-import { MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
+import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
+import { findUnreleased, releaseBeforeDestroy, type ReleasedResource } from "./release-resources";
 import { createSeedCertificates, removeSeed, seededTfvars, seedUserInputs, type SeededInputs } from "./seed";
 import { withoutSkippedTypes } from "./skip-resources";
 
@@ -49,7 +50,10 @@ export interface DeployCycleOptions {
 export interface DeployCycleResult {
   readonly stack: string;
   readonly applied: number;
+  /** Destroyed by terraform, plus the released resources the SDK shows undone. */
   readonly destroyed: number;
+  /** Taken out of the state before the destroy and undone through the SDK (named destroy gaps). */
+  readonly released: readonly ReleasedResource[];
   readonly drift: DriftReport;
   readonly checks: AppliedCheckReport;
   readonly leftovers: LeftoverReport;
@@ -75,10 +79,19 @@ const count = (output: string, pattern: RegExp, what: string): number => {
   return Number(match[1]);
 };
 
-/** Managed resources still in the state (`terraform state pull` needs no provider: fast). */
-async function resourcesInState(terraform: OfflineTerraform): Promise<string[]> {
-  const state = JSON.parse(await terraform.okAsync("state", "pull")) as { resources?: Array<{ mode: string; type: string; name: string; instances: unknown[] }> };
-  return (state.resources ?? []).filter((r) => r.mode === "managed" && r.instances.length > 0).map((r) => `${r.type}.${r.name}`);
+interface StateJson {
+  resources?: Array<{ mode: string; type: string; name: string; instances: Array<{ index_key?: string | number; attributes?: Record<string, any> }> }>;
+}
+
+/** Managed resource instances in the state, with their attributes (`terraform state pull` needs no provider: fast). */
+async function resourcesInState(terraform: OfflineTerraform): Promise<PlannedResource[]> {
+  const state = JSON.parse(await terraform.okAsync("state", "pull")) as StateJson;
+  return (state.resources ?? []).filter((r) => r.mode === "managed").flatMap((r) => r.instances.map((instance) => ({
+    address: `${r.type}.${r.name}${instance.index_key === undefined ? "" : `[${JSON.stringify(instance.index_key)}]`}`,
+    type: r.type,
+    name: r.name,
+    values: instance.attributes ?? {},
+  })));
 }
 
 interface SecondPlan {
@@ -177,24 +190,29 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
       check: () => checkApplied(checkContext),
     });
 
+    const released = await releaseBeforeDestroy(terraform, clients, configured, MOTO_DESTROY_GAPS);
+    for (const r of released) log(`  released from the state before the destroy and undone through the SDK: ${r.address}: moto fails ${r.gap.operation}: ${r.gap.why}`);
     // The second plan has just refreshed every resource: the destroy need not read them again.
-    const destroyed = count(await terraform.okAsync("destroy", "-auto-approve", "-input=false", "-refresh=false", `-var-file=${varsFile}`), /Destroy complete! Resources: (\d+) destroyed/, "destroy");
+    const destroyedByTerraform = count(await terraform.okAsync("destroy", "-auto-approve", "-input=false", "-refresh=false", `-var-file=${varsFile}`), /Destroy complete! Resources: (\d+) destroyed/, "destroy");
     destroyDone = true;
     const remaining = await resourcesInState(terraform);
     const leftovers = await findLeftovers(clients, configured);
-    log(`destroyed ${destroyed} resources; looked for leftovers: ${Object.entries(leftovers.checked).map(([type, n]) => `${n} ${type}`).join(", ")} (${seconds().toFixed(1)} s)`);
+    const unreleased = await findUnreleased(clients, released);
+    const destroyed = destroyedByTerraform + released.length - unreleased.length;
+    log(`destroyed ${destroyedByTerraform} resources${released.length ? ` (and ${released.length - unreleased.length} of ${released.length} released undone)` : ""}; looked for leftovers: ${Object.entries(leftovers.checked).map(([type, n]) => `${n} ${type}`).join(", ")} (${seconds().toFixed(1)} s)`);
 
     const problems = [
       ...drift.drift.map((change) => `drift: ${describeChange(change)}`),
       ...checks.problems,
       ...leftovers.leftovers.map((leftover) => `left behind: ${leftover}`),
-      ...remaining.map((address) => `still in the state after destroy: ${address}`),
+      ...unreleased.map((address) => `released but not undone: ${address}`),
+      ...remaining.map((r) => `still in the state after destroy: ${r.address}`),
       ...(configured.length === applied ? [] : [`the apply reported ${applied} resources, the second plan knows ${configured.length}`]),
       ...(destroyed === applied ? [] : [`destroyed ${destroyed} of ${applied} applied resources`]),
     ];
     if (problems.length > 0) throw new DeployCycleError(problems, workDir);
     succeeded = true;
-    return { stack: stack.name, applied, destroyed, drift, checks, leftovers, seconds: seconds() };
+    return { stack: stack.name, applied, destroyed, released, drift, checks, leftovers, seconds: seconds() };
   } catch (error) {
     if (error instanceof DeployCycleError) throw error;
     throw new DeployCycleError([(error as Error).message], terraform ? workDir : undefined);
@@ -205,7 +223,13 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
   async function cleanUp(): Promise<void> {
     const external = endpoint?.description === "AWS_ENDPOINT_URL";
     // A moto_server of our own takes everything with it; a shared endpoint is cleaned up.
-    if (external && terraform && applyStarted && !destroyDone) {
+    if (external && terraform && clients && applyStarted && !destroyDone) {
+      // What the stand-in cannot destroy is undone through the SDK first, as in a passing cycle.
+      try {
+        await releaseBeforeDestroy(terraform, clients, await resourcesInState(terraform), MOTO_DESTROY_GAPS);
+      } catch (error) {
+        log(`could not release what the stand-in cannot destroy: ${(error as Error).message}`);
+      }
       const result = await terraform.runAsync("destroy", "-auto-approve", "-input=false", `-var-file=${varsFile}`);
       log(result.status === 0 ? "destroyed what the failed cycle had applied" : `could not destroy what the failed cycle applied: see ${workDir}`);
     }

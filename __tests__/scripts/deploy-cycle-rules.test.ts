@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { classifyChanges, changedAttributes } from "../../scripts/deploy-cycle/drift";
 import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "../../scripts/deploy-cycle/moto-gaps";
 import { RELEASES } from "../../scripts/deploy-cycle/release-resources";
+import { ENABLED_INPUTS } from "../../scripts/deploy-cycle/seed";
 import { withoutSkippedTypes } from "../../scripts/deploy-cycle/skip-resources";
 import { managedPoliciesOf } from "../../scripts/deploy-cycle/stand-in-preconditions";
 import { PUSH_TO_CLOUDWATCH_LOGS_POLICY } from "../../stacks/api-gateway-account";
@@ -70,6 +71,15 @@ describe("on the synthesized stack", () => {
   let stack: Record<string, any>;
   beforeAll(() => {
     stack = JSON.parse(readFileSync(join(synthApp(), "stacks", STACK_NAME, "cdk.tf.json"), "utf8"));
+  });
+
+  it("names only variables the stack declares, as inputs it turns on or leaves at their default", () => {
+    const declared = Object.keys(stack.variable ?? {});
+    for (const input of [...ENABLED_INPUTS, ...SKIPPED_INPUTS]) expect(declared).toContain(input.variable);
+    // A skipped input's resources really depend on it.
+    for (const skip of SKIPPED_INPUTS) {
+      for (const type of skip.resourceTypes) expect(JSON.stringify(Object.values(stack.resource[type] ?? { none: {} }).map((r: any) => r.count))).toContain(`var.${skip.variable}`);
+    }
   });
 
   it("finds the AWS-managed policies the stack attaches, which the stand-in must have loaded", () => {

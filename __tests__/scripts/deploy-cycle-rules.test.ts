@@ -1,12 +1,17 @@
 /**
  * The deploy cycle's rules, without an AWS stand-in: what counts as drift, what a named gap
- * may excuse, and which resource types may be skipped (on the real synthesized stack).
+ * may excuse, that every destroy gap has an undo, which resource types may be skipped and which
+ * managed policies the stand-in must know (on the real synthesized stack).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { classifyChanges, changedAttributes } from "../../scripts/deploy-cycle/drift";
-import { MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "../../scripts/deploy-cycle/moto-gaps";
+import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "../../scripts/deploy-cycle/moto-gaps";
+import { RELEASES } from "../../scripts/deploy-cycle/release-resources";
+import { ENABLED_INPUTS } from "../../scripts/deploy-cycle/seed";
 import { withoutSkippedTypes } from "../../scripts/deploy-cycle/skip-resources";
+import { managedPoliciesOf } from "../../scripts/deploy-cycle/stand-in-preconditions";
+import { PUSH_TO_CLOUDWATCH_LOGS_POLICY } from "../../stacks/api-gateway-account";
 import type { ResourceChange } from "../../scripts/terraform/offline-terraform";
 import { STACK_NAME } from "../../stacks/stack-name";
 import { synthApp } from "../support/terraform";
@@ -44,17 +49,42 @@ describe("drift", () => {
     expect(report.allowListed).toEqual([]);
   });
 
-  it("gives every gap, skipped input and skipped type a reason", () => {
-    for (const entry of [...MOTO_DRIFT_ALLOW_LIST, ...SKIPPED_INPUTS, ...SKIPPED_RESOURCE_TYPES]) expect(entry.why.length).toBeGreaterThan(30);
+  it("gives every gap, destroy gap, skipped input and skipped type a reason", () => {
+    for (const entry of [...MOTO_DRIFT_ALLOW_LIST, ...MOTO_DESTROY_GAPS, ...SKIPPED_INPUTS, ...SKIPPED_RESOURCE_TYPES]) expect(entry.why.length).toBeGreaterThan(30);
     const keys = MOTO_DRIFT_ALLOW_LIST.map((g) => `${g.resourceType}.${g.attribute}`);
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
 
-describe("skipped resource types", () => {
+describe("destroy gaps", () => {
+  it("name the failing operation, and have a way to undo and to look for each type", () => {
+    for (const gap of MOTO_DESTROY_GAPS) {
+      expect(gap.operation).toMatch(/^[A-Z][A-Za-z]+\b/);
+      expect(Object.keys(RELEASES)).toContain(gap.resourceType);
+    }
+    // No undo without a named gap: a release is never a quiet way around a failing destroy.
+    expect(Object.keys(RELEASES).sort()).toEqual(MOTO_DESTROY_GAPS.map((g) => g.resourceType).sort());
+  });
+});
+
+describe("on the synthesized stack", () => {
   let stack: Record<string, any>;
   beforeAll(() => {
     stack = JSON.parse(readFileSync(join(synthApp(), "stacks", STACK_NAME, "cdk.tf.json"), "utf8"));
+  });
+
+  it("names only variables the stack declares, as inputs it turns on or leaves at their default", () => {
+    const declared = Object.keys(stack.variable ?? {});
+    for (const input of [...ENABLED_INPUTS, ...SKIPPED_INPUTS]) expect(declared).toContain(input.variable);
+    // A skipped input's resources really depend on it.
+    for (const skip of SKIPPED_INPUTS) {
+      for (const type of skip.resourceTypes) expect(JSON.stringify(Object.values(stack.resource[type] ?? { none: {} }).map((r: any) => r.count))).toContain(`var.${skip.variable}`);
+    }
+  });
+
+  it("finds the AWS-managed policies the stack attaches, which the stand-in must have loaded", () => {
+    expect(managedPoliciesOf(stack)).toEqual([PUSH_TO_CLOUDWATCH_LOGS_POLICY]);
+    expect(managedPoliciesOf({ resource: {} })).toEqual([]);
   });
 
   it("removes a type nothing refers to", () => {

@@ -1,18 +1,20 @@
 /**
  * The deploy cycle (`npm run test:deploy`) for real: terraform apply, a second plan, SDK
  * checks and destroy against moto_server, the AWS stand-in (the true edge: there is no AWS
- * account here). Before the destroy, an out-of-band change that would let a token pass with
- * another certificate (authorizer results cached for 300 s) must show as drift and fail the
- * SDK checks. Without moto_server the cycle test is skipped, and says why.
+ * account here). Before the destroy, out-of-band changes that would let a token pass with
+ * another certificate (authorizer results cached for 300 s) or write tokens into execution logs
+ * (data tracing on every method) must show as drift and fail the SDK checks. Without
+ * moto_server the cycle test is skipped, and says why.
  */
-import { UpdateAuthorizerCommand } from "@aws-sdk/client-api-gateway";
-import { readFileSync } from "node:fs";
+import { UpdateAuthorizerCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { AppliedCheckReport } from "../../scripts/deploy-cycle/applied-checks";
-import { findMotoServer, MOTO_INSTALL_HINT } from "../../scripts/deploy-cycle/aws-endpoint";
+import { findMotoServer, MOTO_INSTALL_HINT, startMotoServer } from "../../scripts/deploy-cycle/aws-endpoint";
 import { runDeployCycle, summaryLine, type DeployCycleResult } from "../../scripts/deploy-cycle/cycle";
 import type { DriftReport } from "../../scripts/deploy-cycle/drift";
-import { MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS } from "../../scripts/deploy-cycle/moto-gaps";
+import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS } from "../../scripts/deploy-cycle/moto-gaps";
 import { STACK_NAME } from "../../stacks/stack-name";
 import { runScript } from "../support/run-script";
 import { assertTerraformAvailable, synthApp } from "../support/terraform";
@@ -37,18 +39,26 @@ describe("the deploy cycle against moto_server", () => {
       log: (line) => lines.push(line),
       beforeDestroy: async (applied) => {
         const authorizer = applied.configured.find((r) => r.type === "aws_api_gateway_authorizer");
-        if (!authorizer) throw new Error("the stack has no authorizer");
+        const stage = applied.configured.find((r) => r.type === "aws_api_gateway_stage");
+        if (!authorizer || !stage) throw new Error("the stack has no authorizer or no stage");
         const setTtl = (seconds: number) => applied.clients.apiGateway.send(new UpdateAuthorizerCommand({
           restApiId: authorizer.values.rest_api_id,
           authorizerId: authorizer.values.id,
           patchOperations: [{ op: "replace", path: "/authorizerResultTtlInSeconds", value: String(seconds) }],
         }));
-        // What a console click would do: cache Allows for 300 s, keyed by the token alone.
+        const setDataTrace = (on: boolean) => applied.clients.apiGateway.send(new UpdateStageCommand({
+          restApiId: stage.values.rest_api_id,
+          stageName: stage.values.stage_name,
+          patchOperations: [{ op: "replace", path: "/*/*/logging/dataTrace", value: String(on) }],
+        }));
+        // What console clicks would do: cache Allows for 300 s, keyed by the token alone; log request data.
         await setTtl(300);
+        await setDataTrace(true);
         try {
           probe = { drift: await applied.drift(), checks: await applied.check() };
         } finally {
           await setTtl(0);
+          await setDataTrace(false);
         }
       },
     });
@@ -62,6 +72,9 @@ describe("the deploy cycle against moto_server", () => {
     const skipped = SKIPPED_INPUTS.flatMap((s) => s.resourceTypes);
     expect(result.applied).toBe(instances((type) => !skipped.includes(type)));
     expect(result.destroyed).toBe(result.applied);
+    // Released only by a named destroy gap, each undone (or the cycle would have failed).
+    for (const released of result.released) expect(MOTO_DESTROY_GAPS.map((g) => g.resourceType)).toContain(released.type);
+    expect(result.released.map((r) => r.type)).toEqual(["aws_api_gateway_account"]);
     expect(result.drift.drift).toEqual([]);
     for (const change of result.drift.allowListed) {
       expect(change.actions).toEqual(["update"]);
@@ -70,10 +83,13 @@ describe("the deploy cycle against moto_server", () => {
     expect(summaryLine(result)).toMatch(new RegExp(`^deploy cycle: applied ${result.applied}, drift 0 \\(${result.drift.allowListed.length} allow-listed\\), destroyed ${result.applied} in \\d+\\.\\d s$`));
   });
 
-  cycleIt(skipReason ? `checks what was created through the SDK (skipped: ${skipReason})` : "checks through the SDK every pool, client, function, role, REST API, authorizer, domain and log group", () => {
+  cycleIt(skipReason ? `checks what was created through the SDK (skipped: ${skipReason})` : "checks through the SDK every pool, client, function, role, REST API, authorizer, domain, log group, stage, method setting, metric filter and the account's logging role", () => {
     expect(result.checks.problems).toEqual([]);
     const count = (type: string) => instances((t) => t === type);
-    for (const type of ["aws_cognito_user_pool", "aws_cognito_user_pool_client", "aws_lambda_function", "aws_iam_role", "aws_api_gateway_rest_api", "aws_api_gateway_authorizer", "aws_api_gateway_domain_name", "aws_cloudwatch_log_group"]) {
+    for (const type of [
+      "aws_cognito_user_pool", "aws_cognito_user_pool_client", "aws_lambda_function", "aws_iam_role", "aws_api_gateway_rest_api", "aws_api_gateway_authorizer",
+      "aws_api_gateway_domain_name", "aws_cloudwatch_log_group", "aws_api_gateway_account", "aws_api_gateway_stage", "aws_api_gateway_method_settings", "aws_cloudwatch_log_metric_filter",
+    ]) {
       expect([type, result.checks.checked[type]]).toEqual([type, count(type)]);
     }
     // The domain's truststore is not readable on moto: said, not silently passed.
@@ -87,13 +103,18 @@ describe("the deploy cycle against moto_server", () => {
     ]);
   });
 
-  cycleIt(skipReason ? `sees an authorizer cache as drift (skipped: ${skipReason})` : "sees an authorizer that caches results as drift and as an SDK problem", () => {
-    expect(probe?.drift.drift.map((c) => [c.type, c.actions, c.attributes])).toEqual([["aws_api_gateway_authorizer", ["update"], ["authorizer_result_ttl_in_seconds"]]]);
-    expect(probe?.checks.problems.join("\n")).toMatch(/authorizer certificate-bound-token: caches results for 300 s by method\.request\.header\.Authorization, not per certificate/);
+  cycleIt(skipReason ? `sees an authorizer cache and data tracing as drift (skipped: ${skipReason})` : "sees an authorizer that caches results and data tracing on every method as drift and as SDK problems", () => {
+    expect(probe?.drift.drift.map((c) => [c.type, c.actions, c.attributes])).toEqual([
+      ["aws_api_gateway_authorizer", ["update"], ["authorizer_result_ttl_in_seconds"]],
+      ["aws_api_gateway_method_settings", ["update"], ["settings"]],
+    ]);
+    const problems = probe?.checks.problems.join("\n");
+    expect(problems).toMatch(/authorizer certificate-bound-token: caches results for 300 s by method\.request\.header\.Authorization, not per certificate/);
+    expect(problems).toMatch(/stage prod method settings \*\/\*: execution logging OFF with data trace true: it would record request headers, tokens included/);
   });
 });
 
-describe("npm run test:deploy without a stand-in", () => {
+describe("npm run test:deploy without a usable stand-in", () => {
   /** This process's PATH without any folder that has moto_server (terraform and node stay reachable). */
   const pathWithoutMoto = () => (process.env.PATH ?? "").split(delimiter).filter((dir) => !findMotoServer(dir)).join(delimiter);
 
@@ -104,6 +125,24 @@ describe("npm run test:deploy without a stand-in", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("moto_server is not on the PATH: install it with `pip install 'moto[server]'`");
     expect(result.stdout).not.toMatch(/deploy cycle: applied/);
+  }, 120_000);
+
+  const motoServer = findMotoServer();
+  (motoServer ? it : it.skip)(motoServer ? "names the moto setting when the stand-in lacks AWS-managed IAM policies" : `names the moto setting for managed policies (skipped: ${skipReason})`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cbat-moto-"));
+    // A moto started as users often do, without MOTO_IAM_LOAD_MANAGED_POLICIES.
+    const moto = await startMotoServer(motoServer as string, join(dir, "moto.log"), {});
+    try {
+      const result = await runScript(SCRIPT, [], { AWS_ENDPOINT_URL: moto.url });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain("the AWS stand-in does not know the AWS-managed IAM policy policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs that the stack attaches: start moto_server with MOTO_IAM_LOAD_MANAGED_POLICIES=true");
+      expect(result.stdout).not.toMatch(/applied \d+ resources/);
+      const kept = /\(state, plans and logs kept in (\S+)\)/.exec(result.stderr)?.[1];
+      if (kept) rmSync(kept, { recursive: true, force: true });
+    } finally {
+      await moto.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 
   it("refuses an AWS_ENDPOINT_URL that is not a base URL, and a bad option", async () => {

@@ -57,6 +57,7 @@ const lambdaFunction: Check = async (v, ctx, found) => {
   expectSame(found, ctx, where, "aws_lambda_function", "runtime", configuration?.Runtime, v.runtime);
   expectSame(found, ctx, where, "aws_lambda_function", "handler", configuration?.Handler, v.handler);
   expectSame(found, ctx, where, "aws_lambda_function", "environment", configuration?.Environment?.Variables ?? {}, first(v.environment)?.variables ?? {});
+  expectSame(found, ctx, where, "aws_lambda_function", "tracing_config", configuration?.TracingConfig?.Mode, first(v.tracing_config)?.mode);
   await expectStackRole(found, ctx, where, configuration?.Role, "lambda.amazonaws.com");
 };
 

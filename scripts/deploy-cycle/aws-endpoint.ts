@@ -67,10 +67,11 @@ export const MOTO_SERVER_ENV: Readonly<Record<string, string>> = { MOTO_IAM_LOAD
 /**
  * Starts moto_server on 127.0.0.1 with port 0 (any free port) and waits for the port it
  * reports. Its request log goes to a file, never to a pipe that could fill up and stall it.
+ * `settings`: moto's environment settings, MOTO_SERVER_ENV unless a test wants another moto.
  */
-export async function startMotoServer(executable: string, logFile: string): Promise<AwsEndpoint> {
+export async function startMotoServer(executable: string, logFile: string, settings: Readonly<Record<string, string>> = MOTO_SERVER_ENV): Promise<AwsEndpoint> {
   const log = openSync(logFile, "w");
-  const child = spawn(executable, ["-H", "127.0.0.1", "-p", "0"], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...MOTO_SERVER_ENV } });
+  const child = spawn(executable, ["-H", "127.0.0.1", "-p", "0"], { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...settings } });
   closeSync(log);
   let exited = child.exitCode !== null;
   const exit = new Promise<void>((resolve) => child.once("exit", () => {

@@ -19,8 +19,9 @@ import { classifyChanges, describeChange, type DriftReport } from "./drift";
 import { findLeftovers, type LeftoverReport } from "./leftover-checks";
 import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
 import { findUnreleased, releaseBeforeDestroy, type ReleasedResource } from "./release-resources";
-import { createSeedCertificates, removeSeed, seededTfvars, seedUserInputs, type SeededInputs } from "./seed";
+import { createSeedCertificates, ENABLED_INPUTS, removeSeed, seededTfvars, seedUserInputs, type SeededInputs } from "./seed";
 import { withoutSkippedTypes } from "./skip-resources";
+import { assertManagedPoliciesKnown, managedPoliciesOf } from "./stand-in-preconditions";
 
 export const CYCLE_REGION = DEFAULT_OFFLINE_REGION;
 export const CYCLE_DOMAIN = "api.deploy-cycle.test";
@@ -161,12 +162,15 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
     endpoint = await endpointReady;
     log(`AWS endpoint: ${endpoint.url} (${endpoint.description})`);
     log(`stack ${stack.name}: services ${services.join(", ")}`);
+    for (const input of ENABLED_INPUTS) log(`  turned on: ${input.variable} = ${JSON.stringify(input.value)}, which adds ${input.adds}`);
     for (const skip of SKIPPED_INPUTS) log(`  not applied: ${skip.resourceTypes.join(", ")} (${skip.variable} left null): ${skip.why}`);
     for (const address of removed) log(`  not applied: ${address}: ${SKIPPED_RESOURCE_TYPES.find((s) => address.startsWith(`${s.resourceType}.`))?.why}`);
 
     terraform = new OfflineTerraform(stack.dir, { endpoint: endpoint.url, region: CYCLE_REGION });
     const init = terraform.okAsync("init", "-input=false");
+    init.catch(() => undefined); // awaited below, after the seeding it runs alongside
     clients = awsClients(endpoint.url, CYCLE_REGION);
+    await assertManagedPoliciesKnown(clients, managedPoliciesOf(applicable));
     seed = await seedUserInputs(clients, await certificatesReady, CYCLE_REGION);
     await init;
     log(`seeded s3://${seed.bucket}/${seed.truststoreKey} (versioned, dev PKI CA) and ACM certificates for ${seed.domainName} (${seconds().toFixed(1)} s)`);

@@ -3,6 +3,7 @@
  * that `npm run local` uses: a versioned S3 bucket holding the dev PKI's truststore (its CA),
  * an ACM certificate imported for the custom domain (with its chain), and the ACM-issued
  * certificate that proves ownership of the domain, which AWS requires next to an imported one.
+ * With them, the stack's variables for the cycle, including the optional features it turns on.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -73,9 +74,21 @@ export async function seedUserInputs(clients: AwsClients, certificates: SeedCert
   };
 }
 
-/** The stack's Terraform variables for the seeded inputs. */
-export function seededTfvars(seed: SeededInputs, region: string): Record<string, string> {
+/** An optional feature the cycle turns on, so that the resources it adds are applied and destroyed too. */
+export interface EnabledInput {
+  readonly variable: string;
+  readonly value: unknown;
+  readonly adds: string;
+}
+
+export const ENABLED_INPUTS: readonly EnabledInput[] = [
+  { variable: "xray_tracing_enabled", value: true, adds: "each function's X-Ray write policy, Active tracing on the functions and the stage" },
+];
+
+/** The stack's Terraform variables: the seeded inputs and the enabled features. */
+export function seededTfvars(seed: SeededInputs, region: string): Record<string, unknown> {
   return {
+    ...Object.fromEntries(ENABLED_INPUTS.map((input) => [input.variable, input.value])),
     aws_region: region,
     bucket_name: seed.bucket,
     ca_cert_key: seed.truststoreKey,

@@ -83,6 +83,8 @@ export interface EnabledInput {
 
 export const ENABLED_INPUTS: readonly EnabledInput[] = [
   { variable: "xray_tracing_enabled", value: true, adds: "each function's X-Ray write policy, Active tracing on the functions and the stage" },
+  // Terraform only grants the read; the authorizer reads the object at run time, which moto never runs.
+  { variable: "crl_key", value: "crls.pem", adds: "the authorizer's s3:GetObject policy on the truststore and the CRL bundle, and its revocation settings" },
 ];
 
 /** The stack's Terraform variables: the seeded inputs and the enabled features. */

@@ -164,17 +164,23 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       const { createAuthorizer, fileRevocationSource } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
       const routeScopes = jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES");
       // Revocation is always on locally: the dev CA's crl.pem, as the stack's authorizer reads crl_key from S3.
-      const revocation = localRevocation(fileRevocationSource, { crlFile: pki.crl, truststoreFile: pki.cert.ca }, route.authorizer.function.environment);
-      stopRevocation.push(revocation.stop);
-      // Tokens of every local machine client pass, as MACHINE_CLIENT_IDS lets the stack's: rebuilt when one is created.
-      const create = () => createAuthorizer({
-        userPoolId: LOCAL_USER_POOL_ID, clientId, machineClientIds: issuer.machineClients!.list().map((c) => c.clientId), jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog,
-      }) as AuthorizerFunction;
-      let authorize = create();
+      // Tokens of every local machine client pass, as MACHINE_CLIENT_IDS lets the stack's: rebuilt when one is
+      // created, each build with its own CRL source (an authorizer keeps refreshing its source), the replaced one stopped.
+      const environment = route.authorizer.function.environment;
+      const create = () => {
+        const revocation = localRevocation(fileRevocationSource, { crlFile: pki.crl, truststoreFile: pki.cert.ca }, environment);
+        const machineClientIds = issuer.machineClients!.list().map((c) => c.clientId);
+        const authorize = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, machineClientIds, jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog }) as AuthorizerFunction;
+        return { authorize, stop: revocation.stop };
+      };
+      let current = create();
       issuer.machineClients!.onChange(() => {
-        authorize = create();
+        const replaced = current;
+        current = create();
+        replaced.stop();
       });
-      authorizers[route.authorizer.function.functionName] = (event) => authorize(event);
+      stopRevocation.push(() => current.stop());
+      authorizers[route.authorizer.function.functionName] = (event) => current.authorize(event);
     }
     const fn = route.integration.function;
     if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;

@@ -166,6 +166,6 @@ export function readStackConfig(stackJsonPath: string): LocalApiConfig {
     groups: Object.values(resources.aws_cognito_user_group ?? {}).map((group) => literal(String(group.name))).sort(),
     accessLogFormat: typeof stage?.access_log_settings?.format === "string" ? stage.access_log_settings.format : undefined,
     preTokenGenerationVersion: trigger?.lambda_version,
-    resourceServer: server ? { identifier: server.identifier, scopes: [server.scope ?? []].flat().map((scope: { scope_name: string }) => `${server.identifier}/${scope.scope_name}`) } : undefined,
+    resourceServer: server ? { identifier: literal(server.identifier), scopes: [server.scope ?? []].flat().map((scope: { scope_name: string }) => literal(`${server.identifier}/${scope.scope_name}`)) } : undefined,
   };
 }

@@ -23,6 +23,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { BindingSafeUserPoolClient } from "./binding-safe-user-pool-client";
+import { terraformLiteral } from "./terraform-literal";
 import type { MachineClientDefinition } from "./machine-client-config";
 
 export interface MachineClientsProps {
@@ -54,13 +55,14 @@ export class MachineClients extends Construct {
   constructor(scope: Construct, id: string, props: MachineClientsProps) {
     super(scope, id);
     const identifier = props.resourceServer;
+    // The identifier and the scopes are the user's text: Terraform must read them literally (see terraform-literal.ts).
     this.resourceServer = new CognitoResourceServer(this, "resource-server", {
       userPoolId: props.userPool.id,
-      identifier,
+      identifier: terraformLiteral(identifier),
       name: `${props.namePrefix}-api`,
       scope: props.scopes.map((scope) => ({
-        scopeName: scope.slice(identifier.length + 1),
-        scopeDescription: scope === `${identifier}/invoke` ? "Call the API (every machine client has it)" : `${scope} (API document, groups or machine clients)`,
+        scopeName: terraformLiteral(scope.slice(identifier.length + 1)),
+        scopeDescription: terraformLiteral(scope === `${identifier}/invoke` ? "Call the API (every machine client has it)" : `${scope} (API document, groups or machine clients)`),
       })),
     });
 
@@ -76,7 +78,7 @@ export class MachineClients extends Construct {
         generateSecret: true,
         allowedOauthFlows: ["client_credentials"],
         allowedOauthFlowsUserPoolClient: true,
-        allowedOauthScopes: [...client.scopes],
+        allowedOauthScopes: client.scopes.map(terraformLiteral),
         // No user signs in through a machine client: refresh only (Cognito's default would add SRP and custom auth).
         explicitAuthFlows: ["ALLOW_REFRESH_TOKEN_AUTH"],
         // The stack invariant: an explicit list without custom:cert_fingerprint.

@@ -5,7 +5,11 @@
  * clients: none of it.
  */
 import "cdktf/lib/testing/adapters/jest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Testing } from "cdktf";
+import { readStackConfig } from "../../local/stack-config";
 import { parseApiDocument } from "../../stacks/api-document";
 import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
 import type { MachineClientDefinition } from "../../stacks/machine-client-config";
@@ -92,6 +96,9 @@ describe("with machine clients", () => {
     const policies = Object.values<any>(json.resource.aws_iam_role_policy).filter((p) => p.role === `\${aws_iam_role.${triggerRole}.id}`);
     // write-xray-traces exists with count 0 unless xray_tracing_enabled (issue 15).
     expect(policies.map((p) => p.name).sort()).toEqual(["read-machine-client-bindings", "write-own-logs", "write-xray-traces"]);
+    // No other policy of the role names SSM.
+    const ssmPolicies = policies.filter((p) => JSON.stringify(json.data.aws_iam_policy_document[p.policy.replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")] ?? {}).includes("ssm:"));
+    expect(ssmPolicies.map((p) => p.name)).toEqual(["read-machine-client-bindings"]);
     const readPolicy = policies.find((p) => p.name === "read-machine-client-bindings");
     const document = json.data.aws_iam_policy_document[readPolicy.policy.replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")];
     const parameterId = Object.keys(json.resource.aws_ssm_parameter)[0];
@@ -126,5 +133,23 @@ describe("without machine clients", () => {
     const variables = Object.values<any>(json.resource.aws_lambda_function).map((f) => f.environment.variables);
     for (const v of variables) expect(v.MACHINE_CLIENT_IDS ?? v.MACHINE_BINDINGS_PARAMETER).toBeUndefined();
     expect(json.variable.user_pool_domain_prefix.validation).toHaveLength(2); // format only: not required
+  });
+});
+
+describe("the user's identifier and scopes reach Terraform literally", () => {
+  it("escapes ${ and %{ in the resource server, the scope names and the clients' scopes; npm run local reads them back", () => {
+    const api = parseApiDocument(JSON.stringify({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { "/x": { get: { "x-cbat-handler": "example" } } } }), "t.json", {}, { resourceServer: "api${path.cwd}" });
+    const client = { name: "c", x5tS256: X5T_A, scopes: ["api${path.cwd}/invoke", "api${path.cwd}/%{x}"] };
+    const stack = new CertBoundApiStack(Testing.app(), STACK_NAME, { api, machineClients: [client] });
+    const json = JSON.parse(Testing.synth(stack));
+    const server = only(json, "aws_cognito_resource_server");
+    expect(server.identifier).toBe("api$${path.cwd}");
+    expect(server.scope.map((s: any) => s.scope_name).sort()).toEqual(["%%{x}", "invoke"]);
+    const machine = Object.values<any>(json.resource.aws_cognito_user_pool_client).find((c) => c.generate_secret === true);
+    expect(machine.allowed_oauth_scopes).toEqual(["api$${path.cwd}/invoke", "api$${path.cwd}/%%{x}"]);
+    // What Terraform will make of it, as npm run local reads it.
+    const dir = mkdtempSync(join(tmpdir(), "cbat-literal-"));
+    writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(json));
+    expect(readStackConfig(join(dir, "cdk.tf.json")).resourceServer).toEqual({ identifier: "api${path.cwd}", scopes: expect.arrayContaining(["api${path.cwd}/%{x}"]) });
   });
 });

@@ -11,6 +11,9 @@ module.exports = {
   },
   transformIgnorePatterns: ["/node_modules/(?!@oslojs/)"],
   testTimeout: 120000,
+  // One folder per run: TMPDIR for the suites (removed at the end) and the shared synth/plan cache.
+  globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   // Suites wait on terraform, curl and child processes much of the time: two workers on two
   // cores (jest's default here would be one). With moto_server installed, the deploy cycle
   // suite (a real apply, two plans and a destroy) takes one worker for a minute or more.

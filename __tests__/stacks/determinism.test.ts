@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { STACK_NAME } from "../../stacks/stack-name";
-import { PROJECT_ROOT, synthApp } from "../support/terraform";
+import { PROJECT_ROOT, synthApp, synthAppFresh } from "../support/terraform";
 
 /** A checkout of the project's sources in a new folder, sharing node_modules through a symlink. */
 function checkoutElsewhere(): string {
@@ -22,8 +22,8 @@ const stackJson = (outdir: string) => readFileSync(join(outdir, "stacks", STACK_
 
 it("synthesizes byte-identical Terraform JSON twice, and in another checkout folder", () => {
   const first = stackJson(synthApp());
-  const second = stackJson(synthApp());
-  const elsewhere = stackJson(synthApp(checkoutElsewhere()));
+  const second = stackJson(synthAppFresh()); // a second real synth, not the run's shared one
+  const elsewhere = stackJson(synthAppFresh(checkoutElsewhere()));
   expect(second.equals(first)).toBe(true);
   expect(elsewhere.toString()).toBe(first.toString());
   const text = first.toString();

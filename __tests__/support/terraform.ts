@@ -6,9 +6,12 @@
  */
 import { resolve } from "node:path";
 import { synthApp as synthInto } from "../../scripts/terraform/synth-app";
+import { sharedSynth } from "./shared-terraform";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
-export { assertTerraformAvailable, OfflineTerraform, PROVIDER_MIRROR } from "../../scripts/terraform/offline-terraform";
+export { assertTerraformAvailable, PROVIDER_MIRROR } from "../../scripts/terraform/offline-terraform";
+// init, validate and offline plans run once per distinct configuration in a test run (shared-terraform.ts).
+export { OfflineTerraform } from "./shared-terraform";
 export type { PlanJson, PlannedResource, TerraformRun } from "../../scripts/terraform/offline-terraform";
 export { DEFAULT_OFFLINE_REGION as TEST_REGION } from "../../scripts/terraform/offline-provider";
 
@@ -21,9 +24,15 @@ export const TEST_TFVARS = {
 };
 
 /**
- * Synthesizes the app (main.ts, as `cdktf synth` runs it) into a fresh folder; returns the outdir.
- * The caller's CBAT_* settings are dropped so that only `env` configures the synth.
+ * The app synthesized (main.ts, as `cdktf synth` runs it) into a fresh folder; returns the outdir.
+ * The caller's CBAT_* settings are dropped so that only `env` configures the synth. The synth
+ * runs once per (cwd, env) in a test run; each caller gets its own copy of the output.
  */
 export function synthApp(cwd = PROJECT_ROOT, env: Record<string, string> = {}): string {
+  return sharedSynth(cwd, env);
+}
+
+/** Like synthApp, always a new synth (for tests about the synth itself, such as determinism). */
+export function synthAppFresh(cwd = PROJECT_ROOT, env: Record<string, string> = {}): string {
   return synthInto({ cwd, env });
 }

@@ -1,0 +1,16 @@
+/**
+ * jest globalSetup: one folder for this run. TMPDIR points into it, so the temporary folders that
+ * suites and their child processes make are removed with it by globalTeardown; shared results
+ * (test-run.ts) live in it too.
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RUN_DIR_VARIABLE } from "./test-run";
+
+export default function globalSetup(): void {
+  const dir = mkdtempSync(join(tmpdir(), "cbat-jest-"));
+  mkdirSync(join(dir, "tmp"));
+  process.env[RUN_DIR_VARIABLE] = dir;
+  process.env.TMPDIR = join(dir, "tmp");
+}

@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
+  // The deploy cycle against moto_server runs in `npm run test:deploy` (jest.deploy.config.js), not here.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/__tests__/deploy/"],
   transform: {
     // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
     "^.+\\.ts$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true } }],
@@ -15,7 +17,6 @@ module.exports = {
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
   // Suites wait on terraform, curl and child processes much of the time: two workers on two
-  // cores (jest's default here would be one). With moto_server installed, the deploy cycle
-  // suite (a real apply, two plans and a destroy) takes one worker for a minute or more.
+  // cores (jest's default here would be one).
   maxWorkers: 2,
 };

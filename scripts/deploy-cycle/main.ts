@@ -5,26 +5,20 @@
  *   deploy cycle: applied N, drift 0 (M allow-listed), destroyed N in S s
  * Exit codes: 0 the cycle passed; 1 it failed (every problem is listed); 2 usage error.
  */
-import { parseArgs } from "node:util";
+import { parseDeployArgs, USAGE } from "./cli-args";
 import { DeployCycleError, runDeployCycle, summaryLine } from "./cycle";
 
-const USAGE = `usage: npm run test:deploy [-- --stack NAME]
-  --stack  which stack, when several environments are configured
-  AWS_ENDPOINT_URL=http://host:port  use a running AWS stand-in instead of starting moto_server`;
-
 async function main(argv: string[]): Promise<number> {
-  let stack: string | undefined;
-  try {
-    const parsed = parseArgs({ args: argv, options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } } });
-    if (parsed.values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    stack = parsed.values.stack;
-  } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+  const args = parseDeployArgs(argv);
+  if ("error" in args) {
+    console.error(args.error);
     return 2;
   }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const stack = args.stack;
   // Ctrl-C: exit through process.exit, whose exit handlers stop our moto_server.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

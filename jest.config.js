@@ -16,6 +16,10 @@ module.exports = {
   // One folder per run: TMPDIR for the suites (removed at the end) and the shared synth/plan cache.
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
   globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
+  // The summary, then each suite's tests and seconds (slowest first).
+  reporters: ["default", "<rootDir>/__tests__/support/suite-time-reporter.js"],
+  // No AWS SDK Node-version warning from the suites' own clients (quiet-setup.ts).
+  setupFiles: ["<rootDir>/__tests__/support/quiet-setup.ts"],
   // Suites wait on terraform, curl and child processes much of the time: two workers on two
   // cores (jest's default here would be one).
   maxWorkers: 2,

@@ -60,7 +60,7 @@ describe("the deploy cycle against moto_server", () => {
     const report = `${lines.join("\n")}\n${summaryLine(result)}\n`;
     if (process.env.CBAT_DEPLOY_REPORT) writeFileSync(process.env.CBAT_DEPLOY_REPORT, report);
     else process.stdout.write(report);
-  }, 400_000);
+  }, 1_200_000); // a loaded machine: the cycle has its own step timeouts
 
   const instances = (types: (type: string) => boolean) =>
     Object.entries(stack.resource).filter(([type]) => types(type)).reduce((n, [, byName]) => n + Object.keys(byName).length, 0);

@@ -10,7 +10,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAuthorizer, fileRevocationSource, s3RevocationSource, type AuthorizerHandler } from "../../handlers/authorizer";
+import { createAuthorizer, fileRevocationSource, s3RevocationSource, type AuthorizerHandler, type RevocationSource } from "../../handlers/authorizer";
 import { certificateIdentity } from "../../handlers/lib/certificate-identity";
 import { RevocationStore } from "../../handlers/lib/revocation-store";
 import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";
@@ -32,12 +32,24 @@ beforeAll(async () => {
   alice = await issueClientCert(ca, "CN=alice");
   bob = await issueClientCert(ca, "CN=bob", "ecdsa");
 });
-beforeEach(() => {
-  lines = [];
+// Captured for the whole file, and left so: an authorizer's store refreshes on its (unref'd) timer
+// for as long as the process lives, as on Lambda, and a refresh may still be in flight at the end.
+beforeAll(() => {
   jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
 });
-afterEach(() => jest.restoreAllMocks());
-afterAll(() => closers.forEach((close) => close()));
+beforeEach(() => {
+  lines = [];
+});
+let ended = false;
+afterAll(() => {
+  ended = true;
+  closers.forEach((close) => close());
+});
+/** The source until the file ends, then "unchanged": the refresh timers of its authorizers stop reading files and S3. */
+const untilEnd = (source: RevocationSource): RevocationSource => ({
+  description: source.description,
+  read: (current) => (ended ? Promise.resolve(undefined) : source.read(current)),
+});
 
 const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 const decisions = () => logged().filter((entry) => entry.message === "authorizer decision");
@@ -85,7 +97,7 @@ function files(crl: Buffer) {
 function fileAuthorizer(crlFile: string, truststoreFile: string, refreshSeconds = 300, graceSeconds = 3600): AuthorizerHandler {
   return createAuthorizer({
     userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key),
-    revocation: { source: fileRevocationSource({ crlFile, truststoreFile }), refreshSeconds, graceSeconds },
+    revocation: { source: untilEnd(fileRevocationSource({ crlFile, truststoreFile })), refreshSeconds, graceSeconds },
   });
 }
 
@@ -205,7 +217,7 @@ describe("from S3 (a loopback stand-in for S3)", () => {
   });
 
   it("through the authorizer: S3 failing on refresh changes nothing, and a new CRL is picked up once S3 is back", async () => {
-    const authorize = createAuthorizer({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key), revocation: { source: source(), refreshSeconds: 1 } });
+    const authorize = createAuthorizer({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key), revocation: { source: untilEnd(source()), refreshSeconds: 1 } });
     expect(await outcome(authorize, alice)).toBe("cert_revoked");
     expect(await outcome(authorize, bob)).toBe("allowed");
     failing = true;
@@ -219,7 +231,7 @@ describe("from S3 (a loopback stand-in for S3)", () => {
 
   it("with S3 down at the cold start, every certificate is refused (crl_stale) until a load succeeds", async () => {
     failing = true;
-    const authorize = createAuthorizer({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key), revocation: { source: source(), refreshSeconds: 2 } });
+    const authorize = createAuthorizer({ userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key), revocation: { source: untilEnd(source()), refreshSeconds: 2 } });
     expect(await outcome(authorize, bob)).toBe("crl_stale");
     failing = false;
     await eventually(async () => (await outcome(authorize, bob)) === "allowed", 10_000);

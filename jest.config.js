@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // The node environment that fails a suite which leaves a handle open (open-handle-environment.js).
+  testEnvironment: "<rootDir>/__tests__/support/open-handle-environment.js",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   // The deploy cycle against moto_server runs in `npm run test:deploy` (jest.deploy.config.js), not here.

@@ -1,0 +1,41 @@
+/**
+ * The jest environment of every suite (jest.config.js) fails a suite that leaves a handle open:
+ * driven here directly, with a real server left listening, then closed.
+ */
+import { createServer, type Server } from "node:net";
+import { join } from "node:path";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const OpenHandleEnvironment = require("../support/open-handle-environment.js");
+
+function environment(): { setup(): Promise<void>; teardown(): Promise<void> } {
+  const projectConfig = { testEnvironmentOptions: {}, globals: {}, setupFiles: [], fakeTimers: {}, testPathIgnorePatterns: [] };
+  return new OpenHandleEnvironment({ globalConfig: {}, projectConfig }, { console, docblockPragmas: {}, testPath: join(__dirname, "leaky.test.ts") });
+}
+
+const listening = async (): Promise<Server> => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+};
+
+it("fails the suite that leaves a server listening, naming the suite and the handle", async () => {
+  const env = environment();
+  await env.setup();
+  const server = await listening();
+  try {
+    await expect(env.teardown()).rejects.toThrow(/leaky\.test\.ts left open: 1 TCPServerWrap; close servers/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+it("passes the suite that closes what it opened, and ignores unref'd timers", async () => {
+  const env = environment();
+  await env.setup();
+  const server = await listening();
+  const timer = setInterval(() => {}, 60_000).unref();
+  await new Promise((resolve) => server.close(resolve));
+  await expect(env.teardown()).resolves.toBeUndefined();
+  clearInterval(timer);
+});

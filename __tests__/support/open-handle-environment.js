@@ -1,0 +1,43 @@
+/**
+ * Jest's node environment, plus: a suite fails when it ends with a handle open that it did not
+ * start with (a server not closed, a child process or socket left running, a timer not cleared
+ * or unref'd), the leaks that make "a worker process has failed to exit gracefully". Checked at
+ * teardown, after every afterAll; what keeps the event loop alive is from
+ * process.getActiveResourcesInfo() (unref'd timers and handles do not count).
+ */
+const { TestEnvironment } = require("jest-environment-node");
+
+/** Resource types that are not a suite's: in-flight fs requests and the workers' own pipes. */
+const IGNORED = new Set(["FSReqCallback", "FSReqPromise", "Immediate", "PipeWrap", "TTYWrap", "StatWatcher"]);
+const SETTLE_MS = 2000;
+
+const count = (names) => names.filter((name) => !IGNORED.has(name)).reduce((counts, name) => counts.set(name, (counts.get(name) ?? 0) + 1), new Map());
+
+class OpenHandleEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    super(config, context);
+    this.suite = context.testPath;
+  }
+
+  async setup() {
+    await super.setup();
+    this.before = count(process.getActiveResourcesInfo());
+  }
+
+  async teardown() {
+    // Closes started in afterAll (sockets, child exits) settle within a moment.
+    let leaked = [];
+    for (const deadline = Date.now() + SETTLE_MS; ;) {
+      const now = count(process.getActiveResourcesInfo());
+      leaked = [...now].filter(([name, n]) => n > (this.before.get(name) ?? 0)).map(([name, n]) => `${n - (this.before.get(name) ?? 0)} ${name}`);
+      if (leaked.length === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 50).unref());
+    }
+    await super.teardown();
+    if (leaked.length > 0) {
+      throw new Error(`${this.suite} left open: ${leaked.join(", ")}; close servers, stop child processes and clear (or unref) timers in afterAll`);
+    }
+  }
+}
+
+module.exports = OpenHandleEnvironment;

@@ -4,7 +4,7 @@
  * the field names are the stack's by construction. Values the local gateway does not have are
  * "-", as API Gateway writes them.
  */
-import { appendFileSync } from "node:fs";
+import { AppendOnlyFile } from "./append-only-file";
 
 /** `$context.<name>` → value, keyed by `<name>` (e.g. "identity.sourceIp"). */
 export type ContextValues = Readonly<Record<string, string | undefined>>;
@@ -44,16 +44,22 @@ export function renderAccessLogRecord(template: Readonly<Record<string, string>>
 /** `<dir>/access.log`: one line per request, appended synchronously (readable the moment a response ends). */
 export class AccessLogFile {
   private readonly template: Readonly<Record<string, string>>;
+  private readonly out: AppendOnlyFile;
 
   constructor(readonly file: string, format: string) {
     this.template = parseAccessLogFormat(format);
+    this.out = new AppendOnlyFile(file);
   }
 
   /** Appends the line and returns it as field → value. */
   write(values: ContextValues): Record<string, string> {
     const record = renderAccessLogRecord(this.template, values);
     // JSON.stringify escapes, unlike API Gateway's raw substitution: always one valid line.
-    appendFileSync(this.file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
+    this.out.append(`${JSON.stringify(record)}\n`);
     return record;
+  }
+
+  close(): void {
+    this.out.close();
   }
 }

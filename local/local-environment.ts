@@ -5,7 +5,7 @@
  * machine client bound to machine.pem.
  */
 import { randomBytes, randomInt } from "node:crypto";
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { x5tS256FromPem } from "../handlers/lib/thumbprint";
@@ -15,6 +15,7 @@ import { loadDeploymentConfig, type DeploymentConfig } from "../stacks/deploymen
 import { STACK_NAME } from "../stacks/stack-name";
 import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
+import { AppendOnlyFile } from "./append-only-file";
 import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
@@ -145,10 +146,11 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   const tally = new DecisionTally();
   const logs = { access: join(dir, "access.log"), authorizer: join(dir, "authorizer.log") };
   const accessLog = config.accessLogFormat ? new AccessLogFile(logs.access, config.accessLogFormat) : undefined;
+  const authorizerLog = new AppendOnlyFile(logs.authorizer);
   // The authorizer's decision lines: on the terminal as before, in its log file, and counted.
   const decisionLog = (line: string) => {
     console.log(line);
-    appendFileSync(logs.authorizer, `${line}\n`, { mode: 0o600 });
+    authorizerLog.append(`${line}\n`);
     const decision = parseDecisionLine(line);
     if (decision) tally.addDecision(decision);
   };
@@ -253,6 +255,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     async close() {
       stopRevocation.forEach((stop) => stop());
       await Promise.all([gateway.close(), issuer.close()]);
+      authorizerLog.close();
+      accessLog?.close();
     },
   };
 }

@@ -24,7 +24,19 @@ it("fails the suite that leaves a server listening, naming the suite and the han
   await env.setup();
   const server = await listening();
   try {
-    await expect(env.teardown()).rejects.toThrow(/leaky\.test\.ts left open: 1 TCPServerWrap; close servers/);
+    await expect(env.teardown()).rejects.toThrow(/leaky\.test\.ts left open: 1 TCPServerWrap \(among the open handles: server on \{"address":"127\.0\.0\.1".*\); close servers/);
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+it("leaves the verdict to the failed tests of a suite (a timed-out test leaves its child running)", async () => {
+  const env = environment() as ReturnType<typeof environment> & { handleTestEvent(event: { name: string; test?: { errors: unknown[] } }): void };
+  await env.setup();
+  const server = await listening();
+  env.handleTestEvent({ name: "test_done", test: { errors: [new Error("Exceeded timeout")] } });
+  try {
+    await expect(env.teardown()).resolves.toBeUndefined();
   } finally {
     await new Promise((resolve) => server.close(resolve));
   }

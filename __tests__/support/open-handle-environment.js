@@ -3,7 +3,9 @@
  * start with (a server not closed, a child process or socket left running, a timer not cleared
  * or unref'd), the leaks that make "a worker process has failed to exit gracefully". Checked at
  * teardown, after every afterAll; what keeps the event loop alive is from
- * process.getActiveResourcesInfo() (unref'd timers and handles do not count).
+ * process.getActiveResourcesInfo() (unref'd timers and handles do not count). A suite whose tests
+ * failed is left to those failures (a timed-out test leaves its child process running), so that
+ * its test results are reported rather than replaced by this error.
  */
 const { TestEnvironment } = require("jest-environment-node");
 
@@ -11,12 +13,26 @@ const { TestEnvironment } = require("jest-environment-node");
 const IGNORED = new Set(["FSReqCallback", "FSReqPromise", "Immediate", "PipeWrap", "TTYWrap", "StatWatcher"]);
 const SETTLE_MS = 2000;
 
+/** What the leaked handles are, where node can tell: child processes by command, servers by address. */
+function describeHandles() {
+  const described = [];
+  for (const handle of process._getActiveHandles?.() ?? []) {
+    if (typeof handle?.spawnfile === "string") described.push(`child process ${[handle.spawnfile, ...(handle.spawnargs ?? []).slice(1, 4)].join(" ")}`);
+    else if (typeof handle?.address === "function" && handle.listening) described.push(`server on ${JSON.stringify(handle.address())}`);
+  }
+  return described;
+}
+
 const count = (names) => names.filter((name) => !IGNORED.has(name)).reduce((counts, name) => counts.set(name, (counts.get(name) ?? 0) + 1), new Map());
 
 class OpenHandleEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.suite = context.testPath;
+  }
+
+  handleTestEvent(event) {
+    if (event.name === "test_done" && event.test.errors.length > 0) this.testsFailed = true;
   }
 
   async setup() {
@@ -34,8 +50,9 @@ class OpenHandleEnvironment extends TestEnvironment {
       await new Promise((resolve) => setTimeout(resolve, 50).unref());
     }
     await super.teardown();
-    if (leaked.length > 0) {
-      throw new Error(`${this.suite} left open: ${leaked.join(", ")}; close servers, stop child processes and clear (or unref) timers in afterAll`);
+    if (leaked.length > 0 && !this.testsFailed) {
+      const known = describeHandles();
+      throw new Error(`${this.suite} left open: ${leaked.join(", ")}${known.length > 0 ? ` (among the open handles: ${known.join("; ")})` : ""}; close servers, stop child processes and clear (or unref) timers in afterAll`);
     }
   }
 }

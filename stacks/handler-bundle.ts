@@ -11,7 +11,8 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { zipSync } from "./deterministic-zip";
 import { basename, dirname, join, resolve } from "node:path";
-import { buildSync } from "esbuild";
+import { buildSync, version as ESBUILD_VERSION, type BuildOptions } from "esbuild";
+import { recordBundles, reusableBundles } from "./bundle-reuse";
 
 /** Lambda runtime the bundles target; esbuild's target follows it. */
 export const LAMBDA_RUNTIME = "nodejs22.x";
@@ -47,29 +48,36 @@ export function bundleHandler(name: string): HandlerBundle {
 
 function bundleAllHandlers(): Map<string, HandlerBundle> {
   const names = existsSync(HANDLERS_DIR) ? readdirSync(HANDLERS_DIR).filter((f) => /^[a-z][a-z0-9-]*\.ts$/.test(f)).map((f) => f.slice(0, -3)) : [];
+  const options: BuildOptions = {
+    entryPoints: Object.fromEntries(names.map((name) => [join(name, "index"), join(HANDLERS_DIR, `${name}.ts`)])),
+    outdir: BUNDLES_DIR,
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    platform: "node",
+    target: ESBUILD_TARGET,
+    format: "cjs",
+    legalComments: "none",
+    logLevel: "silent",
+    absWorkingDir: PROJECT_ROOT,
+    // Keep node_modules paths as seen from the project, even through a symlinked node_modules.
+    preserveSymlinks: true,
+    // The nodejs22.x runtime ships the AWS SDK v3: the authorizer's S3 client (loaded only when
+    // revocation checking is on) and the trigger's SSM client (on the first machine token only)
+    // come from there. Other packages, SDK clients a backend may use included, stay in the
+    // bundle, so `npm run local` runs them from any state folder.
+    external: ["@aws-sdk/client-s3", "@aws-sdk/client-ssm"],
+  };
+  // Unchanged sources since the last synth: its zips as they are (bundle-reuse.ts).
+  const optionsKey = JSON.stringify({ ...options, esbuild: ESBUILD_VERSION });
+  const reused = reusableBundles(BUNDLES_DIR, PROJECT_ROOT, names, optionsKey);
+  if (reused) return new Map(names.map((name) => [name, { zipFile: join(BUNDLES_DIR, `${name}.zip`), hash: reused.get(name)!, handler: "index.handler" }]));
   let outputs;
+  let inputs: string[];
   try {
-    outputs = buildSync({
-      entryPoints: Object.fromEntries(names.map((name) => [join(name, "index"), join(HANDLERS_DIR, `${name}.ts`)])),
-      outdir: BUNDLES_DIR,
-      bundle: true,
-      minify: true,
-      sourcemap: true,
-      platform: "node",
-      target: ESBUILD_TARGET,
-      format: "cjs",
-      legalComments: "none",
-      logLevel: "silent",
-      absWorkingDir: PROJECT_ROOT,
-      // Keep node_modules paths as seen from the project, even through a symlinked node_modules.
-      preserveSymlinks: true,
-      // The nodejs22.x runtime ships the AWS SDK v3: the authorizer's S3 client (loaded only when
-      // revocation checking is on) and the trigger's SSM client (on the first machine token only)
-      // come from there. Other packages, SDK clients a backend may use included, stay in the
-      // bundle, so `npm run local` runs them from any state folder.
-      external: ["@aws-sdk/client-s3", "@aws-sdk/client-ssm"],
-      write: false,
-    }).outputFiles;
+    const built = buildSync({ ...options, metafile: true, write: false });
+    outputs = built.outputFiles;
+    inputs = Object.keys(built.metafile.inputs);
   } catch (error) {
     throw new Error(`bundleHandler: esbuild could not bundle handlers/: ${(error as Error).message}`);
   }
@@ -85,5 +93,6 @@ function bundleAllHandlers(): Map<string, HandlerBundle> {
     renameSync(temporary, zipFile);
     result.set(name, { zipFile, hash: createHash("sha256").update(zip).digest("hex"), handler: "index.handler" });
   }
+  recordBundles(BUNDLES_DIR, PROJECT_ROOT, inputs, new Map([...result].map(([name, bundle]) => [name, bundle.hash])), optionsKey);
   return result;
 }

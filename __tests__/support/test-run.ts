@@ -22,7 +22,8 @@ export function digest(...parts: ReadonlyArray<string | Buffer>): string {
   return hash.digest("hex").slice(0, 32);
 }
 
-const LOCK_STALE_MS = 10 * 60_000;
+/** A lock older than this is from a worker that died (a plan on a loaded machine takes minutes, not this). */
+const LOCK_STALE_MS = 30 * 60_000;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 /** Synchronous sleep: terraform and synth are synchronous calls, and the worker waits either way. */
 const sleepSync = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
@@ -54,10 +55,16 @@ export function memo(kind: string, key: string, compute: (dir: string) => void, 
     }
     try {
       if (existsSync(done)) return done;
-      const building = join(lock, "result");
+      const building = `${done}.${process.pid}.building`;
+      rmSync(building, { recursive: true, force: true });
       mkdirSync(building);
-      compute(building);
-      renameSync(building, done);
+      try {
+        compute(building);
+        renameSync(building, done);
+      } catch (error) {
+        rmSync(building, { recursive: true, force: true });
+        if (!existsSync(done)) throw error; // else another worker took a stale lock and finished first
+      }
       return done;
     } finally {
       rmSync(lock, { recursive: true, force: true });

@@ -7,7 +7,7 @@
  * indirect CRLs (entries for other issuers), and partitioned CRLs that leave out some
  * certificates or reasons. Any other critical extension is refused too (RFC 5280 §5.2).
  */
-import { ASN1Form, parseASN1, type ASN1Value } from "@oslojs/asn1";
+import { ASN1Form, type ASN1Value } from "@oslojs/asn1";
 import { RevocationListError, CertificateFormatError } from "./errors";
 import {
   decoding, elementsOf, expectUniversal, forEachElement, hexOf, isContext, isUniversal, oidText, readElement, readOnlyElement, serialKeyOf, TAG, timeOf,
@@ -123,18 +123,20 @@ function isTime(element: DerElement): boolean {
 /**
  * Each entry's serial key and revocationDate; refuses entries with a critical extension (e.g.
  * certificateIssuer). A tight loop, as it runs for each of up to 100,000 entries per load: the
- * library decodes each TLV (parseASN1), the loop only steps over them.
+ * reader of der.ts finds each TLV without copying, the loop only steps over them.
  */
 function readEntries(entries: Uint8Array, label: string, visit: (serialKey: string, date: ASN1Value) => void): void {
   const what = `${label} revokedCertificates`;
   decoding(what, () => {
     for (let position = 0; position < entries.byteLength;) {
-      const [entry, entrySize] = parseASN1(entries.subarray(position));
-      position += entrySize;
+      const { value: entry, encoded: entryBytes } = readElement(entries.subarray(position), what);
+      position += entryBytes.byteLength;
       expectUniversal(entry, TAG.SEQUENCE, what);
       const fields = entry.contents();
-      const [serial, serialSize] = parseASN1(fields);
-      const [date, dateSize] = parseASN1(fields.subarray(serialSize));
+      const { value: serial, encoded: serialBytes } = readElement(fields, what);
+      const serialSize = serialBytes.byteLength;
+      const { value: date, encoded: dateBytes } = readElement(fields.subarray(serialSize), what);
+      const dateSize = dateBytes.byteLength;
       if (!isUniversal(date, TAG.UTC_TIME) && !isUniversal(date, TAG.GENERALIZED_TIME)) throw new RevocationListError(`${what}: an entry has no revocationDate`);
       const rest = serialSize + dateSize;
       // A critical flag is a BOOLEAN TRUE, encoded 01 01 FF: without those bytes there is none, and

@@ -4,8 +4,17 @@
  * signed a CRL is crl-signature.ts's job.
  *
  * Refused, because honouring them would need more than one complete list per issuer: delta CRLs,
- * indirect CRLs (entries for other issuers), and partitioned CRLs that leave out some
- * certificates or reasons. Any other critical extension is refused too (RFC 5280 §5.2).
+ * indirect CRLs (entries for other issuers), and CRLs limited to CA or attribute certificates
+ * or to some reasons. Any other critical extension is refused too (RFC 5280 §5.2).
+ *
+ * Partitioned CRLs (an issuingDistributionPoint naming a distribution point, as AWS Private CA's
+ * partitioned CRLs do) are read with the names of their partition: a certificate is judged only
+ * by a CRL of its issuer that is complete, or whose partition its cRLDistributionPoints names
+ * (RFC 5280 §6.3.3 (b)); see revocation-list.ts.
+ *
+ * Cost: one pass over the bundle (der.ts copies nothing). The revoked entries of a CRL are read
+ * only when asked for (`revokedSerials`), so a caller can check the signature first and never
+ * read, or hold, the entries of a CRL nobody signed.
  */
 import { ASN1Form, type ASN1Value } from "@oslojs/asn1";
 import { RevocationListError, CertificateFormatError } from "./errors";
@@ -13,7 +22,8 @@ import {
   decoding, elementsOf, expectUniversal, forEachElement, hexOf, isContext, isUniversal, oidText, readElement, readOnlyElement, serialKeyOf, TAG, timeOf,
   type DerElement,
 } from "./der";
-import { decodePemBlocks } from "./thumbprint";
+import { distributionPointNames } from "./distribution-point";
+import { eachPemBlock } from "./thumbprint";
 
 /** Largest bundle accepted: a 100,000-entry CRL is about 4 MB of PEM. */
 export const MAX_CRL_BUNDLE_BYTES = 32 * 1024 * 1024;
@@ -34,8 +44,13 @@ export interface Crl {
   readonly signedBytes: Uint8Array;
   readonly signatureAlgorithm: DerElement;
   readonly signature: Uint8Array;
-  /** Serial numbers (see serialKeyOf) of every revoked certificate. */
+  /** Serial numbers (see serialKeyOf) of every revoked certificate; read on first use. */
   readonly revokedSerials: ReadonlySet<string>;
+  /**
+   * The partition this CRL covers: the encoded GeneralNames of its issuingDistributionPoint's
+   * fullName (hex). Undefined for a complete CRL (no distribution point named).
+   */
+  readonly partition?: ReadonlySet<string>;
   /** When a listed serial was revoked (scans the list: for operators, not for requests). */
   revocationTimeOf(serialKey: string): number | undefined;
 }
@@ -44,21 +59,35 @@ export interface Crl {
  * Every CRL of a bundle: PEM with one or more `X509 CRL` blocks (RFC 7468; `CRL` too), or a single DER CRL.
  * @throws RevocationListError naming the CRL and what is wrong
  */
-export function readCrlBundle(bytes: Uint8Array): Crl[] {
+export function readCrlBundle(bytes: Uint8Array, maxBytes = MAX_CRL_BUNDLE_BYTES): Crl[] {
+  const crls = [...eachCrl(bytes, maxBytes)];
+  for (const crl of crls) void crl.revokedSerials.size; // every entry is checked here, as before
+  return crls;
+}
+
+/**
+ * The CRLs of a bundle one at a time, each read up to its signature (entries on demand): the
+ * caller verifies and keeps or drops each before the next is decoded.
+ * @param maxBytes the largest bundle accepted (crl-bundle-limit.ts: what the function's memory holds)
+ */
+export function* eachCrl(bytes: Uint8Array, maxBytes = MAX_CRL_BUNDLE_BYTES): Generator<Crl> {
   if (bytes.byteLength === 0) throw new RevocationListError("the CRL bundle is empty");
-  if (bytes.byteLength > MAX_CRL_BUNDLE_BYTES) throw new RevocationListError(`the CRL bundle is larger than ${MAX_CRL_BUNDLE_BYTES} bytes`);
-  if (bytes[0] === 0x30) return [parseCrl(bytes, "CRL 1")];
-  let blocks;
+  if (bytes.byteLength > maxBytes) throw new RevocationListError(`the CRL bundle is ${bytes.byteLength} bytes, more than the ${maxBytes} this authorizer's memory can load; publish fewer or smaller CRLs, or raise the authorizer's memory`);
+  if (bytes[0] === 0x30) {
+    yield parseCrl(bytes, "CRL 1");
+    return;
+  }
+  let i = 0;
   try {
-    blocks = decodePemBlocks(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"), MAX_CRL_BUNDLE_BYTES);
+    for (const { label, der } of eachPemBlock(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"), maxBytes)) {
+      i++;
+      if (label !== "X509 CRL" && label !== "CRL") throw new RevocationListError(`PEM block ${i} of the CRL bundle is ${label}, expected X509 CRL`);
+      yield parseCrl(new Uint8Array(der.buffer, der.byteOffset, der.byteLength), `CRL ${i}`);
+    }
   } catch (error) {
     if (error instanceof CertificateFormatError) throw new RevocationListError(`the CRL bundle is neither DER nor clean PEM: ${error.message}`);
     throw error;
   }
-  return blocks.map(({ label, der }, i) => {
-    if (label !== "X509 CRL" && label !== "CRL") throw new RevocationListError(`PEM block ${i + 1} of the CRL bundle is ${label}, expected X509 CRL`);
-    return parseCrl(new Uint8Array(der.buffer, der.byteOffset, der.byteLength), `CRL ${i + 1}`);
-  });
 }
 
 /** One DER CertificateList. @throws RevocationListError prefixed with `label` */
@@ -89,11 +118,10 @@ function readCertificateList(der: Uint8Array, label: string): Crl {
   const revoked = fields[next] && isUniversal(fields[next].value, TAG.SEQUENCE) ? fields[next++] : undefined;
   const extensions = fields[next] && isContext(fields[next].value, 0) ? fields[next++] : undefined;
   if (next !== fields.length) throw new RevocationListError(`${label} tbsCertList has unexpected fields`);
-  if (extensions) checkCrlExtensions(extensions, label);
+  const partition = extensions ? checkCrlExtensions(extensions, label) : undefined;
 
   const entries = revoked ? revoked.value.contents() : new Uint8Array(0);
-  const revokedSerials = new Set<string>();
-  readEntries(entries, label, (serialKey) => void revokedSerials.add(serialKey));
+  let revokedSerials: Set<string> | undefined;
   const signatureBits = signature.value.bitString();
   if (signatureBits.length % 8 !== 0) throw new RevocationListError(`${label} signature is not a whole number of bytes`);
   return {
@@ -105,7 +133,15 @@ function readCertificateList(der: Uint8Array, label: string): Crl {
     signedBytes: tbs.encoded,
     signatureAlgorithm,
     signature: signatureBits.bytes,
-    revokedSerials,
+    get revokedSerials() {
+      if (revokedSerials === undefined) {
+        const serials = new Set<string>();
+        readEntries(entries, label, (serialKey) => void serials.add(serialKey));
+        revokedSerials = serials;
+      }
+      return revokedSerials;
+    },
+    partition,
     revocationTimeOf(serialKey) {
       let found: number | undefined;
       readEntries(entries, label, (key, date) => {
@@ -187,26 +223,33 @@ function extensionsOf(list: DerElement, what: string): Extension[] {
   });
 }
 
-function checkCrlExtensions(explicit: DerElement, label: string): void {
+/** Refuses what is not supported; returns the partition an issuingDistributionPoint names, if any. */
+function checkCrlExtensions(explicit: DerElement, label: string): ReadonlySet<string> | undefined {
   const what = `${label} crlExtensions`;
   if (explicit.value.form !== ASN1Form.Constructed) throw new RevocationListError(`${what} is not a constructed [0]`);
+  let partition: ReadonlySet<string> | undefined;
   for (const extension of extensionsOf(readOnlyElement(explicit.value.contents(), what), what)) {
     if (extension.oid === DELTA_CRL_INDICATOR) throw new RevocationListError(`${label} is a delta CRL; publish complete CRLs`);
-    if (extension.oid === ISSUING_DISTRIBUTION_POINT) checkIssuingDistributionPoint(extension.value, label);
+    if (extension.oid === ISSUING_DISTRIBUTION_POINT) partition = checkIssuingDistributionPoint(extension.value, label);
     else if (extension.critical) throw new RevocationListError(`${label} has the critical extension ${extension.oid}, which is not supported`);
   }
+  return partition;
 }
 
 /**
- * issuingDistributionPoint: a CRL that names its distribution point, or covers end-entity
- * certificates only, is still complete for client certificates; one limited to CA or
- * attribute certificates, to some reasons, or indirect, is not.
+ * issuingDistributionPoint: a CRL that covers end-entity certificates only is still complete for
+ * client certificates; one that names its distribution point covers that partition only (its
+ * names are returned); one limited to CA or attribute certificates, to some reasons, or indirect,
+ * is refused.
  */
-function checkIssuingDistributionPoint(value: Uint8Array, label: string): void {
+function checkIssuingDistributionPoint(value: Uint8Array, label: string): ReadonlySet<string> | undefined {
   const what = `${label} issuingDistributionPoint`;
+  let partition: ReadonlySet<string> | undefined;
   for (const { value: field } of elementsOf(readOnlyElement(value, what).value, what)) {
-    if (!isContext(field, 0) && !isContext(field, 1)) {
+    if (isContext(field, 0)) partition = distributionPointNames(field, what);
+    else if (!isContext(field, 1)) {
       throw new RevocationListError(`${label} is a partial CRL (issuingDistributionPoint limits it to CA or attribute certificates, some reasons, or other issuers); publish a complete CRL`);
     }
   }
+  return partition;
 }

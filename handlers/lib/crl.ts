@@ -22,11 +22,11 @@ import {
   decoding, elementsOf, expectUniversal, forEachElement, hexOf, isContext, isUniversal, oidText, readElement, readOnlyElement, serialKeyOf, TAG, timeOf,
   type DerElement,
 } from "./der";
+import { MAX_CRL_BUNDLE_BYTES, MAX_CRLS_PER_BUNDLE } from "./crl-bundle-limit";
 import { distributionPointNames } from "./distribution-point";
 import { eachPemBlock } from "./thumbprint";
 
-/** Largest bundle accepted: a 100,000-entry CRL is about 4 MB of PEM. */
-export const MAX_CRL_BUNDLE_BYTES = 32 * 1024 * 1024;
+export { MAX_CRL_BUNDLE_BYTES } from "./crl-bundle-limit";
 
 const DELTA_CRL_INDICATOR = "2.5.29.27";
 const ISSUING_DISTRIBUTION_POINT = "2.5.29.28";
@@ -80,7 +80,7 @@ export function* eachCrl(bytes: Uint8Array, maxBytes = MAX_CRL_BUNDLE_BYTES): Ge
   let i = 0;
   try {
     for (const { label, der } of eachPemBlock(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1"), maxBytes)) {
-      i++;
+      if (++i > MAX_CRLS_PER_BUNDLE) throw new RevocationListError(`the CRL bundle has more than ${MAX_CRLS_PER_BUNDLE} CRLs; publish one complete CRL per CA, or fewer partitions`);
       if (label !== "X509 CRL" && label !== "CRL") throw new RevocationListError(`PEM block ${i} of the CRL bundle is ${label}, expected X509 CRL`);
       yield parseCrl(new Uint8Array(der.buffer, der.byteOffset, der.byteLength), `CRL ${i}`);
     }

@@ -33,6 +33,8 @@ export interface RevocationStoreOptions {
   readonly graceSeconds: number;
   /** @default SOURCE_READ_DEADLINE_MS */
   readonly readDeadlineMs?: number;
+  /** The largest CRL bundle loaded (crl-bundle-limit.ts). @default MAX_CRL_BUNDLE_BYTES */
+  readonly maxBundleBytes?: number;
 }
 
 /** How soon to try again while there is no good list at all. */
@@ -101,7 +103,7 @@ export class RevocationStore {
       const inputs = await withDeadline(this.options.readDeadlineMs ?? SOURCE_READ_DEADLINE_MS, `reading ${this.options.source.description}`, () => this.options.source.read(this.version));
       if (inputs === undefined) return; // unchanged since the good list
       const started = Date.now();
-      this.list = RevocationList.fromBundles(inputs.crls, inputs.truststore);
+      this.list = RevocationList.fromBundles(inputs.crls, inputs.truststore, { maxBundleBytes: this.options.maxBundleBytes });
       this.version = inputs.version;
       this.loadedAt = Date.now();
       log("INFO", "revocation list loaded", { source: this.options.source.description, loadMs: this.loadedAt - started, ...this.list.summary });

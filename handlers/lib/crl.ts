@@ -96,10 +96,10 @@ export function parseCrl(der: Uint8Array, label = "CRL"): Crl {
 }
 
 function readCertificateList(der: Uint8Array, label: string): Crl {
-  const [tbs, signatureAlgorithm, signature] = elementsOf(readOnlyElement(der, label).value, label);
+  const [tbs, signatureAlgorithm, signature] = elementsOf(readOnlyElement(der, label).value, label, TAG.SEQUENCE, 3);
   if (!tbs || !signatureAlgorithm || !signature) throw new RevocationListError(`${label} is not a CertificateList (tbsCertList, signatureAlgorithm, signature)`);
   expectUniversal(signature.value, TAG.BIT_STRING, `${label} signature`);
-  const fields = elementsOf(tbs.value, `${label} tbsCertList`);
+  const fields = elementsOf(tbs.value, `${label} tbsCertList`, TAG.SEQUENCE, 7);
   let next = 0;
   if (isUniversal(fields[0]?.value, TAG.INTEGER)) {
     if (serialKeyOf(fields[0].value, `${label} version`) !== "01") throw new RevocationListError(`${label} has an unknown version (only v1 and v2 CRLs exist)`);

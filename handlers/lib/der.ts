@@ -77,13 +77,23 @@ export function forEachElement(contents: Uint8Array, what: string, visit: (eleme
   }
 }
 
-/** The elements of a SEQUENCE (or SET) value. */
-export function elementsOf(value: ASN1Value | undefined, what: string, tag: number = TAG.SEQUENCE): DerElement[] {
+/**
+ * The elements of a SEQUENCE (or SET) value. `max` bounds what is read for a structure of known
+ * size (a CertificateList has 3): a huge value of tiny elements is refused at element max + 1
+ * instead of turned into millions of objects.
+ */
+export function elementsOf(value: ASN1Value | undefined, what: string, tag: number = TAG.SEQUENCE, max = MAX_ELEMENTS): DerElement[] {
   expectUniversal(value, tag, what);
   const elements: DerElement[] = [];
-  forEachElement(value.contents(), what, (element) => elements.push(element));
+  forEachElement(value.contents(), what, (element) => {
+    if (elements.length === max) throw new RevocationListError(`${what} has more than ${max} elements`);
+    elements.push(element);
+  });
   return elements;
 }
+
+/** Default bound of elementsOf: names, extension lists. (Revoked entries are streamed, never listed.) */
+const MAX_ELEMENTS = 256;
 
 export function isUniversal(value: ASN1Value | undefined, tag: number): boolean {
   return value !== undefined && value.class === ASN1Class.Universal && value.tag === tag;

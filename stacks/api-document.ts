@@ -215,6 +215,9 @@ function requiredScopes(operationSecurity: unknown, documentSecurity: unknown, w
   const alternatives = security.filter((requirement) => isObject(requirement) && SECURITY_SCHEME in requirement);
   for (const requirement of security) {
     if (!isObject(requirement)) throw new ApiDocumentError(`${where}: ${origin}: each requirement must be an object such as {"${SECURITY_SCHEME}": ["accounts:read"]}`);
+    if (Object.keys(requirement).length === 0) {
+      throw new ApiDocumentError(`${where}: ${origin} lists {} (OpenAPI's "no authorization" alternative); every operation is protected by the certificate-bound authorizer, so remove it and list scopes under ${SECURITY_SCHEME}`);
+    }
     const other = Object.keys(requirement).find((name) => name !== SECURITY_SCHEME);
     if (other !== undefined) {
       throw new ApiDocumentError(`${where}: ${origin} names the security scheme "${other}", which this stack cannot enforce; use only "${SECURITY_SCHEME}" (its scopes are checked by the authorizer)`);

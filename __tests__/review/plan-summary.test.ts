@@ -68,7 +68,7 @@ describe("certificate revocation row", () => {
   it("passes (✅) with crl_key set, naming the key, the refresh and the grace", () => {
     const on = clone();
     on.variables.crl_key.value = "crls.pem";
-    expect(revocationRow(on)).toBe('| client certificate revocation (CRL) checked by the authorizer | ✅ | crl_key = "crls.pem", refreshed every 300 s, stale 3600 s after nextUpdate |');
+    expect(revocationRow(on)).toBe('| client certificate revocation (CRL) checked by the authorizer | ✅ | crl_key = "crls.pem", refreshed every 300 s, stale 3600 s after nextUpdate; client certificates only, intermediate CAs are not revocation-checked |');
   });
 });
 

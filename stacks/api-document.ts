@@ -251,6 +251,8 @@ function checkGroupScopes(groupScopes: Readonly<Record<string, readonly string[]
     if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(group)) {
       throw new ApiDocumentError(`api.groupScopes: group name ${JSON.stringify(group)} is one Cognito refuses: 1-128 letters, digits, symbols or punctuation, no spaces`);
     }
+    // An object key that JavaScript objects cannot hold as data: it would vanish from the table silently.
+    if (group === "__proto__") throw new ApiDocumentError(`api.groupScopes: group name "__proto__" is not supported (it cannot be a key of the trigger's table); rename the Cognito group`);
     result[group] = checkScopes(scopes, `api.groupScopes["${group}"]`);
   }
   return result;

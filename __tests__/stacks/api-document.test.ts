@@ -257,6 +257,10 @@ describe("api in cbat.config.json", () => {
     expect(api!.routes.map(routeKey)).toEqual(["GET /things/{id}"]);
     expect(api!.groupScopes).toEqual({ readers: ["things:read"] });
   });
+  it("refuses a group named __proto__ instead of dropping it silently (issue 21)", () => {
+    const groupScopes = JSON.parse('{"readers": ["r"], "__proto__": ["r"]}');
+    expect(() => config({ api: { groupScopes } })()).toThrow(/api: api.groupScopes: group name "__proto__" is not supported/);
+  });
   it("uses the built-in document without api.openapi", () => {
     expect(config({ api: { groupScopes: { readers: ["r"] } } })().api!.routes.map(routeKey)).toEqual(["GET /example"]);
     expect(loadDeploymentConfig({ env: {} }).api).toBeUndefined(); // no cbat.config.json at the project root: the stack's default

@@ -5,6 +5,7 @@
  */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { applyRequestMappings, UnsupportedMappingError } from "./request-mappings";
 import type { RouteConfig } from "./stack-config";
 
 export interface ProxiedResponse {
@@ -75,7 +76,7 @@ export interface GatewayAnswer {
 }
 
 /** HTTP_PROXY: the backend's answer as it is; an unreachable backend is a 502 (504 on timeout) that says why. */
-export async function proxyHttp(req: IncomingMessage, route: RouteConfig, pathParameters: Record<string, string> | null, url: URL, body: Buffer): Promise<GatewayAnswer> {
+export async function proxyHttp(req: IncomingMessage, route: RouteConfig, pathParameters: Record<string, string> | null, url: URL, body: Buffer, authorizerContext?: Record<string, unknown>): Promise<GatewayAnswer> {
   const integration = route.integration;
   const json = (status: number, message: string): GatewayAnswer => ({ status, headers: { "content-type": "application/json" }, body: JSON.stringify({ message: `${route.httpMethod} ${route.path}: ${message}` }) });
   let target: URL;
@@ -86,10 +87,21 @@ export async function proxyHttp(req: IncomingMessage, route: RouteConfig, pathPa
     if (error instanceof PathTraversalError) return json(400, error.message);
     throw error;
   }
+  let mapped;
+  try {
+    mapped = applyRequestMappings(integration.requestParameters, { rawHeaders: req.rawHeaders, query: url.searchParams, pathParameters, authorizerContext });
+  } catch (error) {
+    if (error instanceof UnsupportedMappingError) return json(500, error.message);
+    throw error;
+  }
+  for (const [name, value] of mapped.query) {
+    if (value === undefined) target.searchParams.delete(name);
+    else target.searchParams.set(name, value);
+  }
   // ANY in the integration means "the client's method".
   const method = !integration.httpMethod || integration.httpMethod === "ANY" ? req.method ?? "GET" : integration.httpMethod;
   try {
-    const answer = await forwardHttp(target, method, req.rawHeaders, body);
+    const answer = await forwardHttp(target, method, mapped.rawHeaders, body);
     const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name, value]) => value !== undefined && !["connection", "keep-alive", "transfer-encoding", "content-length"].includes(name)));
     return { status: answer.status, headers: headers as Record<string, string | string[]>, body: answer.body };
   } catch (error) {

@@ -126,7 +126,7 @@ export class MtlsGateway {
     const integration = route.integration;
     if (integration.type === "HTTP_PROXY" && integration.uri) {
       const integrationDone = this.traces.get(res)?.time("integrationLatency");
-      const answer = await proxyHttp(req, route, pathParameters, url, body);
+      const answer = await proxyHttp(req, route, pathParameters, url, body, authorizerContext);
       integrationDone?.();
       return this.send(res, answer.status, answer.headers, answer.body);
     }

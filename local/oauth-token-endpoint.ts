@@ -112,9 +112,13 @@ function grantedScopes(client: StoredMachineClient, requested: string | undefine
 async function issueMachineToken(context: IssuerContext, client: StoredMachineClient, requestedScopes: string[]): Promise<string> {
   let scopes = requestedScopes;
   let overrides: Record<string, any> = {};
-  if (context.preTokenGeneration) {
+  // Cognito runs the trigger for client credentials only with V3_0 events: with the pool's trigger
+  // at V2_0 the token is issued unshaped (no cnf), as on AWS, so the misconfiguration shows here
+  // ("Version three event responses apply to access tokens from ... machine authentication",
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html).
+  if (context.preTokenGeneration && context.triggerEventVersion === "3") {
     const event = {
-      version: "3",
+      version: context.triggerEventVersion,
       triggerSource: "TokenGeneration_ClientCredentials",
       region: context.region,
       userPoolId: context.userPoolId,

@@ -37,9 +37,11 @@ export const RUNTIME_DEPRECATION: Readonly<Record<string, string>> = {
 export const RUNTIME_WARNING_DAYS = 180;
 
 /** Fields an operator needs in every access log line (see stacks/access-logs.ts). */
-const REQUIRED_ACCESS_LOG_FIELDS = ["requestId", "ip", "requestTime", "httpMethod", "resourcePath", "status", "responseLatency", "clientCertSerial", "clientCertSubject", "principalId", "errorResponseType"];
+const REQUIRED_ACCESS_LOG_FIELDS = ["requestId", "ip", "requestTime", "httpMethod", "resourcePath", "status", "responseLatency", "clientCertSerial", "principalId", "errorResponseType"];
 /** Context variables that would put a token or a whole certificate into the log. */
 const SECRET_CONTEXT = /clientCertPem|\$input\.|\$method\.request\.header|Authorization/i;
+/** Certificate DNs: API Gateway inserts them unescaped into the JSON line. */
+const UNESCAPED_DN_CONTEXT = /clientCert\.(subjectDN|issuerDN)/;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function operationsChecks(resources: readonly PlannedResource[], today: Date): OperationsCheck[] {
@@ -69,8 +71,9 @@ function accessLogCheck(stages: readonly PlannedResource[]): OperationsCheck {
     const missing = REQUIRED_ACCESS_LOG_FIELDS.filter((field) => !(field in parsed));
     if (missing.length > 0) problems.push(`${stage.address}: missing ${missing.join(", ")}`);
     if (SECRET_CONTEXT.test(format)) problems.push(`${stage.address}: logs a token or the certificate PEM`);
+    if (UNESCAPED_DN_CONTEXT.test(format)) problems.push(`${stage.address}: logs a certificate subject or issuer DN, which API Gateway does not escape (a quote in a DN forges fields); log clientCertSerial`);
   }
-  return { check, ok: problems.length === 0, seen: problems.length === 0 ? `JSON, ${fields} fields incl. clientCertSerial, clientCertSubject` : problems.join("; ") };
+  return { check, ok: problems.length === 0, seen: problems.length === 0 ? `JSON, ${fields} fields incl. clientCertSerial (no certificate DNs: they can carry quotes)` : problems.join("; ") };
 }
 
 function throttlingCheck(settings: readonly PlannedResource[]): OperationsCheck {

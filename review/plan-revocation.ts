@@ -24,5 +24,6 @@ export function revocationRow(plan: Json): RevocationRow {
   }
   const refresh = variables.crl_refresh_seconds?.value;
   const grace = variables.crl_grace_seconds?.value;
-  return { check: REVOCATION_CHECK, ok: true, seen: `crl_key = ${JSON.stringify(key)}, refreshed every ${refresh ?? "?"} s, stale ${grace ?? "?"} s after nextUpdate` };
+  // Only the leaf: API Gateway passes the authorizer the client certificate alone (docs/operations.md).
+  return { check: REVOCATION_CHECK, ok: true, seen: `crl_key = ${JSON.stringify(key)}, refreshed every ${refresh ?? "?"} s, stale ${grace ?? "?"} s after nextUpdate; client certificates only, intermediate CAs are not revocation-checked` };
 }

@@ -8,9 +8,11 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 
 /**
  * Field → API Gateway context variable. Never the token or the certificate itself (only its
- * serial, subject, issuer and expiry), and no free text a client chooses (user agent, raw path):
- * API Gateway inserts values unescaped, so such a value could break or forge a JSON line.
- * The subject and issuer come from certificates the truststore accepted.
+ * serial and expiry), and no free text a client chooses (user agent, raw path): API Gateway
+ * inserts values unescaped, so such a value could break or forge a JSON line. That includes the
+ * certificate's subject and issuer DN: a CA-issued certificate may carry quotes in them (issue
+ * 21), so the line has the serial (hex) and the validity dates only; find the DN by the serial
+ * (`openssl ca -status`, the CA's index, or the decision log's x5t#S256).
  */
 export const ACCESS_LOG_FIELDS = {
   requestId: "$context.requestId",
@@ -30,8 +32,7 @@ export const ACCESS_LOG_FIELDS = {
   authorizerLatency: "$context.authorizer.latency",
   principalId: "$context.authorizer.principalId",
   clientCertSerial: "$context.identity.clientCert.serialNumber",
-  clientCertSubject: "$context.identity.clientCert.subjectDN",
-  clientCertIssuer: "$context.identity.clientCert.issuerDN",
+  clientCertNotBefore: "$context.identity.clientCert.validity.notBefore",
   clientCertNotAfter: "$context.identity.clientCert.validity.notAfter",
   errorResponseType: "$context.error.responseType",
   domainName: "$context.domainName",

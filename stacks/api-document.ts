@@ -215,6 +215,9 @@ function requiredScopes(operationSecurity: unknown, documentSecurity: unknown, w
   const alternatives = security.filter((requirement) => isObject(requirement) && SECURITY_SCHEME in requirement);
   for (const requirement of security) {
     if (!isObject(requirement)) throw new ApiDocumentError(`${where}: ${origin}: each requirement must be an object such as {"${SECURITY_SCHEME}": ["accounts:read"]}`);
+    if (Object.keys(requirement).length === 0) {
+      throw new ApiDocumentError(`${where}: ${origin} lists {} (OpenAPI's "no authorization" alternative); every operation is protected by the certificate-bound authorizer, so remove it and list scopes under ${SECURITY_SCHEME}`);
+    }
     const other = Object.keys(requirement).find((name) => name !== SECURITY_SCHEME);
     if (other !== undefined) {
       throw new ApiDocumentError(`${where}: ${origin} names the security scheme "${other}", which this stack cannot enforce; use only "${SECURITY_SCHEME}" (its scopes are checked by the authorizer)`);
@@ -248,6 +251,8 @@ function checkGroupScopes(groupScopes: Readonly<Record<string, readonly string[]
     if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(group)) {
       throw new ApiDocumentError(`api.groupScopes: group name ${JSON.stringify(group)} is one Cognito refuses: 1-128 letters, digits, symbols or punctuation, no spaces`);
     }
+    // An object key that JavaScript objects cannot hold as data: it would vanish from the table silently.
+    if (group === "__proto__") throw new ApiDocumentError(`api.groupScopes: group name "__proto__" is not supported (it cannot be a key of the trigger's table); rename the Cognito group`);
     result[group] = checkScopes(scopes, `api.groupScopes["${group}"]`);
   }
   return result;

@@ -15,6 +15,9 @@ export function checkPath(path: string): string[] {
     if (variable) {
       if (variable[2] === "+" && index !== segments.length - 1) throw new ApiDocumentError(`path ${path}: a greedy {${variable[1]}+} must be the last segment`);
       variables.push(variable[1]);
+    } else if (segment === "." || segment === "..") {
+      // Clients and proxies normalise dot segments (RFC 3986 §5.2.4): such a route could never be reached as written.
+      throw new ApiDocumentError(`path "${path}": segment "${segment}" is a dot segment; write the path without "." and ".." parts`);
     } else if (!/^[A-Za-z0-9._:-]+$/.test(segment)) {
       throw new ApiDocumentError(`path "${path}": segment "${segment}" is empty or has characters API Gateway refuses (a path part takes letters, digits, '.', '_', '-', ':' or is a {variable})`);
     }

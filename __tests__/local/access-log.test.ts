@@ -95,8 +95,6 @@ it("records the bound call: certificate, principal, authorizer, and API Gateway'
     authorizerStatus: "200",
     authorizerError: "-",
     principalId: sub,
-    clientCertSubject: "CN=demo client,O=cbat local",
-    clientCertIssuer: "CN=cbat local development CA,O=cbat local",
     clientCertSerial: serialOf(pki().client),
     errorResponseType: "-",
   });
@@ -108,9 +106,9 @@ it("records the stolen token's certificate and the authorizer's 401, and the req
   const [, mismatched, noToken] = accessLines();
   expect(mismatched).toMatchObject({
     requestId: responses.mismatched.requestId, status: "401", authorizerStatus: "401", authorizerError: "Unauthorized", principalId: "-",
-    errorResponseType: "UNAUTHORIZED", clientCertSubject: "CN=second client,O=cbat local", clientCertSerial: serialOf(pki().client2),
+    errorResponseType: "UNAUTHORIZED", clientCertSerial: serialOf(pki().client2),
   });
-  expect(noToken).toMatchObject({ requestId: responses["no token"].requestId, status: "401", authorizerStatus: "-", authorizerLatency: "-", errorResponseType: "UNAUTHORIZED", clientCertSubject: "CN=demo client,O=cbat local" });
+  expect(noToken).toMatchObject({ requestId: responses["no token"].requestId, status: "401", authorizerStatus: "-", authorizerLatency: "-", errorResponseType: "UNAUTHORIZED", clientCertSerial: serialOf(pki().client) });
 });
 
 it("records the refused handshake with what exists: address and time, no request", () => {
@@ -171,7 +169,8 @@ describe("the access log format", () => {
   it("renders API Gateway's $context variables, \"-\" where a value is missing, always as one valid JSON line", () => {
     const template = parseAccessLogFormat(ACCESS_LOG_FORMAT);
     const record = renderAccessLogRecord(template, { requestId: "r-1", status: "200", "identity.clientCert.subjectDN": 'CN=a "quoted" name' });
-    expect(record).toMatchObject({ requestId: "r-1", status: "200", clientCertSubject: 'CN=a "quoted" name', principalId: "-" });
+    expect(record).toMatchObject({ requestId: "r-1", status: "200", principalId: "-" });
+    expect(JSON.stringify(record)).not.toContain("quoted"); // the DNs are not in the format (issue 21): API Gateway would not escape them
     expect(JSON.parse(JSON.stringify(record))).toEqual(record);
     expect(requestTimeOf(new Date(Date.UTC(2026, 10, 5, 7, 8, 9)))).toBe("05/Nov/2026:07:08:09 +0000");
   });

@@ -45,7 +45,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
   expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
   expect(rowOf(summary.markdown, "IAM statements with wildcard")).toMatch(/\| ✅ \| 0 .*accepted: AWS-managed AmazonAPIGatewayPushToCloudWatchLogs/);
-  expect(rowOf(summary.markdown, "stage access logs")).toContain("| ✅ | JSON, 22 fields incl. clientCertSerial, clientCertSubject");
+  expect(rowOf(summary.markdown, "stage access logs")).toContain("| ✅ | JSON, 21 fields incl. clientCertSerial (no certificate DNs: they can carry quotes)");
   expect(rowOf(summary.markdown, "throttling on every method")).toContain("| ✅ | */*: 100 req/s, burst 200");
   expect(rowOf(summary.markdown, "alarms wired to a topic")).toContain("| ⚠️ | 6 of 6 alarms notify nobody: set alarm_topic_arn");
   expect(rowOf(summary.markdown, "Lambda runtime support")).toContain("| ⚠️ | nodejs22.x (3 functions): deprecated 2027-04-30, in 156 days");
@@ -68,7 +68,7 @@ describe("certificate revocation row", () => {
   it("passes (✅) with crl_key set, naming the key, the refresh and the grace", () => {
     const on = clone();
     on.variables.crl_key.value = "crls.pem";
-    expect(revocationRow(on)).toBe('| client certificate revocation (CRL) checked by the authorizer | ✅ | crl_key = "crls.pem", refreshed every 300 s, stale 3600 s after nextUpdate |');
+    expect(revocationRow(on)).toBe('| client certificate revocation (CRL) checked by the authorizer | ✅ | crl_key = "crls.pem", refreshed every 300 s, stale 3600 s after nextUpdate; client certificates only, intermediate CAs are not revocation-checked |');
   });
 });
 

@@ -71,6 +71,19 @@ describe("scopes", () => {
   it("no security anywhere → no scope (the binding alone)", () => {
     expect(parseApiDocument(doc({ "x-cbat-handler": "example" }), "t.json").routes[0].scopes).toEqual([]);
   });
+  it("refuses security: [{}] (OpenAPI's no-auth alternative) with path and method, not a TypeError (issue 21)", () => {
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{}] }))).toMatch(/GET \/things\/\{id\}: its security lists \{\} \(OpenAPI's "no authorization" alternative\)/);
+    expect(parseError(doc({ "x-cbat-handler": "example", security: [{ certificateBound: [] }, {}] }))).toMatch(/its security lists \{\}/);
+    expect(parseError(doc({ "x-cbat-handler": "example" }, { security: [{}] }))).toMatch(/the document's top-level security lists \{\}/);
+  });
+
+  it("refuses dot segments in document paths (issue 21)", () => {
+    for (const path of ["/a/..", "/a/./b", "/../x"]) {
+      const text = JSON.stringify({ openapi: "3.0.3", info: { title: "t", version: "1" }, paths: { [path]: { get: { "x-cbat-handler": "example" } } } });
+      expect(parseError(text)).toMatch(/is a dot segment; write the path without "\." and "\.\." parts/);
+    }
+  });
+
   it("refuses security: [] on an operation, naming path and method", () => {
     expect(parseError(doc({ "x-cbat-handler": "example", security: [] }))).toMatch(/GET \/things\/\{id\}: its security is \[\] \(an explicit opt-out\)/);
   });
@@ -243,6 +256,10 @@ describe("api in cbat.config.json", () => {
     const { api } = load();
     expect(api!.routes.map(routeKey)).toEqual(["GET /things/{id}"]);
     expect(api!.groupScopes).toEqual({ readers: ["things:read"] });
+  });
+  it("refuses a group named __proto__ instead of dropping it silently (issue 21)", () => {
+    const groupScopes = JSON.parse('{"readers": ["r"], "__proto__": ["r"]}');
+    expect(() => config({ api: { groupScopes } })()).toThrow(/api: api.groupScopes: group name "__proto__" is not supported/);
   });
   it("uses the built-in document without api.openapi", () => {
     expect(config({ api: { groupScopes: { readers: ["r"] } } })().api!.routes.map(routeKey)).toEqual(["GET /example"]);

@@ -23,7 +23,8 @@ export function certificateFields(der: Uint8Array, what: string): CertificateFie
     const [serial, , issuer, , subject] = fields.slice(offset);
     expectUniversal(issuer?.value, TAG.SEQUENCE, `${what} issuer`);
     expectUniversal(subject?.value, TAG.SEQUENCE, `${what} subject`);
-    const extensions = fields.slice(offset + 7).find((field) => isContext(field.value, 3));
+    // After serial, signature, issuer, validity, subject and subjectPublicKeyInfo: [1], [2] unique ids, [3] extensions.
+    const extensions = fields.slice(offset + 6).find((field) => isContext(field.value, 3));
     return {
       serialKey: serialKeyOf(serial?.value, `${what} serialNumber`),
       issuer,

@@ -6,16 +6,22 @@
  */
 import { certificateFields } from "./certificate-fields";
 import { hexOf } from "./der";
+import { certificateDistributionPoints } from "./distribution-point";
 
 export interface CertificateIdentity {
   readonly issuerKey: string;
   readonly serialKey: string;
+  /** The encoded names of its cRLDistributionPoints (hex): which partitioned CRL lists it. */
+  readonly distributionPoints: ReadonlySet<string>;
+  /** The certificate, to tell which truststore CA signed it when two share a name. */
+  readonly der: Uint8Array;
 }
 
 /** @throws RevocationListError when the DER is not a certificate */
 export function certificateIdentity(der: Uint8Array): CertificateIdentity {
-  const fields = certificateFields(der, "client certificate");
-  return { issuerKey: hexOf(fields.issuer.encoded), serialKey: fields.serialKey };
+  const what = "client certificate";
+  const fields = certificateFields(der, what);
+  return { issuerKey: hexOf(fields.issuer.encoded), serialKey: fields.serialKey, distributionPoints: certificateDistributionPoints(fields.extensions, what), der };
 }
 
 /** Identities by x5t#S256, at most `maxEntries` (the oldest is forgotten first). */

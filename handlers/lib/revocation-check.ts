@@ -15,6 +15,8 @@ export interface RevocationOptions {
   readonly refreshSeconds?: number;
   /** How long past a CRL's nextUpdate it still counts, 0 to 2592000 seconds (30 days). @default 3600 */
   readonly graceSeconds?: number;
+  /** The largest CRL bundle loaded; crlBundleLimitBytes(the function's memory). @default MAX_CRL_BUNDLE_BYTES */
+  readonly maxBundleBytes?: number;
 }
 
 export const DEFAULT_CRL_REFRESH_SECONDS = 300;
@@ -26,13 +28,13 @@ export class RevocationCheck {
 
   /** @throws TypeError when the options are invalid */
   constructor(options: RevocationOptions) {
-    const { source, refreshSeconds = DEFAULT_CRL_REFRESH_SECONDS, graceSeconds = DEFAULT_CRL_GRACE_SECONDS } = options ?? {};
+    const { source, refreshSeconds = DEFAULT_CRL_REFRESH_SECONDS, graceSeconds = DEFAULT_CRL_GRACE_SECONDS, maxBundleBytes } = options ?? {};
     if (source === null || typeof source !== "object" || typeof source.read !== "function") {
       throw new TypeError("createAuthorizer: revocation.source must be a revocation source (fileRevocationSource or s3RevocationSource)");
     }
     if (!isWholeNumber(refreshSeconds, 1, 86_400)) throw new TypeError("createAuthorizer: revocation.refreshSeconds must be a whole number of seconds from 1 to 86400");
     if (!isWholeNumber(graceSeconds, 0, 2_592_000)) throw new TypeError("createAuthorizer: revocation.graceSeconds must be a whole number of seconds from 0 to 2592000 (30 days)");
-    this.store = new RevocationStore({ source, refreshSeconds, graceSeconds });
+    this.store = new RevocationStore({ source, refreshSeconds, graceSeconds, maxBundleBytes });
   }
 
   /** The first load, while a cold start waits for it; undefined afterwards (warm requests never wait). */

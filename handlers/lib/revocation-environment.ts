@@ -3,6 +3,7 @@
  * `CRL_KEY` (empty or absent = revocation checking off), `TRUSTSTORE_BUCKET`, `TRUSTSTORE_KEY`,
  * `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS`.
  */
+import { crlBundleLimitBytes } from "./crl-bundle-limit";
 import type { RevocationOptions } from "./revocation-check";
 import { s3RevocationSource } from "./revocation-s3-source";
 
@@ -17,6 +18,8 @@ export function revocationFromEnvironment(env: Readonly<Record<string, string | 
     source: s3RevocationSource({ bucket, crlKey, truststoreKey }),
     refreshSeconds: seconds(env.CRL_REFRESH_SECONDS, "CRL_REFRESH_SECONDS"),
     graceSeconds: seconds(env.CRL_GRACE_SECONDS, "CRL_GRACE_SECONDS"),
+    // Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE: a bundle the function cannot hold is refused, logged.
+    maxBundleBytes: crlBundleLimitBytes(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ? Number(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) : undefined),
   };
 }
 

@@ -5,6 +5,7 @@
  * requests (If-None-Match with the last ETag): an unchanged object is not downloaded again.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { withDeadline } from "./deadline";
 import type { RevocationSource } from "./revocation-store";
 
 export interface S3RevocationSourceOptions {
@@ -17,7 +18,10 @@ export interface S3RevocationSourceOptions {
   readonly endpoint?: string;
   readonly forcePathStyle?: boolean;
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Per attempt. @default 5 */
+  /**
+   * Deadline of one object's whole read (connect, headers and body, both attempts): the request
+   * is aborted when it passes, so a hung S3 connection can never hold a refresh. @default 5
+   */
   readonly timeoutSeconds?: number;
 }
 
@@ -45,7 +49,10 @@ export function s3RevocationSource(options: S3RevocationSourceOptions): Revocati
       credentials: options.credentials,
       followRegionRedirects: true,
       maxAttempts: 2,
-      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs },
+      // throwOnRequestTimeout: without it this SDK only logs a warning when requestTimeout passes
+      // and keeps waiting (@smithy/node-http-handler 4.x). The AbortSignal in fetchObject is the
+      // deadline that covers the body too.
+      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
     });
     return { s3, GetObjectCommand: sdk.GetObjectCommand };
   };
@@ -55,10 +62,14 @@ export function s3RevocationSource(options: S3RevocationSourceOptions): Revocati
     client ??= connect();
     const { s3, GetObjectCommand } = await client;
     const known = conditional ? objects.get(key) : undefined;
+    const where = `s3://${options.bucket}/${key}`;
     try {
-      const response = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key, IfNoneMatch: known?.etag }));
-      if (!response.Body) throw new Error(`s3://${options.bucket}/${key} has no body`);
-      const state = { etag: response.ETag ?? "", body: await response.Body.transformToByteArray() };
+      const state = await withDeadline(timeoutMs, `reading ${where}`, async (abortSignal) => {
+        const response = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key, IfNoneMatch: known?.etag }), { abortSignal });
+        if (!response.Body) throw new Error(`${where} has no body`);
+        abortSignal.addEventListener("abort", () => (response.Body as { destroy?: (error?: Error) => void }).destroy?.(new Error("deadline passed")), { once: true });
+        return { etag: response.ETag ?? "", body: await response.Body.transformToByteArray() };
+      });
       objects.set(key, state);
       return { state, changed: true };
     } catch (error) {

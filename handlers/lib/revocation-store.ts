@@ -9,6 +9,7 @@
  * loading is retried every few seconds. Fail closed, never "nothing is revoked".
  */
 import type { CertificateIdentity } from "./certificate-identity";
+import { withDeadline } from "./deadline";
 import { RevocationList, type RevocationStatus } from "./revocation-list";
 
 /** The CRL bundle and the truststore, as bytes, and a version that changes whenever either does. */
@@ -30,10 +31,21 @@ export interface RevocationStoreOptions {
   readonly source: RevocationSource;
   readonly refreshSeconds: number;
   readonly graceSeconds: number;
+  /** @default SOURCE_READ_DEADLINE_MS */
+  readonly readDeadlineMs?: number;
+  /** The largest CRL bundle loaded (crl-bundle-limit.ts). @default MAX_CRL_BUNDLE_BYTES */
+  readonly maxBundleBytes?: number;
 }
 
 /** How soon to try again while there is no good list at all. */
 const RETRY_WITHOUT_LIST_MS = 5000;
+
+/**
+ * The longest one read of the source may take, whatever the source does: a read that hangs is
+ * abandoned (and logged) so that the next refresh can start. Sources set their own, shorter
+ * deadlines (S3: 5 s per object), which abort the request itself.
+ */
+export const SOURCE_READ_DEADLINE_MS = 30_000;
 
 export class RevocationStore {
   private list?: RevocationList;
@@ -88,10 +100,10 @@ export class RevocationStore {
   private async load(): Promise<void> {
     this.lastAttempt = Date.now();
     try {
-      const inputs = await this.options.source.read(this.version);
+      const inputs = await withDeadline(this.options.readDeadlineMs ?? SOURCE_READ_DEADLINE_MS, `reading ${this.options.source.description}`, () => this.options.source.read(this.version));
       if (inputs === undefined) return; // unchanged since the good list
       const started = Date.now();
-      this.list = RevocationList.fromBundles(inputs.crls, inputs.truststore);
+      this.list = RevocationList.fromBundles(inputs.crls, inputs.truststore, { maxBundleBytes: this.options.maxBundleBytes });
       this.version = inputs.version;
       this.loadedAt = Date.now();
       log("INFO", "revocation list loaded", { source: this.options.source.description, loadMs: this.loadedAt - started, ...this.list.summary });
@@ -110,7 +122,7 @@ export class RevocationStore {
 function describe(error: unknown): string {
   const e = error as { name?: unknown; message?: unknown };
   const message = typeof e?.message === "string" ? e.message.slice(0, 500) : String(error).slice(0, 500);
-  return typeof e?.name === "string" && e.name !== "Error" && e.name !== "RevocationListError" ? `${e.name}: ${message}` : message;
+  return typeof e?.name === "string" && e.name !== "Error" && e.name !== "RevocationListError" && e.name !== "DeadlineError" ? `${e.name}: ${message}` : message;
 }
 
 /** One JSON line, like the decision log; names objects and CRLs, never credentials. */

@@ -38,9 +38,17 @@ export interface PemBlock {
  * @throws CertificateFormatError when the text is not a clean sequence of PEM blocks.
  */
 export function decodePemBlocks(text: string, maxChars = MAX_PEM_CHARS): PemBlock[] {
+  return [...eachPemBlock(text, maxChars)];
+}
+
+/**
+ * decodePemBlocks one block at a time: a bundle of many blocks (CRLs) never holds more than one
+ * decoded block that its caller has not kept. Same checks and errors.
+ */
+export function* eachPemBlock(text: string, maxChars = MAX_PEM_CHARS): Generator<PemBlock> {
   if (typeof text !== "string") throw new CertificateFormatError("certificate PEM is not a string");
   if (text.length > maxChars) throw new CertificateFormatError(`PEM text is longer than ${maxChars} characters`);
-  const blocks: PemBlock[] = [];
+  let count = 0;
   let position = 0;
   for (;;) {
     const begin = text.indexOf(BEGIN, position);
@@ -55,11 +63,11 @@ export function decodePemBlocks(text: string, maxChars = MAX_PEM_CHARS): PemBloc
     const endMarker = `${END}${label}${DASHES}`;
     const end = text.indexOf(endMarker, bodyStart);
     if (end === -1) throw new CertificateFormatError("PEM block has no matching END line");
-    blocks.push({ label, der: decodeStrictBase64(text.slice(bodyStart, end)) });
     position = end + endMarker.length;
+    count++;
+    yield { label, der: decodeStrictBase64(text.slice(bodyStart, end)) };
   }
-  if (blocks.length === 0) throw new CertificateFormatError("no PEM block found");
-  return blocks;
+  if (count === 0) throw new CertificateFormatError("no PEM block found");
 }
 
 function decodeStrictBase64(body: string): Buffer {

@@ -7,7 +7,7 @@
  *    without a `crit` header, and with a lifetime no longer than the pool issues, and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
  *    API Gateway received in the mutual-TLS handshake, and
- * 3. its `scope` claim carries every scope the route requires (ROUTE_SCOPES), and
+ * 3. its `scope` claim carries every scope the route requires (route-scopes.json), and
  * 4. with revocation checking on, that certificate is not on its CA's current CRL.
  * A verified, bound token without a required scope gets a Deny policy (403, insufficient_scope);
  * every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
@@ -20,6 +20,7 @@ import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
 import { claimsGrantScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
 import { assertNoCriticalHeader } from "./lib/jws-header";
+import { readPackagedJson, ROUTE_SCOPES_FILE } from "./lib/packaged-data";
 import {
   assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
 } from "./lib/token-lifetime";
@@ -282,8 +283,8 @@ function stringClaim(value: unknown): string {
 
 /**
  * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `MACHINE_CLIENT_IDS`
- * (comma-separated; absent or empty = none), `ROUTE_SCOPES` (JSON route table; absent = the
- * binding alone decides), `ACCESS_TOKEN_VALIDITY_MINUTES` (optional, default 60) and, for
+ * (comma-separated; absent or empty = none), the route table `route-scopes.json` in the function's
+ * package (lib/packaged-data.ts; missing = every request refused), `ACCESS_TOKEN_VALIDITY_MINUTES` (optional, default 60) and, for
  * revocation checking, `CRL_KEY` with `TRUSTSTORE_BUCKET`, `TRUSTSTORE_KEY`,
  * `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS` (see lib/revocation-environment.ts).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
@@ -293,12 +294,12 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
   try {
     const userPoolId = process.env.USER_POOL_ID;
     const clientId = process.env.USER_POOL_CLIENT_ID;
-    const routeScopes = process.env.ROUTE_SCOPES;
+    const routeScopes = readPackagedJson(ROUTE_SCOPES_FILE) as Record<string, string[]>;
     const machineClientIds = (process.env.MACHINE_CLIENT_IDS ?? "").split(",").filter((id) => id !== "");
     const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
     const revocation = revocationFromEnvironment(process.env);
-    return createAuthorizer({ userPoolId, clientId, machineClientIds, accessTokenValidityMinutes, revocation, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
+    return createAuthorizer({ userPoolId, clientId, machineClientIds, accessTokenValidityMinutes, revocation, routeScopes, decisionLog: writeToStdout });
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
  * to a client certificate by adding `cnf: {"x5t#S256": …}` (RFC 8705 §3.1).
  * - User sign-in (every trigger source but client credentials): the certificate of the user's
  *   `custom:cert_fingerprint` attribute, plus the scopes that the user's Cognito groups map to
- *   (GROUP_SCOPES, from `api.groupScopes`). No AWS API call.
+ *   (group-scopes.json in the function's package, from `api.groupScopes`). No AWS API call.
  * - Machine clients (`TokenGeneration_ClientCredentials`, V3_0 only): the certificate registered
  *   for `callerContext.clientId` in the machine-client binding registry (MACHINE_BINDINGS_PARAMETER,
  *   an SSM parameter read at most once a minute).
@@ -13,6 +13,7 @@
  */
 import { FingerprintFormatError, FingerprintMissingError, MachineBindingError } from "./lib/errors";
 import type { MachineBindingLookup } from "./lib/machine-bindings";
+import { GROUP_SCOPES_FILE, readPackagedJson } from "./lib/packaged-data";
 import { ssmMachineBindings } from "./lib/ssm-machine-bindings";
 import { normalizeFingerprint } from "./lib/thumbprint";
 
@@ -131,7 +132,8 @@ function checkGroupScopes(value: unknown): GroupScopes {
 }
 
 /**
- * Lambda entry point, configured from GROUP_SCOPES (JSON; absent = no group scopes) and
+ * Lambda entry point, configured from group-scopes.json in its package (lib/packaged-data.ts;
+ * missing = no token at all) and
  * MACHINE_BINDINGS_PARAMETER (the SSM parameter of the machine-client bindings; absent = no
  * machine clients). A malformed value fails every invocation, so Cognito issues no token
  * rather than a wrong one.
@@ -143,10 +145,9 @@ export const handler: PreTokenGenerationHandler = (() => {
   let groupScopes: GroupScopes | undefined;
   let machineBindings: MachineBindingLookup | undefined;
   try {
-    const configured = process.env.GROUP_SCOPES;
-    groupScopes = configured === undefined ? undefined : JSON.parse(configured);
-  } catch {
-    return refuse("GROUP_SCOPES is not valid JSON of group → scope lists");
+    groupScopes = readPackagedJson(GROUP_SCOPES_FILE) as GroupScopes;
+  } catch (error) {
+    return refuse((error as Error).message);
   }
   try {
     const parameterName = process.env.MACHINE_BINDINGS_PARAMETER;

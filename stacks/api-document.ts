@@ -17,6 +17,7 @@ import { checkResourceServerIdentifier, checkScopes, DEFAULT_RESOURCE_SERVER, SE
 import { parseText, type At } from "./api-document-text";
 import { checkPath, checkVariableNames, requestParametersOf } from "./api-paths";
 import { throttleField, type ApiThrottle } from "./api-throttle";
+import type { QuotaSettings } from "./quota-settings";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -64,6 +65,8 @@ export interface ApiDefinition {
    * kind machine clients can be granted, are `<identifier>/<name>` in tokens and in the document.
    */
   readonly resourceServer: string;
+  /** `api.quotas`: the account's raised AWS quotas (stacks/quota-settings.ts). @default AWS's defaults */
+  readonly quotas?: QuotaSettings;
 }
 
 

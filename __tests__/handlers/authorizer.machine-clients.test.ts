@@ -11,6 +11,8 @@ import { captureDecisionLog, expectDenied } from "../support/decisions";
 import { requestAuthorizerEvent } from "../support/events";
 import { captureDecisionLines } from "../support/stdout-lines";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, ISSUER, jwksOf, signJwt, USER_POOL_ID, type SigningKey } from "../support/tokens";
+import { ROUTE_SCOPES_FILE } from "../../handlers/lib/packaged-data";
+import { packageFolder } from "../support/packaged-data";
 
 const MACHINE_A = "6k2q7mbl0s5j3vcf1r8d4hn9pa";
 const MACHINE_B = "1hq8c3o0v2tmd7s4kbg9fen5ru";
@@ -98,6 +100,7 @@ it("the Lambda entry point reads MACHINE_CLIENT_IDS (comma-separated)", async ()
   try {
     Object.assign(process.env, { USER_POOL_ID, USER_POOL_CLIENT_ID: CLIENT_ID, MACHINE_CLIENT_IDS: `${MACHINE_A},${MACHINE_B}` });
     let module: typeof import("../../handlers/authorizer") | undefined;
+    const folder = packageFolder({ [ROUTE_SCOPES_FILE]: JSON.stringify(ROUTES) });
     jest.isolateModules(() => {
       // The pool's JWKS endpoint (the network edge) answers with the test key set.
       jest.spyOn(require("aws-jwt-verify/https"), "fetch").mockImplementation(async () => new TextEncoder().encode(JSON.stringify(jwksOf(key))).buffer);
@@ -109,6 +112,7 @@ it("the Lambda entry point reads MACHINE_CLIENT_IDS (comma-separated)", async ()
       jest.spyOn(require("aws-jwt-verify/https"), "fetch").mockImplementation(async () => new TextEncoder().encode(JSON.stringify(jwksOf(key))).buffer);
       module = require("../../handlers/authorizer");
     });
+    folder.remove();
     // The entry point writes its decision lines straight to stdout (the metric filters read them there).
     const decisions = captureDecisionLines();
     await expect(module!.handler(event(machineToken(MACHINE_B), machineCert))).rejects.toThrow(/^Unauthorized$/);

@@ -6,6 +6,8 @@
 import { MachineBindingError } from "../../handlers/lib/errors";
 import { parseMachineBindings } from "../../handlers/lib/machine-bindings";
 import { ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
+import { GROUP_SCOPES_FILE } from "../../handlers/lib/packaged-data";
+import { packageFolder } from "../support/packaged-data";
 import { SsmStandIn } from "../support/ssm-stand-in";
 
 const PARAMETER = "/cert-bound-api/machine-client-bindings";
@@ -100,8 +102,10 @@ it("the trigger's Lambda entry point reads MACHINE_BINDINGS_PARAMETER (endpoint 
   Object.assign(process.env, { MACHINE_BINDINGS_PARAMETER: PARAMETER, AWS_ENDPOINT_URL_SSM: endpoint });
   try {
     let fresh: typeof import("../../handlers/pre-token-generation") | undefined;
+    const folder = packageFolder({ [GROUP_SCOPES_FILE]: "{}" });
     jest.isolateModules(() => {
       fresh = require("../../handlers/pre-token-generation");
+      folder.remove();
     });
     const event = (clientId: string) => ({
       version: "3", triggerSource: "TokenGeneration_ClientCredentials", callerContext: { clientId },

@@ -34,7 +34,7 @@ const packageEntries = new Map<string, Map<string, Buffer>>();
  * @throws Error when it is missing: the function would refuse every call, so the local gateway does not start.
  */
 export function packagedJson<T>(fn: FunctionRef, file: string): T {
-  // Packages with data are named by their content's hash (stacks/packaged-function-data.ts): a path reads the same always.
+  // A package's path in the synthesized stack carries its content's hash (cdktf's asset folder): a path reads the same always.
   let entries = packageEntries.get(fn.zipPath);
   if (!entries) packageEntries.set(fn.zipPath, (entries = readZipEntries(readFileSync(fn.zipPath))));
   const data = entries.get(file);

@@ -85,20 +85,21 @@ export class ApiInvokePermissions extends Construct {
   /** Writes the permissions; throws when a policy would exceed Lambda's 20 KB. */
   write(): void {
     for (const [functionName, { label, owned, methods }] of this.grants) {
-      const statements = [...methods].sort().map((method) => ({
+      const sorted = [...methods].sort();
+      const statements = sorted.map((method) => ({
         statementId: `AllowApiGateway-${this.props.namePrefix}-${method}`,
         sourceArnSuffix: `${this.props.stageName}/${method}/*`,
       }));
       checkLambdaPolicySize(owned ? label : functionName, statements, owned ? "all" : "ours");
-      for (const statement of statements) {
-        new LambdaPermission(this, `${label.replace(/[^A-Za-z0-9-]/g, "-")}-${statement.statementId}`, {
+      statements.forEach((statement, index) => {
+        new LambdaPermission(this, `${label.replace(/[^A-Za-z0-9-]/g, "-")}-${sorted[index]}`, {
           statementId: statement.statementId,
           action: "lambda:InvokeFunction",
           functionName,
           principal: "apigateway.amazonaws.com",
           sourceArn: `${this.props.executionArn}/${statement.sourceArnSuffix}`,
         });
-      }
+      });
     }
   }
 }

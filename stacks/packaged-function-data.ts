@@ -6,8 +6,8 @@
  * exactly when a table does.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { readZipEntries } from "../local/zip-reader";
 import { zipSync } from "./deterministic-zip";
 import type { HandlerBundle } from "./handler-bundle";
@@ -37,7 +37,10 @@ export function bundleWithData(bundle: HandlerBundle, files: Readonly<Record<str
   });
   const zip = zipSync([...[...entries].map(([name, data]) => ({ name, data })), ...added]);
   const hash = createHash("sha256").update(zip).digest("hex");
-  const zipFile = join(dirname(bundle.zipFile), `${bundle.zipFile.replace(/^.*\/|\.zip$/g, "")}-${hash.slice(0, 16)}.zip`);
+  // Same file name as the bundle's, in a folder named by the content: each content is written once, never overwritten.
+  const folder = join(dirname(bundle.zipFile), "with-data", hash.slice(0, 16));
+  mkdirSync(folder, { recursive: true });
+  const zipFile = join(folder, basename(bundle.zipFile));
   // Write-then-rename: parallel synths never see a half-written package.
   const temporary = `${zipFile}.${process.pid}.tmp`;
   writeFileSync(temporary, zip);

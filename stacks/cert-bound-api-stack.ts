@@ -12,6 +12,7 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
 import { resourceServerScopes } from "./api-scopes";
 import { checkRestApiQuotas } from "./rest-api-quotas";
+import { checkAppClientsPerPool } from "./cognito-quotas";
 import { BundledFunction } from "./bundled-function";
 import { terraformLiteral } from "./terraform-literal";
 import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-data";
@@ -86,6 +87,7 @@ export class CertBoundApiStack extends TerraformStack {
 
     const api = props.api ?? builtInApi();
     checkRestApiQuotas(api, api.quotas);
+    checkAppClientsPerPool((props.machineClients ?? []).length, api.quotas);
     const logRetentionDays = inputs.logRetentionDays.numberValue;
     const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
       handlerName: "pre-token-generation",

@@ -15,6 +15,7 @@ import { isAbsolute, resolve } from "node:path";
 import { ApiDocumentError } from "./api-document-error";
 import { checkScopes, defaultMachineScope, resourceServerScopeName } from "./api-scopes";
 import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerprint } from "./certificate-thumbprint";
+import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 
 export interface MachineClientDefinition {
   /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
@@ -87,5 +88,10 @@ function scopesOf(value: unknown, resourceServer: string, client: string, settin
       throw new MachineClientConfigError(setting, `machine client "${client}": scope "${scope}" is not a custom scope of the resource server "${resourceServer}"; client_credentials tokens carry only "${resourceServer}/<name>" scopes (set api.resourceServer, or rename the scope in the API document and here)`);
     }
   }
-  return [...new Set([defaultMachineScope(resourceServer), ...scopes])];
+  const granted = [...new Set([defaultMachineScope(resourceServer), ...scopes])];
+  const limit = AWS_QUOTAS.cognitoScopesPerAppClient.value;
+  if (granted.length > limit) {
+    throw new MachineClientConfigError(setting, quotaMessage("cognitoScopesPerAppClient", `machine client "${client}" would be granted ${granted.length} scopes (${defaultMachineScope(resourceServer)} included); give it fewer, broader scopes`, granted.length));
+  }
+  return granted;
 }

@@ -23,6 +23,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { BindingSafeUserPoolClient } from "./binding-safe-user-pool-client";
+import { AWS_QUOTAS } from "./aws-quotas";
 import { terraformLiteral } from "./terraform-literal";
 import type { MachineClientDefinition } from "./machine-client-config";
 
@@ -62,7 +63,7 @@ export class MachineClients extends Construct {
       name: `${props.namePrefix}-api`,
       scope: props.scopes.map((scope) => ({
         scopeName: terraformLiteral(scope.slice(identifier.length + 1)),
-        scopeDescription: terraformLiteral(scope === `${identifier}/invoke` ? "Call the API (every machine client has it)" : `${scope} (API document, groups or machine clients)`),
+        scopeDescription: terraformLiteral(scopeDescription(scope, identifier)),
       })),
     });
 
@@ -113,6 +114,16 @@ export class MachineClients extends Construct {
     });
     new IamRolePolicy(this, "read-bindings-policy", { name: "read-machine-client-bindings", role: role.id, policy: document.json });
   }
+}
+
+/**
+ * The description Cognito shows for a scope: within its 256 characters (AWS_QUOTAS) whatever the
+ * scope's length; a scope is at most 256 characters itself (api-scopes.ts), so it always fits alone.
+ */
+export function scopeDescription(scope: string, identifier: string): string {
+  if (scope === `${identifier}/invoke`) return "Call the API (every machine client has it)";
+  const full = `${scope} (API document, groups or machine clients)`;
+  return full.length <= AWS_QUOTAS.cognitoScopeDescriptionCharacters.value ? full : scope.slice(0, AWS_QUOTAS.cognitoScopeDescriptionCharacters.value);
 }
 
 /** The registry's SSM parameter name, known at synth so the trigger's environment can carry it. */

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { readZipEntries } from "../local/zip-reader";
+import { readZipEntries } from "./zip-reader";
 import { zipSync } from "./deterministic-zip";
 import type { HandlerBundle } from "./handler-bundle";
 

@@ -5,8 +5,8 @@
  *   `custom:cert_fingerprint` attribute, plus the scopes that the user's Cognito groups map to
  *   (group-scopes.json in the function's package, from `api.groupScopes`). No AWS API call.
  * - Machine clients (`TokenGeneration_ClientCredentials`, V3_0 only): the certificate registered
- *   for `callerContext.clientId` in the machine-client binding registry (MACHINE_BINDINGS_PARAMETER,
- *   an SSM parameter read at most once a minute).
+ *   for `callerContext.clientId` in the machine-client binding registry (MACHINE_BINDINGS_PATH,
+ *   one SSM parameter per client, each read at most once a minute).
  *
  * Fails closed: without a valid fingerprint it throws, and Cognito issues no tokens at
  * all, rather than an unbound token that would work with any trusted certificate.
@@ -134,7 +134,7 @@ function checkGroupScopes(value: unknown): GroupScopes {
 /**
  * Lambda entry point, configured from group-scopes.json in its package (lib/packaged-data.ts;
  * missing = no token at all) and
- * MACHINE_BINDINGS_PARAMETER (the SSM parameter of the machine-client bindings; absent = no
+ * MACHINE_BINDINGS_PATH (the SSM path of the machine-client bindings; absent = no
  * machine clients). A malformed value fails every invocation, so Cognito issues no token
  * rather than a wrong one.
  */
@@ -150,8 +150,8 @@ export const handler: PreTokenGenerationHandler = (() => {
     return refuse((error as Error).message);
   }
   try {
-    const parameterName = process.env.MACHINE_BINDINGS_PARAMETER;
-    machineBindings = parameterName ? ssmMachineBindings({ parameterName }) : undefined;
+    const parameterPath = process.env.MACHINE_BINDINGS_PATH;
+    machineBindings = parameterPath ? ssmMachineBindings({ parameterPath }) : undefined;
     return createPreTokenGenerationHandler({ groupScopes, machineBindings });
   } catch (error) {
     return refuse((error as Error).message);
@@ -162,7 +162,7 @@ export const handler: PreTokenGenerationHandler = (() => {
 async function machineThumbprint(callerContext: unknown, machineBindings: MachineBindingLookup | undefined): Promise<string> {
   const clientId = callerContext !== null && typeof callerContext === "object" ? (callerContext as { clientId?: unknown }).clientId : undefined;
   if (typeof clientId !== "string" || clientId === "") throw new MachineBindingError("client credentials event without callerContext.clientId");
-  if (!machineBindings) throw new MachineBindingError("no machine-client binding registry is configured (MACHINE_BINDINGS_PARAMETER); no machine client gets a token");
+  if (!machineBindings) throw new MachineBindingError("no machine-client binding registry is configured (MACHINE_BINDINGS_PATH); no machine client gets a token");
   const registered = await machineBindings(clientId);
   if (registered === undefined || registered.trim() === "") {
     throw new MachineBindingError("no certificate is registered for this machine client: add it to machineClients in cbat.config.json and apply");

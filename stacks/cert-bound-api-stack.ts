@@ -25,7 +25,7 @@ import { ProductionOperations } from "./production-operations";
 import { revocationEnvironment } from "./revocation-environment";
 import { RevocationListAccess } from "./revocation-list-access";
 import type { MachineClientDefinition } from "./machine-client-config";
-import { machineBindingsParameterName, MachineClients } from "./machine-clients";
+import { machineBindingsPath, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -96,11 +96,11 @@ export class CertBoundApiStack extends TerraformStack {
       logRetentionDays,
       timeoutSeconds: 5,
       memorySize: 128,
-      ...(machineClients.length > 0 ? { otherPermissions: "reads the machine-client binding registry (one SSM parameter)" } : {}),
+      ...(machineClients.length > 0 ? { otherPermissions: "reads the machine-client binding registry (its SSM path)" } : {}),
       packagedData: { [GROUP_SCOPES_FILE]: api.groupScopes },
       environment: {
         // A literal name, not a reference: the parameter depends on the clients, which depend on the pool and so on this function.
-        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PARAMETER: machineBindingsParameterName(namePrefix) } : {}),
+        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
       },
       xrayTracingEnabled,
     });

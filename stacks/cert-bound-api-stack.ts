@@ -6,7 +6,7 @@
  * synthesis needs no input and no AWS credentials.
  */
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
@@ -134,16 +134,16 @@ export class CertBoundApiStack extends TerraformStack {
       environment: {
         USER_POOL_ID: userPool.userPool.id,
         USER_POOL_CLIENT_ID: userPool.client.id,
-        // Tokens of these clients pass the same binding and scope checks.
-        ...(machineClientIds.length > 0 ? { MACHINE_CLIENT_IDS: Fn.join(",", machineClientIds) } : {}),
+        // Tokens of the clients registered there pass the same binding and scope checks (a list of ids would not fit 4 KB).
+        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
         // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         ...revocationEnvironment(inputs),
       },
-      unresolvedEnvironmentBytes: COGNITO_CLIENT_ID_BYTES * machineClientIds.length,
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
     });
+    machine?.grantRead(authorizer.role, "authorizer");
     new RevocationListAccess(this, "authorizer-revocation", {
       role: authorizer.role,
       bucket: inputs.bucketName.stringValue,
@@ -216,6 +216,3 @@ export class CertBoundApiStack extends TerraformStack {
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
   }
 }
-
-/** Cognito app client ids are 26 characters, plus a comma in a list. */
-const COGNITO_CLIENT_ID_BYTES = 27;

@@ -116,16 +116,18 @@ export class MachineClients extends Construct {
   }
 
   /**
-   * Lets `role` (the trigger's) read the registry: ssm:GetParameter on exactly its path (this
-   * account, this Region), nothing else; one statement whatever the number of clients.
+   * Lets `role` (the trigger's, the authorizer's) read the registry: ssm:GetParameter on exactly
+   * its path (this account, this Region), nothing else; one statement whatever the number of clients.
+   * `reader` names the grant's resources (none: the trigger's).
    */
-  grantRead(role: IamRole): void {
+  grantRead(role: IamRole, reader?: string): void {
     const first = Object.values(this.bindings)[0];
-    const document = new DataAwsIamPolicyDocument(this, "read-bindings", {
+    const suffix = reader ? `-${reader}` : "";
+    const document = new DataAwsIamPolicyDocument(this, `read-bindings${suffix}`, {
       // A parameter's ARN with its last segment (the client id) as "*": arn:…:parameter/<prefix>/machine-client-bindings/*
       statement: [{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [Fn.replace(first.arn, "/[^/]+$/", "*")] }],
     });
-    new IamRolePolicy(this, "read-bindings-policy", { name: "read-machine-client-bindings", role: role.id, policy: document.json });
+    new IamRolePolicy(this, `read-bindings${suffix}-policy`, { name: "read-machine-client-bindings", role: role.id, policy: document.json });
   }
 }
 

@@ -66,7 +66,8 @@ export interface ApiInvokePermissionsProps {
  * `aws_lambda_permission` per function and method.
  */
 export class ApiInvokePermissions extends Construct {
-  private readonly grants = new Map<string, { readonly label: string; readonly owned: boolean; readonly methods: Set<string> }>();
+  /** By label: a function's name is a new token string at every read, its label is not. */
+  private readonly grants = new Map<string, { readonly functionName: string; readonly owned: boolean; readonly methods: Set<string> }>();
 
   constructor(scope: Construct, id: string, private readonly props: ApiInvokePermissionsProps) {
     super(scope, id);
@@ -77,14 +78,14 @@ export class ApiInvokePermissions extends Construct {
    * errors; `owned`: the stack owns the function, so our statements are its whole policy.
    */
   allow(functionName: string, label: string, method: string, owned: boolean): void {
-    const grant = this.grants.get(functionName) ?? { label, owned, methods: new Set<string>() };
+    const grant = this.grants.get(label) ?? { functionName, owned, methods: new Set<string>() };
     grant.methods.add(method);
-    this.grants.set(functionName, grant);
+    this.grants.set(label, grant);
   }
 
   /** Writes the permissions; throws when a policy would exceed Lambda's 20 KB. */
   write(): void {
-    for (const [functionName, { label, owned, methods }] of this.grants) {
+    for (const [label, { functionName, owned, methods }] of this.grants) {
       const sorted = [...methods].sort();
       const statements = sorted.map((method) => ({
         statementId: `AllowApiGateway-${this.props.namePrefix}-${method}`,

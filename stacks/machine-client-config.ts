@@ -28,8 +28,6 @@ export interface MachineClientDefinition {
 
 /** Names that work as Cognito client names, Terraform output keys and construct ids. */
 const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-/** The binding registry is one Standard SSM parameter (4 KB): about 50 entries of id and thumbprint. */
-export const MAX_MACHINE_CLIENTS = 50;
 const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "$comment"];
 
 /** A machineClients setting with a bad value; `setting` names it as the user wrote it. */
@@ -47,7 +45,6 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
   const example = '{"partner-a": {"certificate": "certs/partner-a.pem", "scopes": ["' + resourceServer + '/read"]}}';
   if (section === null || typeof section !== "object" || Array.isArray(section)) throw new MachineClientConfigError(where("machineClients"), `must map client names to their certificate and scopes, e.g. ${example}`);
   const entries = Object.entries(section);
-  if (entries.length > MAX_MACHINE_CLIENTS) throw new MachineClientConfigError(where("machineClients"), `${entries.length} clients; at most ${MAX_MACHINE_CLIENTS} (their bindings share one 4 KB SSM parameter)`);
   return entries.map(([name, spec]) => {
     const at = (field?: string) => where(`machineClients.${name}${field ? `.${field}` : ""}`);
     if (!CLIENT_NAME.test(name)) throw new MachineClientConfigError(at(), "a client name is 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");

@@ -49,11 +49,11 @@ export const AWS_QUOTAS = {
   },
   unreservedConcurrencyMinimum: {
     name: "Unreserved concurrent executions an account keeps (PutFunctionConcurrency)", value: 100, unit: "count", raisable: false, source: CONCURRENCY,
-    atTheLimit: "authorizer_reserved_concurrency is validated to at most the default account concurrency (1,000) less 100; plan:summary warns whenever it is set",
+    atTheLimit: "authorizer_reserved_concurrency's description says so and plan:summary warns whenever it is set; no upper bound is certain (the account quota is raisable), so validation keeps only ≥ 1",
   },
   accountConcurrentExecutions: {
     name: "Lambda concurrent executions per account and Region", value: 1_000, unit: "count", raisable: true, source: LAMBDA,
-    atTheLimit: "bounds authorizer_reserved_concurrency (with the 100 unreserved); new accounts may have less",
+    atTheLimit: "with the 100 unreserved, bounds what authorizer_reserved_concurrency can be; new accounts may have less",
   },
   resourcesPerApi: {
     name: "REST API resources per API", value: 300, unit: "count", raisable: true, source: REST_API,

@@ -27,7 +27,7 @@ beforeAll(() => {
   json = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
   terraform = new OfflineTerraform(stackDir);
   terraform.ok("init", "-input=false");
-  plan = terraform.planJson(terraform.writeVars("test.tfvars.json", TEST_TFVARS));
+  plan = terraform.planJson(terraform.writeVars("test.tfvars.json", { ...TEST_TFVARS, user_pool_domain_prefix: "cbat-scale-test" }));
 }, 900_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -121,3 +121,25 @@ it("the Lambda entry point reads MACHINE_CLIENT_IDS (comma-separated)", async ()
     process.env = saved;
   }
 });
+
+it("with the registry (MACHINE_BINDINGS_PATH on AWS): a registered client's bound token passes, an unregistered or re-registered one does not", async () => {
+  const registry = new Map([[MACHINE_A, x5t(machineCert)], [MACHINE_B, x5t(userCert)]]);
+  const lookups: string[] = [];
+  const fromRegistry = createAuthorizer({
+    userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key), routeScopes: ROUTES,
+    machineClientRegistry: async (id) => {
+      lookups.push(id);
+      return registry.get(id);
+    },
+  });
+  expect((await fromRegistry(event(machineToken(MACHINE_A), machineCert))).policyDocument.Statement[0].Effect).toBe("Allow");
+  // Registered with another certificate now: the old certificate's token is refused.
+  await expect(fromRegistry(event(machineToken(MACHINE_B), machineCert))).rejects.toThrow(/^Unauthorized$/);
+  expect(JSON.parse(log.lines[log.lines.length - 1])).toMatchObject({ decision: "Deny", reason: "cnf_mismatch", clientId: MACHINE_B });
+  await expect(fromRegistry(event(machineToken("notregistered00000000000001"), machineCert))).rejects.toThrow(/^Unauthorized$/);
+  expect(JSON.parse(log.lines[log.lines.length - 1])).toMatchObject({ decision: "Deny", reason: "token_invalid" });
+  // The users' client needs no lookup.
+  const userToken = signJwt(key, accessTokenClaims({ scope: "aws.cognito.signin.user.admin cbat/invoke", cnf: { "x5t#S256": x5t(userCert) } }));
+  expect((await fromRegistry(event(userToken, userCert))).policyDocument.Statement[0].Effect).toBe("Allow");
+  expect(lookups).toEqual([MACHINE_A, MACHINE_B, "notregistered00000000000001"]);
+});

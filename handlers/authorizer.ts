@@ -7,7 +7,7 @@
  *    without a `crit` header, and with a lifetime no longer than the pool issues, and
  * 2. its `cnf.x5t#S256` equals the SHA-256 thumbprint of the client certificate that
  *    API Gateway received in the mutual-TLS handshake, and
- * 3. its `scope` claim carries every scope the route requires (ROUTE_SCOPES), and
+ * 3. its `scope` claim carries every scope the route requires (route-scopes.json), and
  * 4. with revocation checking on, that certificate is not on its CA's current CRL.
  * A verified, bound token without a required scope gets a Deny policy (403, insufficient_scope);
  * every other outcome, including unexpected exceptions, is `Error("Unauthorized")` (401).
@@ -20,6 +20,10 @@ import { AccessDeniedError, CertificateFormatError } from "./lib/errors";
 import { assertCertificateBound } from "./lib/binding";
 import { claimsGrantScopes, parseRouteScopes, requiredScopesOf } from "./lib/route-scopes";
 import { assertNoCriticalHeader } from "./lib/jws-header";
+import { readPackagedJson, ROUTE_SCOPES_FILE } from "./lib/packaged-data";
+import type { MachineBindingLookup } from "./lib/machine-bindings";
+import { ssmMachineBindings } from "./lib/ssm-machine-bindings";
+import { tokenClientCheck } from "./lib/token-client";
 import {
   assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
 } from "./lib/token-lifetime";
@@ -44,6 +48,12 @@ export interface AuthorizerOptions {
    * @default none
    */
   readonly machineClientIds?: readonly string[];
+  /**
+   * The machine-client registry (the stack's SSM path): a token of a client it lists passes when
+   * bound to the certificate it registers (lib/token-client.ts). The verifier then leaves the
+   * client check to it. @default none: only clientId and machineClientIds
+   */
+  readonly machineClientRegistry?: MachineBindingLookup;
   /**
    * Preloaded JSON Web Key Set of the pool. Without it the pool's JWKS is fetched once
    * when the authorizer is created (Lambda cold start) and kept for the container's life.
@@ -124,6 +134,7 @@ const UNAUTHORIZED = "Unauthorized";
  */
 export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler {
   const verifier = createVerifier(options);
+  const checkClient = tokenClientCheck(options.clientId, options.machineClientIds ?? [], options.machineClientRegistry);
   if (options.decisionLog !== undefined && typeof options.decisionLog !== "function") throw new TypeError("createAuthorizer: decisionLog must be a function (line: string) => void");
   const routeScopes = options.routeScopes === undefined ? undefined : parseRouteScopes(options.routeScopes);
   const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
@@ -159,6 +170,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       clientId = safeId(claims.client_id);
       if (sub === undefined) throw new AccessDeniedError("token_invalid");
       assertCertificateBound(claims, presentedX5tS256);
+      await checkClient(claims.client_id, presentedX5tS256);
       // RFC 6750 §3.1: the token is valid and bound, but not for this route: 403, not 401.
       const effect = claimsGrantScopes(claims, requiredScopes) ? "Allow" : "Deny";
 
@@ -207,7 +219,8 @@ function createVerifier(options: AuthorizerOptions) {
   try {
     verifier = CognitoJwtVerifier.create({
       userPoolId,
-      clientId: machineClientIds.length === 0 ? clientId : [clientId, ...machineClientIds],
+      // With a registry, any client id passes here and tokenClientCheck decides after verification.
+      clientId: options.machineClientRegistry ? null : machineClientIds.length === 0 ? clientId : [clientId, ...machineClientIds],
       tokenUse: "access",
       customJwtCheck: ({ header, payload }) => {
         assertNoCriticalHeader(header);
@@ -282,8 +295,9 @@ function stringClaim(value: unknown): string {
 
 /**
  * Lambda entry point, configured from `USER_POOL_ID`, `USER_POOL_CLIENT_ID`, `MACHINE_CLIENT_IDS`
- * (comma-separated; absent or empty = none), `ROUTE_SCOPES` (JSON route table; absent = the
- * binding alone decides), `ACCESS_TOKEN_VALIDITY_MINUTES` (optional, default 60) and, for
+ * (comma-separated; absent or empty = none), `MACHINE_BINDINGS_PATH` (the machine-client registry's
+ * SSM path; absent = none), the route table `route-scopes.json` in the function's
+ * package (lib/packaged-data.ts; missing = every request refused), `ACCESS_TOKEN_VALIDITY_MINUTES` (optional, default 60) and, for
  * revocation checking, `CRL_KEY` with `TRUSTSTORE_BUCKET`, `TRUSTSTORE_KEY`,
  * `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS` (see lib/revocation-environment.ts).
  * Created at import so the JWKS download overlaps the cold start; importing never throws:
@@ -293,12 +307,14 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
   try {
     const userPoolId = process.env.USER_POOL_ID;
     const clientId = process.env.USER_POOL_CLIENT_ID;
-    const routeScopes = process.env.ROUTE_SCOPES;
+    const routeScopes = readPackagedJson(ROUTE_SCOPES_FILE) as Record<string, string[]>;
     const machineClientIds = (process.env.MACHINE_CLIENT_IDS ?? "").split(",").filter((id) => id !== "");
+    const registryPath = process.env.MACHINE_BINDINGS_PATH;
+    const machineClientRegistry = registryPath ? ssmMachineBindings({ parameterPath: registryPath }) : undefined;
     const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
     const revocation = revocationFromEnvironment(process.env);
-    return createAuthorizer({ userPoolId, clientId, machineClientIds, accessTokenValidityMinutes, revocation, routeScopes: routeScopes === undefined ? undefined : JSON.parse(routeScopes), decisionLog: writeToStdout });
+    return createAuthorizer({ userPoolId, clientId, machineClientIds, machineClientRegistry, accessTokenValidityMinutes, revocation, routeScopes, decisionLog: writeToStdout });
   } catch {
     return undefined;
   }

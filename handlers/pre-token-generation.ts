@@ -3,16 +3,17 @@
  * to a client certificate by adding `cnf: {"x5t#S256": …}` (RFC 8705 §3.1).
  * - User sign-in (every trigger source but client credentials): the certificate of the user's
  *   `custom:cert_fingerprint` attribute, plus the scopes that the user's Cognito groups map to
- *   (GROUP_SCOPES, from `api.groupScopes`). No AWS API call.
+ *   (group-scopes.json in the function's package, from `api.groupScopes`). No AWS API call.
  * - Machine clients (`TokenGeneration_ClientCredentials`, V3_0 only): the certificate registered
- *   for `callerContext.clientId` in the machine-client binding registry (MACHINE_BINDINGS_PARAMETER,
- *   an SSM parameter read at most once a minute).
+ *   for `callerContext.clientId` in the machine-client binding registry (MACHINE_BINDINGS_PATH,
+ *   one SSM parameter per client, each read at most once a minute).
  *
  * Fails closed: without a valid fingerprint it throws, and Cognito issues no tokens at
  * all, rather than an unbound token that would work with any trusted certificate.
  */
 import { FingerprintFormatError, FingerprintMissingError, MachineBindingError } from "./lib/errors";
 import type { MachineBindingLookup } from "./lib/machine-bindings";
+import { GROUP_SCOPES_FILE, readPackagedJson } from "./lib/packaged-data";
 import { ssmMachineBindings } from "./lib/ssm-machine-bindings";
 import { normalizeFingerprint } from "./lib/thumbprint";
 
@@ -131,8 +132,9 @@ function checkGroupScopes(value: unknown): GroupScopes {
 }
 
 /**
- * Lambda entry point, configured from GROUP_SCOPES (JSON; absent = no group scopes) and
- * MACHINE_BINDINGS_PARAMETER (the SSM parameter of the machine-client bindings; absent = no
+ * Lambda entry point, configured from group-scopes.json in its package (lib/packaged-data.ts;
+ * missing = no token at all) and
+ * MACHINE_BINDINGS_PATH (the SSM path of the machine-client bindings; absent = no
  * machine clients). A malformed value fails every invocation, so Cognito issues no token
  * rather than a wrong one.
  */
@@ -143,14 +145,13 @@ export const handler: PreTokenGenerationHandler = (() => {
   let groupScopes: GroupScopes | undefined;
   let machineBindings: MachineBindingLookup | undefined;
   try {
-    const configured = process.env.GROUP_SCOPES;
-    groupScopes = configured === undefined ? undefined : JSON.parse(configured);
-  } catch {
-    return refuse("GROUP_SCOPES is not valid JSON of group → scope lists");
+    groupScopes = readPackagedJson(GROUP_SCOPES_FILE) as GroupScopes;
+  } catch (error) {
+    return refuse((error as Error).message);
   }
   try {
-    const parameterName = process.env.MACHINE_BINDINGS_PARAMETER;
-    machineBindings = parameterName ? ssmMachineBindings({ parameterName }) : undefined;
+    const parameterPath = process.env.MACHINE_BINDINGS_PATH;
+    machineBindings = parameterPath ? ssmMachineBindings({ parameterPath }) : undefined;
     return createPreTokenGenerationHandler({ groupScopes, machineBindings });
   } catch (error) {
     return refuse((error as Error).message);
@@ -161,7 +162,7 @@ export const handler: PreTokenGenerationHandler = (() => {
 async function machineThumbprint(callerContext: unknown, machineBindings: MachineBindingLookup | undefined): Promise<string> {
   const clientId = callerContext !== null && typeof callerContext === "object" ? (callerContext as { clientId?: unknown }).clientId : undefined;
   if (typeof clientId !== "string" || clientId === "") throw new MachineBindingError("client credentials event without callerContext.clientId");
-  if (!machineBindings) throw new MachineBindingError("no machine-client binding registry is configured (MACHINE_BINDINGS_PARAMETER); no machine client gets a token");
+  if (!machineBindings) throw new MachineBindingError("no machine-client binding registry is configured (MACHINE_BINDINGS_PATH); no machine client gets a token");
   const registered = await machineBindings(clientId);
   if (registered === undefined || registered.trim() === "") {
     throw new MachineBindingError("no certificate is registered for this machine client: add it to machineClients in cbat.config.json and apply");

@@ -25,3 +25,23 @@ export function loadLambdaPackage<T = Record<string, unknown>>(fn: FunctionRef, 
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(dir, "index.js")) as T;
 }
+
+const packageEntries = new Map<string, Map<string, Buffer>>();
+
+/**
+ * A data file the stack packaged next to the function's index.js (handlers/lib/packaged-data.ts),
+ * parsed: the same file, in the same format, the function reads on AWS.
+ * @throws Error when it is missing: the function would refuse every call, so the local gateway does not start.
+ */
+export function packagedJson<T>(fn: FunctionRef, file: string): T {
+  // A package's path in the synthesized stack carries its content's hash (cdktf's asset folder): a path reads the same always.
+  let entries = packageEntries.get(fn.zipPath);
+  if (!entries) packageEntries.set(fn.zipPath, (entries = readZipEntries(readFileSync(fn.zipPath))));
+  const data = entries.get(file);
+  if (data === undefined) throw new Error(`${fn.functionName}: its package ${fn.zipPath} has no ${file}; synthesize the stack again`);
+  try {
+    return JSON.parse(data.toString("utf8")) as T;
+  } catch {
+    throw new Error(`${fn.functionName}: ${file} in its package is not JSON; synthesize the stack again`);
+  }
+}

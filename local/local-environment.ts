@@ -8,6 +8,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
+import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-data";
 import { x5tS256FromPem } from "../handlers/lib/thumbprint";
 import type { ApiDefinition } from "../stacks/api-document";
 import { defineStacks } from "../stacks/app-stacks";
@@ -18,7 +19,7 @@ import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer"
 import { AppendOnlyFile } from "./append-only-file";
 import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
-import { loadLambdaPackage } from "./lambda-package";
+import { loadLambdaPackage, packagedJson } from "./lambda-package";
 import { localRevocation } from "./local-revocation";
 import { ensureDemoMachineClient, localResourceServerScopes } from "./local-machine-clients";
 import { MachineBindingsFile } from "./machine-bindings-file";
@@ -125,7 +126,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
 
   const preTokenGeneration = config.preTokenGeneration
     ? loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(config.preTokenGeneration, workDir).createPreTokenGenerationHandler({
-        groupScopes: jsonSetting(config.preTokenGeneration.environment.GROUP_SCOPES, "GROUP_SCOPES"),
+        groupScopes: packagedJson(config.preTokenGeneration, GROUP_SCOPES_FILE),
         machineBindings: machineBindings.lookup,
       }) as unknown as PreTokenGenerationHandler
     : undefined;
@@ -164,7 +165,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   for (const route of config.routes) {
     if (route.authorizer && !authorizers[route.authorizer.function.functionName]) {
       const { createAuthorizer, fileRevocationSource } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
-      const routeScopes = jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES");
+      const routeScopes = packagedJson<Record<string, string[]>>(route.authorizer.function, ROUTE_SCOPES_FILE);
       // Revocation is always on locally: the dev CA's crl.pem, as the stack's authorizer reads crl_key from S3.
       // Tokens of every local machine client pass, as MACHINE_CLIENT_IDS lets the stack's: rebuilt when one is
       // created, each build with its own CRL source (an authorizer keeps refreshing its source), the replaced one stopped.
@@ -236,7 +237,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     },
     routes: Object.fromEntries(config.routes.map((route) => [
       `${route.httpMethod} ${route.path}`,
-      route.authorizer ? jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES")?.[`${route.httpMethod} ${route.path}`] ?? [] : [],
+      route.authorizer ? packagedJson<Record<string, string[]>>(route.authorizer.function, ROUTE_SCOPES_FILE)[`${route.httpMethod} ${route.path}`] ?? [] : [],
     ])),
     groups: config.groups,
   };
@@ -259,16 +260,6 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       accessLog?.close();
     },
   };
-}
-
-/** A function's JSON configuration variable, as the stack set it (absent → undefined). */
-function jsonSetting<T>(value: string | undefined, name: string): T | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    throw new Error(`the synthesized stack's ${name} is not JSON; synthesize it again`);
-  }
 }
 
 /** Synthesizes the app's default stack (local backend) and returns its folder. */

@@ -4,7 +4,9 @@
  * scope of the served API, created through the issuer's own CreateUserPoolClient.
  */
 import { x5tS256FromPem } from "../handlers/lib/thumbprint";
+import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-data";
 import { DEFAULT_RESOURCE_SERVER, resourceServerScopes } from "../stacks/api-scopes";
+import { packagedJson } from "./lambda-package";
 import type { CognitoIssuer } from "./cognito-issuer";
 import type { MachineBindingsFile } from "./machine-bindings-file";
 import type { StoredMachineClient } from "./machine-client-store";
@@ -19,15 +21,10 @@ export const DEMO_MACHINE_CLIENT = "demo-machine";
  */
 export function localResourceServerScopes(config: LocalApiConfig, identifier = DEFAULT_RESOURCE_SERVER): string[] {
   if (config.resourceServer) return [...config.resourceServer.scopes].sort();
-  const routeScopes = Object.values(jsonOf(config.routes.find((route) => route.authorizer)?.authorizer?.function.environment.ROUTE_SCOPES));
-  const groupScopes = Object.values(jsonOf(config.preTokenGeneration?.environment.GROUP_SCOPES));
+  const authorizer = config.routes.find((route) => route.authorizer)?.authorizer?.function;
+  const routeScopes = Object.values(authorizer ? packagedJson<Record<string, unknown>>(authorizer, ROUTE_SCOPES_FILE) : {});
+  const groupScopes = Object.values(config.preTokenGeneration ? packagedJson<Record<string, unknown>>(config.preTokenGeneration, GROUP_SCOPES_FILE) : {});
   return resourceServerScopes(identifier, [...routeScopes, ...groupScopes].filter(Array.isArray));
-}
-
-function jsonOf(value: string | undefined): Record<string, unknown> {
-  if (value === undefined) return {};
-  const parsed = JSON.parse(value) as unknown;
-  return parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
 }
 
 /** demo-machine with `scopes`, bound to `certificatePem`; created once, its scopes and binding kept current. */

@@ -41,8 +41,9 @@ function main(argv: string[]): number {
   try {
     const summary = summarizePlan(plan, parsed.values.title, { today });
     process.stdout.write(summary.markdown);
-    if (parsed.values.strict && summary.securityFailures > 0) {
-      console.error(`${summary.securityFailures} security check(s) failed (--strict)`);
+    const strictFailures = summary.securityFailures + summary.security.filter((c) => c.ok && c.strict).length;
+    if (parsed.values.strict && strictFailures > 0) {
+      console.error(`${strictFailures} security check(s) failed (--strict)`);
       return 1;
     }
     return 0;

@@ -6,6 +6,7 @@
  */
 import { acceptedIamException } from "./accepted-iam";
 import { operationsChecks } from "./operations-checks";
+import { quotaChecks } from "./quota-checks";
 import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 
@@ -19,6 +20,8 @@ export interface SecurityCheck {
   readonly ok: boolean;
   /** ok, but worth a reviewer's look (⚠️); does not count as a failure. */
   readonly warning?: boolean;
+  /** A warning that fails `--strict` (e.g. a plain http:// backend). */
+  readonly strict?: boolean;
   readonly seen: string;
 }
 
@@ -60,7 +63,7 @@ export function summarizePlan(plan: Json, title?: string, options: SummaryOption
   const resources = plannedResources(plan.planned_values?.root_module);
   const changes = (plan.resource_changes ?? []).filter((c: Json) => c.mode !== "data" && !isNoop(c.change?.actions));
   const counts = countChanges(changes);
-  const security = [...securityChecks(plan, resources), ...operationsChecks(resources, options.today ?? new Date())];
+  const security = [...securityChecks(plan, resources), ...operationsChecks(resources, options.today ?? new Date()), ...quotaChecks(resources)];
   const securityFailures = security.filter((c) => !c.ok).length;
   const routes = plannedRoutes(plan);
 

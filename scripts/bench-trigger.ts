@@ -4,19 +4,23 @@
  * the machine-client registry in SSM answered by a loopback SSM stand-in (no AWS account here).
  * Prints: bundle size, network calls for the first machine token (the registry read) and for
  * warm ones (target 0), warm invocation times for a machine token and a user token, and that a
- * changed registry is read again after the 60 s cache (with a stepped clock). Figures, not assertions.
+ * changed registry is read again after the 60 s cache (with a stepped clock), and the SSM calls
+ * the first token of each of N machine clients costs (one GetParameter each, then none). Figures, not assertions.
  */
 import { createHash } from "node:crypto";
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { SsmStandIn } from "../__tests__/support/ssm-stand-in";
 import { loadLambdaPackage } from "../local/lambda-package";
+import { GROUP_SCOPES_FILE } from "../handlers/lib/packaged-data";
 import { bundleHandler } from "../stacks/handler-bundle";
+import { bundleWithData } from "../stacks/packaged-function-data";
 import { countNetworkCalls } from "./network-calls";
 
 const WARMUP = 500;
 const SAMPLES = 5000;
-const PARAMETER = "/bench/machine-client-bindings";
+const PATH = "/bench/machine-client-bindings/";
+const CLIENTS = 500;
 const CLIENT_ID = "benchmachineclient00000001";
 const USER_X5T = createHash("sha256").update("user certificate").digest("base64url");
 const MACHINE_X5T = createHash("sha256").update("machine certificate").digest("base64url");
@@ -40,13 +44,15 @@ const userEvent = () => ({
 async function main() {
   const ssm = new SsmStandIn("eu-west-1");
   const endpoint = await ssm.listen();
-  ssm.put(PARAMETER, JSON.stringify({ [CLIENT_ID]: MACHINE_X5T }));
+  const entry = (clientId: string, x5t: string) => JSON.stringify({ clientId, "x5t#S256": x5t });
+  ssm.put(`${PATH}${CLIENT_ID}`, entry(CLIENT_ID, MACHINE_X5T));
   // The Lambda environment: the function's variables, the region and credentials; the endpoint points the SDK at the stand-in.
   Object.assign(process.env, {
-    MACHINE_BINDINGS_PARAMETER: PARAMETER, GROUP_SCOPES: JSON.stringify({ readers: ["cbat/read"] }), AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL_SSM: endpoint,
+    MACHINE_BINDINGS_PATH: PATH, AWS_REGION: "eu-west-1", AWS_ENDPOINT_URL_SSM: endpoint,
     AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   });
-  const bundle = bundleHandler("pre-token-generation");
+  // The package as the stack builds it: the bundle with its group table next to index.js.
+  const bundle = bundleWithData(bundleHandler("pre-token-generation"), { [GROUP_SCOPES_FILE]: { readers: ["cbat/read"] } });
   const network = countNetworkCalls();
   // Extracted under the project, so the SDK the bundle leaves out resolves as the Lambda runtime provides it.
   const trigger = loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(
@@ -76,7 +82,7 @@ async function main() {
 
   // The 60 s cache with a stepped clock: the same code the Lambda entry uses, through the bundle's factory.
   let clock = 0;
-  const stepped = trigger.createPreTokenGenerationHandler({ machineBindings: trigger.ssmMachineBindings({ parameterName: PARAMETER, endpoint, now: () => clock }) });
+  const stepped = trigger.createPreTokenGenerationHandler({ machineBindings: trigger.ssmMachineBindings({ parameterPath: PATH, endpoint, now: () => clock }) });
   const read = async () => {
     const before = ssm.calls;
     const result = await stepped(machineEvent());
@@ -84,11 +90,23 @@ async function main() {
   };
   await read();
   const rotated = createHash("sha256").update("rotated machine certificate").digest("base64url");
-  ssm.put(PARAMETER, JSON.stringify({ [CLIENT_ID]: rotated }));
+  ssm.put(`${PATH}${CLIENT_ID}`, entry(CLIENT_ID, rotated));
   clock = 59_999;
   const within = await read();
   clock = 60_000;
   const after = await read();
+
+  // N clients, one trigger container: the first token of each reads that client's entry only.
+  const ids = Array.from({ length: CLIENTS }, (_, i) => `benchclient${String(i).padStart(15, "0")}`);
+  for (const id of ids) ssm.put(`${PATH}${id}`, entry(id, MACHINE_X5T));
+  const many = trigger.createPreTokenGenerationHandler({ machineBindings: trigger.ssmMachineBindings({ parameterPath: PATH, endpoint }) });
+  const manyEvent = (clientId: string) => ({ ...machineEvent(), callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId } });
+  let before = ssm.calls;
+  for (const id of ids) await many(manyEvent(id));
+  const firstOfEach = ssm.calls - before;
+  before = ssm.calls;
+  for (const id of ids) await many(manyEvent(id));
+  const secondOfEach = ssm.calls - before;
   await ssm.close();
 
   const rows: Array<[string, string, string]> = [
@@ -99,6 +117,8 @@ async function main() {
     ["warm invocation, user token (with group scopes)", `${median(user).toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["registry changed, 59.999 s later", `${within.calls} calls, ${within.x5t === rotated ? "new" : "old"} binding`, "0, old"],
     ["registry changed, 60 s later", `${after.calls} call, ${after.x5t === rotated ? "new" : "old"} binding`, "1, new"],
+    [`first token of each of ${CLIENTS} clients: SSM calls`, `${firstOfEach}`, `${CLIENTS}`],
+    [`second token of each of ${CLIENTS} clients: SSM calls`, `${secondOfEach}`, "0"],
   ];
   console.info(`pre token generation trigger benchmark (node ${process.version})`);
   for (const [name, value, target] of rows) console.info(`  ${name.padEnd(48)} ${value.padEnd(44)} ${target && `target ${target}`}`);

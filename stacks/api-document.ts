@@ -17,6 +17,8 @@ import { checkResourceServerIdentifier, checkScopes, DEFAULT_RESOURCE_SERVER, SE
 import { parseText, type At } from "./api-document-text";
 import { checkPath, checkVariableNames, requestParametersOf } from "./api-paths";
 import { throttleField, type ApiThrottle } from "./api-throttle";
+import type { QuotaSettings } from "./quota-settings";
+import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 
 export { SECURITY_SCHEME } from "./api-scopes";
 export { ApiDocumentError } from "./api-document-error";
@@ -64,6 +66,8 @@ export interface ApiDefinition {
    * kind machine clients can be granted, are `<identifier>/<name>` in tokens and in the document.
    */
   readonly resourceServer: string;
+  /** `api.quotas`: the account's raised AWS quotas (stacks/quota-settings.ts). @default AWS's defaults */
+  readonly quotas?: QuotaSettings;
 }
 
 
@@ -247,6 +251,8 @@ function backendOf(operation: Record<string, unknown>, where: string, handlersDi
 /** Group names as Cognito accepts them; scopes as RFC 6749 scope-tokens. */
 function checkGroupScopes(groupScopes: Readonly<Record<string, readonly string[]>>): Record<string, readonly string[]> {
   const result: Record<string, readonly string[]> = {};
+  const groups = Object.keys(groupScopes).length;
+  if (groups > AWS_QUOTAS.cognitoGroupsPerPool.value) throw new ApiDocumentError(quotaMessage("cognitoGroupsPerPool", "api.groupScopes", groups));
   for (const [group, scopes] of Object.entries(groupScopes)) {
     if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,128}$/u.test(group)) {
       throw new ApiDocumentError(`api.groupScopes: group name ${JSON.stringify(group)} is one Cognito refuses: 1-128 letters, digits, symbols or punctuation, no spaces`);

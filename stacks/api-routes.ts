@@ -1,9 +1,8 @@
 /**
  * The routes of the API document as REST API resources: one `aws_api_gateway_resource` per
  * path segment, and per operation a method behind the certificate-bound authorizer, its
- * integration, and the Lambda permission scoped to exactly that route.
+ * integration; and per function and method one Lambda permission (lambda-permissions.ts).
  */
-import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import type { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
@@ -14,9 +13,9 @@ import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-me
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
-import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import type { ApiDefinition, ApiRoute } from "./api-document";
 import { lambdaArnOfInvokeUri, type ApiIntegration } from "./api-integration";
+import { ApiInvokePermissions } from "./lambda-permissions";
 import { terraformLiteral, terraformLiteralMap } from "./terraform-literal";
 
 export interface ApiRoutesProps {
@@ -27,6 +26,8 @@ export interface ApiRoutesProps {
   readonly authorizer: ApiGatewayAuthorizer;
   /** `x-cbat-handler` name → its function; every handler the document names must be here. */
   readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
+  /** The stage API Gateway invokes the functions from. */
+  readonly stageName: string;
 }
 
 export class ApiRoutes extends Construct {
@@ -36,10 +37,13 @@ export class ApiRoutes extends Construct {
   readonly shape: unknown[] = [];
   private readonly resources = new Map<string, string>();
   private readonly ids = new Map<string, string>();
+  private readonly permissions: ApiInvokePermissions;
 
   constructor(scope: Construct, id: string, private readonly props: ApiRoutesProps) {
     super(scope, id);
+    this.permissions = new ApiInvokePermissions(this, "invoke", { namePrefix: props.namePrefix, executionArn: props.restApi.executionArn, stageName: props.stageName });
     for (const route of props.api.routes) this.addRoute(route);
+    this.permissions.write();
   }
 
   private addRoute(route: ApiRoute): void {
@@ -68,7 +72,7 @@ export class ApiRoutes extends Construct {
     const handler = route.backend.kind === "handler" ? route.backend.handler : "";
     const fn = this.props.handlerFunctions[handler];
     if (!fn) throw new Error(`ApiRoutes: no function for x-cbat-handler "${handler}" (${route.method} ${route.path})`);
-    this.permit(name, route, fn.functionName);
+    this.permissions.allow(fn.functionName, `${this.props.namePrefix}-${handler}`, route.method, true);
     return new ApiGatewayIntegration(this, `${name}-integration`, {
       restApiId: this.props.restApi.id,
       resourceId,
@@ -83,7 +87,7 @@ export class ApiRoutes extends Construct {
   private userIntegration(name: string, route: ApiRoute, spec: ApiIntegration, resourceId: string, method: ApiGatewayMethod): ApiGatewayIntegration {
     const lambdaArn = spec.type === "AWS_PROXY" && spec.uri ? lambdaArnOfInvokeUri(spec.uri) : undefined;
     // With integration credentials API Gateway calls as that role; otherwise the function must allow it.
-    if (lambdaArn && !spec.credentials) this.permit(name, route, lambdaArn);
+    if (lambdaArn && !spec.credentials) this.permissions.allow(lambdaArn, lambdaArn, route.method, false);
     const onMethod = { restApiId: this.props.restApi.id, resourceId, httpMethod: method.httpMethod };
     const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
       ...onMethod,
@@ -129,22 +133,6 @@ export class ApiRoutes extends Construct {
       this.shape.push(integrationResponse.id);
     });
     return integration;
-  }
-
-  /** API Gateway may invoke the function for this route only (any stage). */
-  private permit(name: string, route: ApiRoute, functionName: string): void {
-    // execute-api ARNs carry the request path: a {variable} segment matches any value.
-    const arnPath = route.path.replace(/\{[^}]+\}/g, "*");
-    // Unique per function even when two stacks (environments) share a foreign function, and
-    // short enough for Lambda's 100 characters whatever the path.
-    const routeHash = createHash("sha256").update(`${route.method} ${route.path}`).digest("hex").slice(0, 12);
-    new LambdaPermission(this, `${name}-permission`, {
-      statementId: `AllowApiGateway-${this.props.namePrefix}-${route.method}-${routeHash}`,
-      action: "lambda:InvokeFunction",
-      functionName,
-      principal: "apigateway.amazonaws.com",
-      sourceArn: `${this.props.restApi.executionArn}/*/${route.method}${arnPath}`,
-    });
   }
 
   /** The resource of a path, creating its parents first; "/" is the API's root resource. */

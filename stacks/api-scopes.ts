@@ -3,6 +3,7 @@
  * RFC 6749 §3.3 scope-token syntax every scope must follow.
  */
 import { ApiDocumentError } from "./api-document-error";
+import { AWS_QUOTAS } from "./aws-quotas";
 
 /** The security scheme whose scopes the certificate-bound authorizer checks. */
 export const SECURITY_SCHEME = "certificateBound";
@@ -35,8 +36,8 @@ export function checkScopes(scopes: unknown, where: string, required = false): s
 export const DEFAULT_RESOURCE_SERVER = "cbat";
 /** The scope name every machine client gets: Cognito grants client_credentials only with a custom scope. */
 export const DEFAULT_MACHINE_SCOPE_NAME = "invoke";
-/** Cognito's limit of custom scopes per resource server. */
-export const MAX_RESOURCE_SERVER_SCOPES = 100;
+/** Cognito's limit of custom scopes per resource server (stacks/aws-quotas.ts). */
+export const MAX_RESOURCE_SERVER_SCOPES = AWS_QUOTAS.cognitoScopesPerResourceServer.value;
 
 /** Cognito's CreateResourceServer Identifier. */
 const RESOURCE_SERVER_IDENTIFIER = /^[\x21\x23-\x5B\x5D-\x7E]{1,256}$/;

@@ -10,7 +10,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { xrayTracing } from "./function-tracing";
+import { checkFunctionEnvironment } from "./function-environment";
 import { bundleHandler, LAMBDA_RUNTIME } from "./handler-bundle";
+import { bundleWithData } from "./packaged-function-data";
 
 export interface BundledFunctionProps {
   /** Handler file in `handlers/`, without `.ts` (e.g. `authorizer`). */
@@ -21,6 +23,10 @@ export interface BundledFunctionProps {
   /** Log retention in days (Terraform expression allowed). */
   readonly logRetentionDays: number;
   readonly environment?: Readonly<Record<string, string>>;
+  /** What values known only at apply add to the environment beyond one reference each (function-environment.ts). @default 0 */
+  readonly unresolvedEnvironmentBytes?: number;
+  /** JSON files added to the zip next to index.js (packaged-function-data.ts), e.g. the route table. @default none */
+  readonly packagedData?: Readonly<Record<string, unknown>>;
   /** @default 10 */
   readonly timeoutSeconds?: number;
   /** @default 256 */
@@ -47,7 +53,9 @@ export class BundledFunction extends Construct {
     if (!/^[A-Za-z0-9_-]{1,59}$/.test(props.functionName)) {
       throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-59 letters, digits, '-' or '_' (its role adds "-role")`);
     }
-    const bundle = bundleHandler(props.handlerName);
+    const bundle = props.packagedData ? bundleWithData(bundleHandler(props.handlerName), props.packagedData) : bundleHandler(props.handlerName);
+    const environment = { NODE_OPTIONS: "--enable-source-maps", ...(props.environment ?? {}) };
+    checkFunctionEnvironment(props.functionName, environment, props.unresolvedEnvironmentBytes);
     const asset = new TerraformAsset(this, "bundle", { path: bundle.zipFile, type: AssetType.FILE, assetHash: bundle.hash });
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {
@@ -85,7 +93,7 @@ export class BundledFunction extends Construct {
       timeout: props.timeoutSeconds ?? 10,
       memorySize: props.memorySize ?? 256,
       loggingConfig: { logFormat: "Text", logGroup: this.logGroup.name },
-      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...(props.environment ?? {}) } },
+      environment: { variables: environment },
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       tracingConfig: props.xrayTracingEnabled === undefined ? undefined : xrayTracing(this, this.role, props.xrayTracingEnabled),
     });

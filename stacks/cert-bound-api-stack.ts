@@ -6,13 +6,16 @@
  * synthesis needs no input and no AWS credentials.
  */
 import { Construct } from "constructs";
-import { Fn, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
 import { resourceServerScopes } from "./api-scopes";
+import { checkRestApiQuotas } from "./rest-api-quotas";
+import { checkAppClientsPerPool } from "./cognito-quotas";
 import { BundledFunction } from "./bundled-function";
 import { terraformLiteral } from "./terraform-literal";
+import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-data";
 import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
@@ -22,7 +25,7 @@ import { ProductionOperations } from "./production-operations";
 import { revocationEnvironment } from "./revocation-environment";
 import { RevocationListAccess } from "./revocation-list-access";
 import type { MachineClientDefinition } from "./machine-client-config";
-import { machineBindingsParameterName, MachineClients } from "./machine-clients";
+import { machineBindingsPath, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
 
@@ -57,9 +60,6 @@ export interface CertBoundApiStackProps {
 /** Lambda's 64 characters, less the "-role" that names the function's role after it. */
 const MAX_FUNCTION_NAME = 59;
 
-/** Lambda refuses a function whose environment variables exceed 4 KB in total. */
-const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
-
 export class CertBoundApiStack extends TerraformStack {
   readonly inputs: StackInputs;
 
@@ -86,6 +86,8 @@ export class CertBoundApiStack extends TerraformStack {
     });
 
     const api = props.api ?? builtInApi();
+    checkRestApiQuotas(api, api.quotas);
+    checkAppClientsPerPool((props.machineClients ?? []).length, api.quotas);
     const logRetentionDays = inputs.logRetentionDays.numberValue;
     const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
       handlerName: "pre-token-generation",
@@ -94,12 +96,12 @@ export class CertBoundApiStack extends TerraformStack {
       logRetentionDays,
       timeoutSeconds: 5,
       memorySize: 128,
-      ...(machineClients.length > 0 ? { otherPermissions: "reads the machine-client binding registry (one SSM parameter)" } : {}),
-      environment: checkedEnvironment(name, "pre-token-generation", {
-        GROUP_SCOPES: terraformLiteral(JSON.stringify(api.groupScopes)),
+      ...(machineClients.length > 0 ? { otherPermissions: "reads the machine-client binding registry (its SSM path)" } : {}),
+      packagedData: { [GROUP_SCOPES_FILE]: api.groupScopes },
+      environment: {
         // A literal name, not a reference: the parameter depends on the clients, which depend on the pool and so on this function.
-        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PARAMETER: machineBindingsParameterName(namePrefix) } : {}),
-      }),
+        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
+      },
       xrayTracingEnabled,
     });
     const userPool = new CertBoundUserPool(this, "user-pool", {
@@ -127,20 +129,21 @@ export class CertBoundApiStack extends TerraformStack {
       functionName: `${namePrefix}-authorizer`,
       description: "API Gateway REQUEST authorizer: allows only access tokens bound to the mTLS client certificate (RFC 8705)",
       logRetentionDays,
-      environment: checkedEnvironment(name, "authorizer", {
+      // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
+      packagedData: { [ROUTE_SCOPES_FILE]: Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])) },
+      environment: {
         USER_POOL_ID: userPool.userPool.id,
         USER_POOL_CLIENT_ID: userPool.client.id,
-        // Tokens of these clients pass the same binding and scope checks.
-        ...(machineClientIds.length > 0 ? { MACHINE_CLIENT_IDS: Fn.join(",", machineClientIds) } : {}),
+        // Tokens of the clients registered there pass the same binding and scope checks (a list of ids would not fit 4 KB).
+        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
         // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
-        // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
-        ROUTE_SCOPES: terraformLiteral(JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])))),
         ...revocationEnvironment(inputs),
-      }, COGNITO_CLIENT_ID_BYTES * machineClientIds.length),
+      },
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
     });
+    machine?.grantRead(authorizer.role, "authorizer");
     new RevocationListAccess(this, "authorizer-revocation", {
       role: authorizer.role,
       bucket: inputs.bucketName.stringValue,
@@ -212,19 +215,4 @@ export class CertBoundApiStack extends TerraformStack {
     }).overrideLogicalId("machine_client_ids");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
   }
-}
-
-/** Cognito app client ids are 26 characters, plus a comma in a list. */
-const COGNITO_CLIENT_ID_BYTES = 27;
-
-/**
- * Fails synth, not apply, when a function's configuration is more than Lambda accepts.
- * `unresolvedBytes`: what the values known only at apply add (e.g. a list of client ids).
- */
-function checkedEnvironment(stack: string, fn: string, variables: Record<string, string>, unresolvedBytes = 0): Record<string, string> {
-  const literalBytes = unresolvedBytes + Object.entries(variables).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + (v.startsWith("${") ? 64 : Buffer.byteLength(v)), 0);
-  if (literalBytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES - 512) {
-    throw new Error(`CertBoundApiStack ${stack}: the ${fn} function's configuration is ${literalBytes} bytes, more than Lambda's 4 KB environment allows; use fewer routes or scopes`);
-  }
-  return variables;
 }

@@ -13,12 +13,14 @@
  * | the API document | `api.openapi`: path of an OpenAPI 3.0 document, relative to the config file | (none) |
  * | user scopes from groups | `api.groupScopes`: { "<group>": ["<scope>", …] } | (none) |
  * | the resource server (custom scopes `<identifier>/<name>`) | `api.resourceServer`: identifier, default "cbat" | (none) |
+ * | raised AWS quotas | `api.quotas`: { "resourcesPerApi", "appClientsPerPool" } (stacks/quota-settings.ts) | (none) |
  * | machine clients (client_credentials) | `machineClients`: { "<name>": { "certificate" or "fingerprint", "scopes" } } | (none) |
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ApiDocumentError, builtInApi, isObject, loadApiDocument, type ApiDefinition } from "./api-document";
 import { DEFAULT_RESOURCE_SERVER } from "./api-scopes";
+import { parseQuotaSettings, QuotaSettingsError } from "./quota-settings";
 import { MachineClientConfigError, parseMachineClients, type MachineClientDefinition } from "./machine-client-config";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
 
@@ -144,10 +146,20 @@ function readConfigFile(fileName: string, mustExist: boolean): Record<string, un
 }
 
 const CONFIG_KEYS = ["environments", "backend", "api", "machineClients"];
-const API_KEYS = ["openapi", "groupScopes", "resourceServer"];
+const API_KEYS = ["openapi", "groupScopes", "resourceServer", "quotas"];
 
-/** `api.openapi` (relative to the config file), `api.groupScopes` and `api.resourceServer`, read and validated. */
+/** `api.openapi` (relative to the config file), `api.groupScopes`, `api.resourceServer` and `api.quotas`, read and validated. */
 function parseApi(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
+  const api = parseApiDocumentSettings(section, configDir, where);
+  try {
+    return { ...api, quotas: parseQuotaSettings((section as Record<string, unknown>).quotas, where("api.quotas")) };
+  } catch (error) {
+    if (error instanceof QuotaSettingsError) throw new DeploymentConfigError(error.setting, error.problem);
+    throw error;
+  }
+}
+
+function parseApiDocumentSettings(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
   if (!isObject(section)) throw new DeploymentConfigError(where("api"), 'must be an object such as {"openapi": "api/openapi.yaml", "groupScopes": {"readers": ["accounts:read"]}}');
   const unknown = Object.keys(section).filter((k) => !API_KEYS.includes(k));
   if (unknown.length > 0) throw new DeploymentConfigError(where("api"), `unknown setting(s) ${unknown.join(", ")}; allowed: ${API_KEYS.join(", ")}`);

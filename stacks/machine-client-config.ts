@@ -15,6 +15,7 @@ import { isAbsolute, resolve } from "node:path";
 import { ApiDocumentError } from "./api-document-error";
 import { checkScopes, defaultMachineScope, resourceServerScopeName } from "./api-scopes";
 import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerprint } from "./certificate-thumbprint";
+import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 
 export interface MachineClientDefinition {
   /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
@@ -27,8 +28,6 @@ export interface MachineClientDefinition {
 
 /** Names that work as Cognito client names, Terraform output keys and construct ids. */
 const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-/** The binding registry is one Standard SSM parameter (4 KB): about 50 entries of id and thumbprint. */
-export const MAX_MACHINE_CLIENTS = 50;
 const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "$comment"];
 
 /** A machineClients setting with a bad value; `setting` names it as the user wrote it. */
@@ -46,7 +45,6 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
   const example = '{"partner-a": {"certificate": "certs/partner-a.pem", "scopes": ["' + resourceServer + '/read"]}}';
   if (section === null || typeof section !== "object" || Array.isArray(section)) throw new MachineClientConfigError(where("machineClients"), `must map client names to their certificate and scopes, e.g. ${example}`);
   const entries = Object.entries(section);
-  if (entries.length > MAX_MACHINE_CLIENTS) throw new MachineClientConfigError(where("machineClients"), `${entries.length} clients; at most ${MAX_MACHINE_CLIENTS} (their bindings share one 4 KB SSM parameter)`);
   return entries.map(([name, spec]) => {
     const at = (field?: string) => where(`machineClients.${name}${field ? `.${field}` : ""}`);
     if (!CLIENT_NAME.test(name)) throw new MachineClientConfigError(at(), "a client name is 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -87,5 +85,10 @@ function scopesOf(value: unknown, resourceServer: string, client: string, settin
       throw new MachineClientConfigError(setting, `machine client "${client}": scope "${scope}" is not a custom scope of the resource server "${resourceServer}"; client_credentials tokens carry only "${resourceServer}/<name>" scopes (set api.resourceServer, or rename the scope in the API document and here)`);
     }
   }
-  return [...new Set([defaultMachineScope(resourceServer), ...scopes])];
+  const granted = [...new Set([defaultMachineScope(resourceServer), ...scopes])];
+  const limit = AWS_QUOTAS.cognitoScopesPerAppClient.value;
+  if (granted.length > limit) {
+    throw new MachineClientConfigError(setting, quotaMessage("cognitoScopesPerAppClient", `machine client "${client}" would be granted ${granted.length} scopes (${defaultMachineScope(resourceServer)} included); give it fewer, broader scopes`, granted.length));
+  }
+  return granted;
 }

@@ -6,9 +6,10 @@
  * - the pool's Cognito domain, whose `/oauth2/token` issues the tokens;
  * - one confidential app client per machine client: generated secret, client_credentials only,
  *   its scopes only, no user sign-in flow, and (the stack invariant) no write access to the binding;
- * - the binding registry: one SSM String parameter, `{"<client id>": "<x5t#S256>"}`, written from
- *   the clients' ids and configured certificates. The trigger reads it (60 s cache); it cannot get
- *   the ids in its environment, since the pool needs the trigger before any client can exist.
+ * - the binding registry: one SSM String parameter per client, `<path><client id>` =
+ *   `{"clientId": …, "x5t#S256": …}`, written from the clients' ids and configured certificates.
+ *   The trigger reads the calling client's entry (60 s cache per client); it cannot get the ids in
+ *   its environment, since the pool needs the trigger before any client can exist.
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
@@ -23,6 +24,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { BindingSafeUserPoolClient } from "./binding-safe-user-pool-client";
+import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 import { terraformLiteral } from "./terraform-literal";
 import type { MachineClientDefinition } from "./machine-client-config";
 
@@ -46,9 +48,10 @@ export class MachineClients extends Construct {
   readonly domain: CognitoUserPoolDomain;
   /** By machine client name. */
   readonly clients: Readonly<Record<string, CognitoUserPoolClient>>;
-  readonly bindings: SsmParameter;
-  /** The registry's name, a literal: the trigger's environment may name it without depending on it. */
-  readonly bindingsParameterName: string;
+  /** The registry: one parameter per machine client, by name. */
+  readonly bindings: Readonly<Record<string, SsmParameter>>;
+  /** The registry's path, a literal: the trigger's environment may name it without depending on it. */
+  readonly bindingsPath: string;
   /** `https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token` */
   readonly tokenEndpoint: string;
 
@@ -62,7 +65,7 @@ export class MachineClients extends Construct {
       name: `${props.namePrefix}-api`,
       scope: props.scopes.map((scope) => ({
         scopeName: terraformLiteral(scope.slice(identifier.length + 1)),
-        scopeDescription: terraformLiteral(scope === `${identifier}/invoke` ? "Call the API (every machine client has it)" : `${scope} (API document, groups or machine clients)`),
+        scopeDescription: terraformLiteral(scopeDescription(scope, identifier)),
       })),
     });
 
@@ -95,29 +98,58 @@ export class MachineClients extends Construct {
     }
     this.clients = clients;
 
-    this.bindingsParameterName = machineBindingsParameterName(props.namePrefix);
-    this.bindings = new SsmParameter(this, "bindings", {
-      name: this.bindingsParameterName,
-      description: "Certificate of each machine client (app client id → RFC 8705 x5t#S256), read by the pre token generation trigger. Written by Terraform from machineClients.",
-      type: "String",
-      tier: "Standard",
-      // Thumbprints of public certificates, not secrets: plain, so plans show them to reviewers.
-      insecureValue: Fn.jsonencode(Fn.zipmap(props.clients.map((c) => clients[c.name].id), props.clients.map((c) => c.x5tS256))),
-    });
+    this.bindingsPath = machineBindingsPath(props.namePrefix);
+    const bindings: Record<string, SsmParameter> = {};
+    for (const client of props.clients) {
+      const entry = Fn.jsonencode({ clientId: clients[client.name].id, "x5t#S256": client.x5tS256 });
+      checkBindingValueSize(client.name, client.x5tS256);
+      bindings[client.name] = new SsmParameter(this, `binding-${clientId(client.name)}`, {
+        name: `${this.bindingsPath}${clients[client.name].id}`,
+        description: `Certificate of machine client ${client.name} (RFC 8705 x5t#S256), read by the pre token generation trigger. Written by Terraform from machineClients.`,
+        type: "String",
+        tier: "Standard",
+        // Thumbprints of public certificates, not secrets: plain, so plans show them to reviewers.
+        insecureValue: entry,
+      });
+    }
+    this.bindings = bindings;
   }
 
-  /** Lets `role` (the trigger's) read the registry: ssm:GetParameter on exactly that parameter. */
-  grantRead(role: IamRole): void {
-    const document = new DataAwsIamPolicyDocument(this, "read-bindings", {
-      statement: [{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [this.bindings.arn] }],
+  /**
+   * Lets `role` (the trigger's, the authorizer's) read the registry: ssm:GetParameter on exactly
+   * its path (this account, this Region), nothing else; one statement whatever the number of clients.
+   * `reader` names the grant's resources (none: the trigger's).
+   */
+  grantRead(role: IamRole, reader?: string): void {
+    const first = Object.values(this.bindings)[0];
+    const suffix = reader ? `-${reader}` : "";
+    const document = new DataAwsIamPolicyDocument(this, `read-bindings${suffix}`, {
+      // A parameter's ARN with its last segment (the client id) as "*": arn:…:parameter/<prefix>/machine-client-bindings/*
+      statement: [{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [Fn.replace(first.arn, "/[^/]+$/", "*")] }],
     });
-    new IamRolePolicy(this, "read-bindings-policy", { name: "read-machine-client-bindings", role: role.id, policy: document.json });
+    new IamRolePolicy(this, `read-bindings${suffix}-policy`, { name: "read-machine-client-bindings", role: role.id, policy: document.json });
   }
 }
 
-/** The registry's SSM parameter name, known at synth so the trigger's environment can carry it. */
-export function machineBindingsParameterName(namePrefix: string): string {
-  return `/${namePrefix}/machine-client-bindings`;
+/**
+ * The description Cognito shows for a scope: within its 256 characters (AWS_QUOTAS) whatever the
+ * scope's length; a scope is at most 256 characters itself (api-scopes.ts), so it always fits alone.
+ */
+export function scopeDescription(scope: string, identifier: string): string {
+  if (scope === `${identifier}/invoke`) return "Call the API (every machine client has it)";
+  const full = `${scope} (API document, groups or machine clients)`;
+  return full.length <= AWS_QUOTAS.cognitoScopeDescriptionCharacters.value ? full : scope.slice(0, AWS_QUOTAS.cognitoScopeDescriptionCharacters.value);
+}
+
+/** A client's registry value at its longest (Cognito ids are at most 128 characters) fits a Standard parameter. */
+function checkBindingValueSize(name: string, x5tS256: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify({ clientId: "x".repeat(128), "x5t#S256": x5tS256 }));
+  if (bytes > AWS_QUOTAS.ssmStandardParameterBytes.value) throw new Error(quotaMessage("ssmStandardParameterBytes", `the registry entry of machine client ${name}`, bytes));
+}
+
+/** The registry's SSM path, known at synth so the trigger's environment can carry it: one parameter per client id under it. */
+export function machineBindingsPath(namePrefix: string): string {
+  return `/${namePrefix}/machine-client-bindings/`;
 }
 
 /** Ids from the name (not the position), so adding a client never replaces another. */

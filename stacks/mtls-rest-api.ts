@@ -82,6 +82,7 @@ export class MtlsRestApi extends Construct {
       restApi: this.api,
       authorizer: this.authorizer,
       handlerFunctions: props.handlerFunctions,
+      stageName,
     });
 
     const gatewayResponses = (["UNAUTHORIZED", "ACCESS_DENIED"] as const).map(

@@ -42,7 +42,7 @@ export class OperationsInputs {
       type: "number",
       nullable: true,
       optional: true,
-      description: "Concurrent executions reserved for the authorizer: it can neither exhaust the account's Lambda concurrency nor be starved by other functions. null = unreserved.",
+      description: "Concurrent executions reserved for the authorizer: it can neither exhaust the account's Lambda concurrency nor be starved by other functions. null = unreserved. AWS refuses it at apply, leaving the function tainted, unless the account keeps at least 100 unreserved executions (account concurrency less every reservation; 1,000 by default, less on new accounts): check Service Quotas first. plan:summary warns whenever it is set.",
       validation: [{ condition: `var.authorizer_reserved_concurrency == null || try(var.authorizer_reserved_concurrency >= 1 && ${isInteger("var.authorizer_reserved_concurrency")}, false)`, errorMessage: "authorizer_reserved_concurrency must be a whole number of at least 1 (0 would refuse every request), or null for unreserved." }],
     });
     this.alarmTopicArn = variable(scope, "alarm_topic_arn", {

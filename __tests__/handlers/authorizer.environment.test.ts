@@ -5,7 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";
+import { ROUTE_SCOPES_FILE } from "../../handlers/lib/packaged-data";
 import { requestAuthorizerEvent } from "../support/events";
+import { packageFolder } from "../support/packaged-data";
 import { captureDecisionLines } from "../support/stdout-lines";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, jwksOf, signJwt, USER_POOL_ID, REGION, type SigningKey } from "../support/tokens";
 
@@ -32,10 +34,14 @@ beforeAll(async () => {
 const savedEnv = { ...process.env };
 /** The entry point writes its decision lines to stdout, unprefixed (what the metric filters read). */
 let decisionLines: string[];
+/** The stack packages the route table next to index.js: here GET /example, without scopes. */
+let routeTable: ReturnType<typeof packageFolder>;
 beforeEach(() => {
   decisionLines = captureDecisionLines();
+  routeTable = packageFolder({ [ROUTE_SCOPES_FILE]: JSON.stringify({ "GET /example": [] }) });
 });
 afterEach(() => {
+  routeTable.remove();
   process.env = { ...savedEnv };
   jest.restoreAllMocks();
 });
@@ -107,21 +113,26 @@ it("fails closed while the JWKS cannot be fetched, and recovers on a later reque
   expect(downloads).toBe(afterRecovery);
 });
 
-it("reads ROUTE_SCOPES, and refuses every request (config_error) when it is not a route table", async () => {
+it("reads route-scopes.json from its package, and refuses every request (config_error) when it is missing or not a route table", async () => {
   process.env.USER_POOL_ID = USER_POOL_ID;
   process.env.USER_POOL_CLIENT_ID = CLIENT_ID;
   const lines = decisionLines;
   const answerJwks = (network: Network) => jest.spyOn(network, "fetch").mockImplementation(async () => body(jwksOf(key)));
 
-  process.env.ROUTE_SCOPES = JSON.stringify({ "GET /example": ["needs/this"] });
+  routeTable.remove();
+  const scopedPackage = packageFolder({ [ROUTE_SCOPES_FILE]: JSON.stringify({ "GET /example": ["needs/this"] }) });
   const scoped = loadAuthorizerModule(answerJwks);
+  scopedPackage.remove();
   expect((await scoped.handler(event)).policyDocument.Statement[0].Effect).toBe("Deny");
   expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: "insufficient_scope" });
 
-  process.env.ROUTE_SCOPES = "[not a table";
-  const broken = loadAuthorizerModule(answerJwks);
-  await expect(broken.handler(event)).rejects.toThrow(/^Unauthorized$/);
-  expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: "config_error" });
+  for (const files of [{ [ROUTE_SCOPES_FILE]: "[not a table" }, { [ROUTE_SCOPES_FILE]: "[]" }, {}] as Record<string, string>[]) {
+    const brokenPackage = packageFolder(files);
+    const broken = loadAuthorizerModule(answerJwks);
+    brokenPackage.remove();
+    await expect(broken.handler(event)).rejects.toThrow(/^Unauthorized$/);
+    expect(JSON.parse(lines[lines.length - 1])).toMatchObject({ reason: "config_error" });
+  }
 });
 
 describe("ACCESS_TOKEN_VALIDITY_MINUTES (the stack sets it to the app client's access_token_validity)", () => {

@@ -11,6 +11,8 @@ import { captureDecisionLog, expectDenied } from "../support/decisions";
 import { requestAuthorizerEvent } from "../support/events";
 import { captureDecisionLines } from "../support/stdout-lines";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, ISSUER, jwksOf, signJwt, USER_POOL_ID, type SigningKey } from "../support/tokens";
+import { ROUTE_SCOPES_FILE } from "../../handlers/lib/packaged-data";
+import { packageFolder } from "../support/packaged-data";
 
 const MACHINE_A = "6k2q7mbl0s5j3vcf1r8d4hn9pa";
 const MACHINE_B = "1hq8c3o0v2tmd7s4kbg9fen5ru";
@@ -98,6 +100,7 @@ it("the Lambda entry point reads MACHINE_CLIENT_IDS (comma-separated)", async ()
   try {
     Object.assign(process.env, { USER_POOL_ID, USER_POOL_CLIENT_ID: CLIENT_ID, MACHINE_CLIENT_IDS: `${MACHINE_A},${MACHINE_B}` });
     let module: typeof import("../../handlers/authorizer") | undefined;
+    const folder = packageFolder({ [ROUTE_SCOPES_FILE]: JSON.stringify(ROUTES) });
     jest.isolateModules(() => {
       // The pool's JWKS endpoint (the network edge) answers with the test key set.
       jest.spyOn(require("aws-jwt-verify/https"), "fetch").mockImplementation(async () => new TextEncoder().encode(JSON.stringify(jwksOf(key))).buffer);
@@ -109,6 +112,7 @@ it("the Lambda entry point reads MACHINE_CLIENT_IDS (comma-separated)", async ()
       jest.spyOn(require("aws-jwt-verify/https"), "fetch").mockImplementation(async () => new TextEncoder().encode(JSON.stringify(jwksOf(key))).buffer);
       module = require("../../handlers/authorizer");
     });
+    folder.remove();
     // The entry point writes its decision lines straight to stdout (the metric filters read them there).
     const decisions = captureDecisionLines();
     await expect(module!.handler(event(machineToken(MACHINE_B), machineCert))).rejects.toThrow(/^Unauthorized$/);
@@ -116,4 +120,26 @@ it("the Lambda entry point reads MACHINE_CLIENT_IDS (comma-separated)", async ()
   } finally {
     process.env = saved;
   }
+});
+
+it("with the registry (MACHINE_BINDINGS_PATH on AWS): a registered client's bound token passes, an unregistered or re-registered one does not", async () => {
+  const registry = new Map([[MACHINE_A, x5t(machineCert)], [MACHINE_B, x5t(userCert)]]);
+  const lookups: string[] = [];
+  const fromRegistry = createAuthorizer({
+    userPoolId: USER_POOL_ID, clientId: CLIENT_ID, jwks: jwksOf(key), routeScopes: ROUTES,
+    machineClientRegistry: async (id) => {
+      lookups.push(id);
+      return registry.get(id);
+    },
+  });
+  expect((await fromRegistry(event(machineToken(MACHINE_A), machineCert))).policyDocument.Statement[0].Effect).toBe("Allow");
+  // Registered with another certificate now: the old certificate's token is refused.
+  await expect(fromRegistry(event(machineToken(MACHINE_B), machineCert))).rejects.toThrow(/^Unauthorized$/);
+  expect(JSON.parse(log.lines[log.lines.length - 1])).toMatchObject({ decision: "Deny", reason: "cnf_mismatch", clientId: MACHINE_B });
+  await expect(fromRegistry(event(machineToken("notregistered00000000000001"), machineCert))).rejects.toThrow(/^Unauthorized$/);
+  expect(JSON.parse(log.lines[log.lines.length - 1])).toMatchObject({ decision: "Deny", reason: "token_invalid" });
+  // The users' client needs no lookup.
+  const userToken = signJwt(key, accessTokenClaims({ scope: "aws.cognito.signin.user.admin cbat/invoke", cnf: { "x5t#S256": x5t(userCert) } }));
+  expect((await fromRegistry(event(userToken, userCert))).policyDocument.Statement[0].Effect).toBe("Allow");
+  expect(lookups).toEqual([MACHINE_A, MACHINE_B, "notregistered00000000000001"]);
 });

@@ -1,7 +1,22 @@
 import { createHash } from "node:crypto";
-import { createPreTokenGenerationHandler, handler, type PreTokenGenerationV2Event } from "../../handlers/pre-token-generation";
-import { FingerprintFormatError, FingerprintMissingError } from "../../handlers/lib/errors";
+import { createPreTokenGenerationHandler, type PreTokenGenerationHandler, type PreTokenGenerationV2Event } from "../../handlers/pre-token-generation";
 import { createCa, issueClientCert } from "../support/certificates";
+import { GROUP_SCOPES_FILE } from "../../handlers/lib/packaged-data";
+import { packageFolder } from "../support/packaged-data";
+
+/** The Lambda entry point, loaded with the group table the stack packages (here: no groups). */
+let handler: PreTokenGenerationHandler;
+/** The error classes of that module registry (instanceof compares classes). */
+let FingerprintFormatError: typeof import("../../handlers/lib/errors").FingerprintFormatError;
+let FingerprintMissingError: typeof import("../../handlers/lib/errors").FingerprintMissingError;
+beforeAll(() => {
+  const folder = packageFolder({ [GROUP_SCOPES_FILE]: "{}" });
+  jest.isolateModules(() => {
+    handler = require("../../handlers/pre-token-generation").handler;
+    ({ FingerprintFormatError, FingerprintMissingError } = require("../../handlers/lib/errors"));
+  });
+  folder.remove();
+});
 
 let der: Buffer;
 beforeAll(async () => {
@@ -132,7 +147,7 @@ describe("user scopes from Cognito groups (api.groupScopes)", () => {
   it("still fails closed for a user in a mapped group without a binding", async () => {
     const event = v2Event({});
     (event.request.groupConfiguration as { groupsToOverride: unknown[] }).groupsToOverride = ["admins"];
-    await expect(trigger(event)).rejects.toThrow(FingerprintMissingError);
+    await expect(trigger(event)).rejects.toThrow(/no client certificate is bound/);
   });
 
   it("refuses a malformed table when created", () => {
@@ -140,24 +155,31 @@ describe("user scopes from Cognito groups (api.groupScopes)", () => {
     expect(() => createPreTokenGenerationHandler({ groupScopes: { readers: ["has space"] } })).toThrow(TypeError);
   });
 
-  it("the Lambda entry point reads GROUP_SCOPES, and refuses to issue tokens when it is not JSON", async () => {
-    const saved = process.env.GROUP_SCOPES;
+  it("the Lambda entry point reads group-scopes.json from its package, and issues no token when it is missing or not JSON", async () => {
+    const fresh = () => {
+      let loaded: typeof import("../../handlers/pre-token-generation") | undefined;
+      jest.isolateModules(() => {
+        loaded = require("../../handlers/pre-token-generation");
+      });
+      return loaded!;
+    };
+    const good = packageFolder({ [GROUP_SCOPES_FILE]: JSON.stringify({ readers: ["accounts/read"] }) });
     try {
-      process.env.GROUP_SCOPES = JSON.stringify({ readers: ["accounts/read"] });
-      let fresh: typeof import("../../handlers/pre-token-generation") | undefined;
-      jest.isolateModules(() => {
-        fresh = require("../../handlers/pre-token-generation");
-      });
-      expect(access(await fresh!.handler(withGroups(["readers"])))).toMatchObject({ scopesToAdd: ["accounts/read"] });
-      process.env.GROUP_SCOPES = "{not json";
-      let broken: typeof import("../../handlers/pre-token-generation") | undefined;
-      jest.isolateModules(() => {
-        broken = require("../../handlers/pre-token-generation");
-      });
-      await expect(broken!.handler(withGroups(["readers"]))).rejects.toThrow(/GROUP_SCOPES is not valid JSON/);
+      expect(access(await fresh().handler(withGroups(["readers"])))).toMatchObject({ scopesToAdd: ["accounts/read"] });
     } finally {
-      if (saved === undefined) delete process.env.GROUP_SCOPES;
-      else process.env.GROUP_SCOPES = saved;
+      good.remove();
+    }
+    const broken = packageFolder({ [GROUP_SCOPES_FILE]: "{not json" });
+    try {
+      await expect(fresh().handler(withGroups(["readers"]))).rejects.toThrow(/group-scopes\.json in the function's package is not valid JSON; .*no token is issued/);
+    } finally {
+      broken.remove();
+    }
+    const empty = packageFolder({});
+    try {
+      await expect(fresh().handler(withGroups([]))).rejects.toThrow(/group-scopes\.json is missing from the function's package \(ENOENT\).*no token is issued/);
+    } finally {
+      empty.remove();
     }
   });
 });

@@ -1,16 +1,24 @@
 /**
- * The machine-client binding registry in SSM, read with the real AWS SDK v3 client from a
- * loopback SSM stand-in (the true edge: no AWS account here): one call, then none for a
- * minute; a changed registry is read after the minute; every failure fails closed.
+ * The machine-client binding registry in SSM, one parameter per client, read with the real AWS
+ * SDK v3 client from a loopback SSM stand-in (the true edge: no AWS account here): one call per
+ * client, then none for a minute; a changed entry is read after the minute; a server that never
+ * answers fails within the deadline; every failure fails closed.
  */
+import { createServer, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { MachineBindingError } from "../../handlers/lib/errors";
-import { parseMachineBindings } from "../../handlers/lib/machine-bindings";
-import { ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
+import { parseMachineBinding, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
+import { GROUP_SCOPES_FILE } from "../../handlers/lib/packaged-data";
+import { packageFolder } from "../support/packaged-data";
 import { SsmStandIn } from "../support/ssm-stand-in";
 
-const PARAMETER = "/cert-bound-api/machine-client-bindings";
+const PATH = "/cert-bound-api/machine-client-bindings/";
+const CLIENT_A = "clientaaaaaaaaaaaaaaaaaaaaa";
+const CLIENT_B = "clientbbbbbbbbbbbbbbbbbbbbb";
+const CLIENT_C = "clientcccccccccccccccccccc";
 const FINGERPRINT_A = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 const FINGERPRINT_B = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+const entry = (clientId: string, x5t: string) => JSON.stringify({ clientId, "x5t#S256": x5t });
 let ssm: SsmStandIn;
 let endpoint: string;
 const saved = { ...process.env };
@@ -27,92 +35,130 @@ afterAll(async () => {
 });
 beforeEach(() => {
   ssm.calls = 0;
-  ssm.put(PARAMETER, JSON.stringify({ clientaaaaaaaaaaaaaaaaaaaaa: FINGERPRINT_A }));
+  ssm.put(`${PATH}${CLIENT_A}`, entry(CLIENT_A, FINGERPRINT_A));
+  ssm.put(`${PATH}${CLIENT_B}`, entry(CLIENT_B, FINGERPRINT_B));
+  ssm.delete(`${PATH}${CLIENT_C}`);
 });
 
-it("reads the registry once and answers from memory for 60 s, then reads it again", async () => {
+it("reads only the calling client's entry, once, and answers from memory for 60 s, then reads it again", async () => {
   let time = 1_000_000;
-  const lookup = ssmMachineBindings({ parameterName: PARAMETER, endpoint, now: () => time });
-  expect(await lookup("clientaaaaaaaaaaaaaaaaaaaaa")).toBe(FINGERPRINT_A);
-  expect(await lookup("unknown")).toBeUndefined();
+  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint, now: () => time });
+  expect(await lookup(CLIENT_A)).toBe(FINGERPRINT_A);
+  expect(await lookup(CLIENT_A)).toBe(FINGERPRINT_A);
   expect(ssm.calls).toBe(1);
-  ssm.put(PARAMETER, JSON.stringify({ clientaaaaaaaaaaaaaaaaaaaaa: FINGERPRINT_B }));
-  time += 59_999;
-  expect(await lookup("clientaaaaaaaaaaaaaaaaaaaaa")).toBe(FINGERPRINT_A); // the cached minute
-  expect(ssm.calls).toBe(1);
-  time += 1;
-  expect(await lookup("clientaaaaaaaaaaaaaaaaaaaaa")).toBe(FINGERPRINT_B); // a rotation takes effect within 60 s
+  expect(await lookup(CLIENT_B)).toBe(FINGERPRINT_B); // its own entry, its own call
   expect(ssm.calls).toBe(2);
+  ssm.put(`${PATH}${CLIENT_A}`, entry(CLIENT_A, FINGERPRINT_B));
+  time += 59_999;
+  expect(await lookup(CLIENT_A)).toBe(FINGERPRINT_A); // the cached minute
+  expect(ssm.calls).toBe(2);
+  time += 1;
+  expect(await lookup(CLIENT_A)).toBe(FINGERPRINT_B); // a rotation takes effect within 60 s
+  expect(ssm.calls).toBe(3);
 });
 
-it("shares one read between concurrent lookups", async () => {
-  const lookup = ssmMachineBindings({ parameterName: PARAMETER, endpoint });
-  await Promise.all(Array.from({ length: 5 }, () => lookup("clientaaaaaaaaaaaaaaaaaaaaa")));
+it("shares one read between concurrent lookups of a client", async () => {
+  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint });
+  await Promise.all(Array.from({ length: 5 }, () => lookup(CLIENT_A)));
   expect(ssm.calls).toBe(1);
 });
 
-it("fails closed when the parameter is missing, and keeps failing until it exists", async () => {
-  ssm.delete(PARAMETER);
-  const lookup = ssmMachineBindings({ parameterName: PARAMETER, endpoint, cacheMilliseconds: 0 });
-  await expect(lookup("clientaaaaaaaaaaaaaaaaaaaaa")).rejects.toThrow(new MachineBindingError(`cannot read the machine-client binding registry ${PARAMETER} (ParameterNotFound)`));
-  await expect(lookup("clientaaaaaaaaaaaaaaaaaaaaa")).rejects.toThrow(MachineBindingError);
-  ssm.put(PARAMETER, JSON.stringify({ clientaaaaaaaaaaaaaaaaaaaaa: FINGERPRINT_A }));
-  expect(await lookup("clientaaaaaaaaaaaaaaaaaaaaa")).toBe(FINGERPRINT_A);
+it("answers undefined for a client without an entry (the trigger refuses it), and reads again next time", async () => {
+  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint });
+  expect(await lookup(CLIENT_C)).toBeUndefined();
+  expect(await lookup(CLIENT_C)).toBeUndefined();
+  expect(ssm.calls).toBe(2);
+  ssm.put(`${PATH}clientcccccccccccccccccccc`, entry(CLIENT_C, FINGERPRINT_A));
+  expect(await lookup(CLIENT_C)).toBe(FINGERPRINT_A);
+});
+
+it("never turns an id Cognito could not issue into a parameter name", async () => {
+  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint });
+  for (const id of ["../other-stack/x", "a/b", "", "x".repeat(129)]) expect(await lookup(id)).toBeUndefined();
+  expect(ssm.calls).toBe(0);
 });
 
 it("fails closed when a request is refused (signed for another region)", async () => {
-  const wrongRegion = ssmMachineBindings({ parameterName: PARAMETER, endpoint, region: "us-east-1" });
-  await expect(wrongRegion("clientaaaaaaaaaaaaaaaaaaaaa")).rejects.toThrow(/InvalidSignatureException/);
+  const wrongRegion = ssmMachineBindings({ parameterPath: PATH, endpoint, region: "us-east-1" });
+  await expect(wrongRegion(CLIENT_A)).rejects.toThrow(new MachineBindingError(`cannot read the machine client's registry entry ${PATH}${CLIENT_A} (InvalidSignatureException)`));
 });
 
-it("fails closed when nobody answers", async () => {
-  const closed = ssmMachineBindings({ parameterName: PARAMETER, endpoint: "http://127.0.0.1:9" });
-  await expect(closed("clientaaaaaaaaaaaaaaaaaaaaa")).rejects.toThrow(MachineBindingError);
-  // The SDK's HTTP handler leaves its 1 s connection-timeout timer running after a refused connection; let it end with the test.
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+describe("a server that accepts the connection and never answers", () => {
+  let silent: Server;
+  let silentEndpoint: string;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("data", () => undefined); // read the request, answer nothing
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it("fails closed at the deadline, well before the trigger's 5 s Lambda timeout", async () => {
+    const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint: silentEndpoint });
+    const started = Date.now();
+    await expect(lookup(CLIENT_A)).rejects.toThrow(new MachineBindingError(`cannot read the machine client's registry entry ${PATH}${CLIENT_A} (no answer within 2000 ms)`));
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1900);
+    expect(elapsed).toBeLessThan(4500);
+    expect(sockets.size).toBeGreaterThan(0); // it did connect: the deadline, not a refused connection, ended it
+  });
 });
 
 it.each([
   ["not JSON", "{", /not valid JSON/],
-  ["a list", "[]", /must be a JSON object/],
-  ["a number as fingerprint", JSON.stringify({ clientaaaaaaaaaaaaaaaaaaaaa: 5 }), /must map app client ids/],
-  ["a key that is no client id", JSON.stringify({ "not an id": FINGERPRINT_A }), /must map app client ids/],
-])("refuses a registry that is %s, without echoing it", async (_name, value, message) => {
-  ssm.put(PARAMETER, value);
-  const lookup = ssmMachineBindings({ parameterName: PARAMETER, endpoint });
-  const failure = lookup("clientaaaaaaaaaaaaaaaaaaaaa");
+  ["a list", "[]", /must be \{"clientId"/],
+  ["a number as fingerprint", JSON.stringify({ clientId: CLIENT_A, "x5t#S256": 5 }), /must be \{"clientId"/],
+  ["an extra field", JSON.stringify({ clientId: CLIENT_A, "x5t#S256": FINGERPRINT_A, note: "x" }), /must be \{"clientId"/],
+  ["another client's entry", entry(CLIENT_B, FINGERPRINT_A), /names another client/],
+  ["a repeated key", `{"clientId": "${CLIENT_A}", "x5t#S256": "${FINGERPRINT_A}", "x5t#S256": "${FINGERPRINT_B}"}`, /repeats the key "x5t#S256"/],
+])("refuses an entry that is %s, without echoing it", async (_name, value, message) => {
+  ssm.put(`${PATH}${CLIENT_A}`, value);
+  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint });
+  const failure = lookup(CLIENT_A);
   await expect(failure).rejects.toThrow(MachineBindingError);
   await expect(failure).rejects.toThrow(message);
+  await expect(failure).rejects.not.toThrow(FINGERPRINT_B);
 });
 
-it("keeps inherited property names out of the registry", () => {
-  const registry = parseMachineBindings(JSON.stringify({ clientaaaaaaaaaaaaaaaaaaaaa: FINGERPRINT_A }));
-  expect(registry.get("__proto__")).toBeUndefined();
-  expect(registry.get("constructor")).toBeUndefined();
+it("parses an entry for its client only", () => {
+  expect(parseMachineBinding(entry(CLIENT_A, FINGERPRINT_A), CLIENT_A)).toBe(FINGERPRINT_A);
+  expect(() => parseMachineBinding(entry(CLIENT_A, FINGERPRINT_A), CLIENT_B)).toThrow(MachineBindingError);
 });
 
-it("refuses a bad parameter name or cache time when created", () => {
-  expect(() => ssmMachineBindings({ parameterName: "has space" })).toThrow(TypeError);
-  expect(() => ssmMachineBindings({ parameterName: PARAMETER, cacheMilliseconds: -1 })).toThrow(TypeError);
+it("refuses a bad path, cache time or deadline when created", () => {
+  expect(() => ssmMachineBindings({ parameterPath: "has space/" })).toThrow(TypeError);
+  expect(() => ssmMachineBindings({ parameterPath: "/no-trailing-slash" })).toThrow(TypeError);
+  expect(() => ssmMachineBindings({ parameterPath: PATH, cacheMilliseconds: -1 })).toThrow(TypeError);
+  expect(() => ssmMachineBindings({ parameterPath: PATH, deadlineMilliseconds: 0 })).toThrow(TypeError);
 });
 
-it("the trigger's Lambda entry point reads MACHINE_BINDINGS_PARAMETER (endpoint from AWS_ENDPOINT_URL_SSM, as the SDK reads it)", async () => {
-  Object.assign(process.env, { MACHINE_BINDINGS_PARAMETER: PARAMETER, AWS_ENDPOINT_URL_SSM: endpoint });
+it("the trigger's Lambda entry point reads MACHINE_BINDINGS_PATH (endpoint from AWS_ENDPOINT_URL_SSM, as the SDK reads it)", async () => {
+  Object.assign(process.env, { MACHINE_BINDINGS_PATH: PATH, AWS_ENDPOINT_URL_SSM: endpoint });
   try {
     let fresh: typeof import("../../handlers/pre-token-generation") | undefined;
+    const folder = packageFolder({ [GROUP_SCOPES_FILE]: "{}" });
     jest.isolateModules(() => {
       fresh = require("../../handlers/pre-token-generation");
+      folder.remove();
     });
     const event = (clientId: string) => ({
       version: "3", triggerSource: "TokenGeneration_ClientCredentials", callerContext: { clientId },
       request: { userAttributes: {}, scopes: ["cbat/invoke"] }, response: { claimsAndScopeOverrideDetails: null },
     });
-    const result = await fresh!.handler(event("clientaaaaaaaaaaaaaaaaaaaaa"));
+    const result = await fresh!.handler(event(CLIENT_A));
     expect(result.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.claimsToAddOrOverride).toEqual({ cnf: { "x5t#S256": FINGERPRINT_A } });
-    await expect(fresh!.handler(event("clientbbbbbbbbbbbbbbbbbbbbb"))).rejects.toThrow(/no certificate is registered/);
-    expect(ssm.calls).toBe(1); // the second token used the cached registry
+    await fresh!.handler(event(CLIENT_A));
+    expect(ssm.calls).toBe(1); // the second token used the cached entry
+    await expect(fresh!.handler(event(CLIENT_C))).rejects.toThrow(/no certificate is registered/);
   } finally {
-    delete process.env.MACHINE_BINDINGS_PARAMETER;
+    delete process.env.MACHINE_BINDINGS_PATH;
     delete process.env.AWS_ENDPOINT_URL_SSM;
   }
 });

@@ -10,6 +10,8 @@ import { Testing } from "cdktf";
 import type { ApiDefinition } from "../../stacks/api-document";
 import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
 import { STACK_NAME } from "../../stacks/stack-name";
+import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../../handlers/lib/packaged-data";
+import { readZipEntries } from "../../local/zip-reader";
 import { assertTerraformAvailable, OfflineTerraform, PROJECT_ROOT, synthApp, TEST_TFVARS, type PlanJson, type PlannedResource } from "../support/terraform";
 
 const FOREIGN_LAMBDA = "arn:aws:lambda:eu-west-1:123456789012:function:legacy-orders";
@@ -99,12 +101,11 @@ it("passes user integrations through and bundles one function per x-cbat-handler
   ]);
 });
 
-it("gives the authorizer each route's required scopes, and the trigger the group scopes", () => {
-  // The plan knows these maps only after apply (they also hold the pool's ids): read the synthesized configuration.
-  // Document text is written as a Terraform literal ("$${" for "${"): read it as Terraform does.
-  const literal = (text: string) => text.replace(/\$\$\{/g, () => "${");
-  const environment = (name: string) => Object.fromEntries(Object.entries<string>(all(json, "aws_lambda_function").find((f) => f.function_name === `${STACK_NAME}-${name}`)!.environment.variables).map(([k, v]) => [k, literal(v)]));
-  expect(JSON.parse(environment("authorizer").ROUTE_SCOPES)).toEqual({
+it("packages each route's required scopes in the authorizer's zip, and the group scopes in the trigger's", () => {
+  // Files next to index.js, read once at init (handlers/lib/packaged-data.ts); the environments no longer carry them.
+  const functionOf = (name: string) => all(json, "aws_lambda_function").find((f) => f.function_name === `${STACK_NAME}-${name}`)!;
+  const packaged = (name: string, file: string) => JSON.parse(readZipEntries(readFileSync(join(stackDir, functionOf(name).filename))).get(file)!.toString("utf8"));
+  expect(packaged("authorizer", ROUTE_SCOPES_FILE)).toEqual({
     "POST /accounts": ["accounts/write"],
     "GET /accounts/{id}": ["accounts/read"],
     "PUT /accounts/{id}": ["accounts/write"],
@@ -112,20 +113,33 @@ it("gives the authorizer each route's required scopes, and the trigger the group
     "GET /orders/{orderId}": ["orders/read"],
     "GET /rates": ["accounts/read"],
     "GET /version": ["accounts/read"],
-    "POST /echo": ["audit/${path.cwd}"],
+    "POST /echo": ["audit/${path.cwd}"], // as written: a file, not Terraform text
   });
-  expect(JSON.parse(environment("pre-token-generation").GROUP_SCOPES)).toEqual({ "account-readers": ["accounts/read"], "order-desk": ["orders/read"] });
+  expect(packaged("pre-token-generation", GROUP_SCOPES_FILE)).toEqual({ "account-readers": ["accounts/read"], "order-desk": ["orders/read"] });
+  expect(functionOf("authorizer").environment.variables.ROUTE_SCOPES).toBeUndefined();
+  expect(functionOf("pre-token-generation").environment.variables.GROUP_SCOPES).toBeUndefined();
   expect(planned("aws_cognito_user_group").map((g) => g.values.name).sort()).toEqual(["account-readers", "order-desk"]);
 });
 
-it("scopes every Lambda permission to its own route", () => {
+it("changes the authorizer's code hash with the route table, and only then", () => {
+  const authorizerOf = (synth: any) => all(synth, "aws_lambda_function").find((f) => f.function_name === `${STACK_NAME}-authorizer`)!.source_code_hash;
+  const before = authorizerOf(json);
+  expect(authorizerOf(synthesized(writeConfig()).json)).toBe(before);
+  expect(authorizerOf(synthesized(writeConfig((document) => {
+    document.paths["/health"].get.security = [{ certificateBound: ["accounts/read"] }];
+  })).json)).not.toBe(before);
+});
+
+it("grants each function one permission per method: this API, this stage, that method", () => {
   const permissions = all(json, "aws_lambda_permission").filter((p) => p.principal === "apigateway.amazonaws.com");
-  const sourceArns = permissions.map((p) => String(p.source_arn).replace(/^\$\{[^}]+\}/, "<api>")).sort();
-  const statementIds = permissions.map((p) => p.statement_id);
+  const grants = permissions.map((p) => `${String(p.function_name).replace(/^\$\{aws_lambda_function\.([a-z-]+)_function_[A-F0-9]+\.function_name\}$/, "$1")} ${String(p.source_arn).replace(/^\$\{[^}]+\}/, "<api>")}`).sort();
+  const statementIds = permissions.map((p) => `${p.function_name} ${p.statement_id}`);
   expect(new Set(statementIds).size).toBe(statementIds.length);
-  for (const id of statementIds) expect(id).toMatch(/^[A-Za-z0-9_-]{1,100}$/);
-  expect(sourceArns).toEqual([
-    "<api>/*/GET/accounts/*", "<api>/*/GET/health", "<api>/*/GET/orders/*", "<api>/*/POST/accounts", "<api>/*/PUT/accounts/*", "<api>/authorizers/${aws_api_gateway_authorizer.rest-api_authorizer_5F392292.id}",
+  for (const p of permissions) expect(p.statement_id).toMatch(/^[A-Za-z0-9_-]{1,100}$/);
+  expect(grants).toEqual([
+    "accounts <api>/prod/GET/*", "accounts <api>/prod/POST/*", "accounts <api>/prod/PUT/*", "example <api>/prod/GET/*",
+    `${FOREIGN_LAMBDA} <api>/prod/GET/*`,
+    "authorizer <api>/authorizers/${aws_api_gateway_authorizer.rest-api_authorizer_5F392292.id}",
   ].sort());
   expect(planned("aws_lambda_permission").find((p) => p.values.function_name === FOREIGN_LAMBDA)).toBeDefined();
 });

@@ -122,7 +122,7 @@ describe("security-relevant properties", () => {
     });
     expect(synthesized).toHaveResourceWithProperties(LambdaPermission, {
       principal: "apigateway.amazonaws.com",
-      source_arn: expect.stringMatching(/^\$\{aws_api_gateway_rest_api\..+\.execution_arn\}\/\*\/GET\/example$/),
+      source_arn: expect.stringMatching(/^\$\{aws_api_gateway_rest_api\..+\.execution_arn\}\/prod\/GET\/\*$/),
     });
   });
 

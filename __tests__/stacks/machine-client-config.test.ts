@@ -89,7 +89,6 @@ it.each([
   ["a bad client name", { machineClients: { "bad name!": { fingerprint: "x" } } }, "machineClients.bad name!", /a client name is 1-63 letters/],
   ["an unknown client setting", { machineClients: { a: { fingerprint: "x", secret: "s" } } }, "machineClients.a", /unknown setting\(s\) secret; allowed: certificate, fingerprint, scopes/],
   ["a list instead of an object", { machineClients: ["a"] }, "machineClients", /must map client names/],
-  ["51 clients", { machineClients: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`c${i}`, { fingerprint: "x" }])) }, "machineClients", /51 clients; at most 50/],
   ["a bad resource server identifier", { api: { resourceServer: "has space" } }, "api", /api\.resourceServer: "has space" is not a resource server identifier/],
   ["an unknown api setting", { api: { resourceServers: "x" } }, "api", /unknown setting\(s\) resourceServers; allowed: openapi, groupScopes, resourceServer/],
 ])("refuses %s", (_label, content, setting, message) => {

@@ -80,18 +80,21 @@ describe("with machine clients", () => {
     expect(user.allowed_oauth_flows).toBeUndefined();
   });
 
-  it("writes the binding registry: one SSM String parameter mapping each client's id to its x5t#S256", () => {
-    const parameter = only(json, "aws_ssm_parameter");
-    expect(parameter).toMatchObject({ name: `/${STACK_NAME}/machine-client-bindings`, type: "String", tier: "Standard" });
+  it("writes the binding registry: one SSM String parameter per client, {clientId, x5t#S256}, under the stack's path", () => {
+    const parameters = Object.values<any>(json.resource.aws_ssm_parameter);
+    expect(parameters).toHaveLength(2);
     const ids = Object.keys(json.resource.aws_cognito_user_pool_client).filter((id) => json.resource.aws_cognito_user_pool_client[id].generate_secret === true);
-    const partnerId = ids.find((id) => id.includes("partner-a"))!;
-    const billingId = ids.find((id) => id.includes("billing"))!;
-    expect(parameter.insecure_value).toBe(`\${jsonencode(zipmap([aws_cognito_user_pool_client.${partnerId}.id, aws_cognito_user_pool_client.${billingId}.id], ["${X5T_A}", "${X5T_B}"]))}`);
+    for (const [name, x5t] of [["partner-a", X5T_A], ["billing", X5T_B]]) {
+      const clientId = ids.find((id) => id.includes(name))!;
+      const parameter = parameters.find((p) => p.name === `/${STACK_NAME}/machine-client-bindings/\${aws_cognito_user_pool_client.${clientId}.id}`);
+      expect(parameter).toMatchObject({ type: "String", tier: "Standard" });
+      expect(parameter.insecure_value).toBe(`\${jsonencode({"clientId" = aws_cognito_user_pool_client.${clientId}.id, "x5t#S256" = "${x5t}"})}`);
+    }
   });
 
-  it("lets the trigger read exactly that parameter, and tells it the name (a literal: no dependency cycle)", () => {
+  it("lets the trigger read exactly that path, and tells it the path (a literal: no dependency cycle)", () => {
     const trigger = functionOf("pre-token-generation");
-    expect(trigger.environment.variables.MACHINE_BINDINGS_PARAMETER).toBe(`/${STACK_NAME}/machine-client-bindings`);
+    expect(trigger.environment.variables.MACHINE_BINDINGS_PATH).toBe(`/${STACK_NAME}/machine-client-bindings/`);
     const triggerRole = trigger.role.replace(/^\$\{aws_iam_role\.(.+)\.arn\}$/, "$1");
     const policies = Object.values<any>(json.resource.aws_iam_role_policy).filter((p) => p.role === `\${aws_iam_role.${triggerRole}.id}`);
     // write-xray-traces exists with count 0 unless xray_tracing_enabled (issue 15).
@@ -101,8 +104,9 @@ describe("with machine clients", () => {
     expect(ssmPolicies.map((p) => p.name)).toEqual(["read-machine-client-bindings"]);
     const readPolicy = policies.find((p) => p.name === "read-machine-client-bindings");
     const document = json.data.aws_iam_policy_document[readPolicy.policy.replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")];
-    const parameterId = Object.keys(json.resource.aws_ssm_parameter)[0];
-    expect(document.statement).toEqual([{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [`\${aws_ssm_parameter.${parameterId}.arn}`] }]);
+    const parameterId = Object.keys(json.resource.aws_ssm_parameter).find((id) => id.includes("partner-a"));
+    // The first client's parameter's own ARN (this account, this Region) with the client id as "*": the path, nothing else.
+    expect(document.statement).toEqual([{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [`\${replace(aws_ssm_parameter.${parameterId}.arn, "/[^/]+$/", "*")}`] }]);
     expect(json.resource.aws_iam_role[triggerRole].description).toContain("reads the machine-client binding registry");
   });
 

@@ -1,6 +1,7 @@
 /**
- * Per-route OAuth scopes (RFC 6750 §3.1 insufficient_scope). The stack passes the API
- * document's table as ROUTE_SCOPES: `{"<METHOD> <resource path>": ["scope", …]}`, keyed as
+ * Per-route OAuth scopes (RFC 6750 §3.1 insufficient_scope). The stack packages the API
+ * document's table as route-scopes.json in the authorizer's zip (packaged-data.ts):
+ * `{"<METHOD> <resource path>": ["scope", …]}`, keyed as
  * the REQUEST event's `httpMethod` and `resource` (the matched template, e.g.
  * `/accounts/{id}`), which API Gateway sets and the client cannot choose.
  */

@@ -1,24 +1,42 @@
 /**
- * The machine-client binding registry in one SSM parameter (a String the stack writes from the
- * configured certificates), read once and kept for a minute: a warm trigger makes no AWS call,
- * and a changed binding takes effect within 60 s. Reading fails closed: no parameter, no
- * permission, no answer → the lookup throws and Cognito issues no token.
+ * The machine-client binding registry in SSM: one String parameter per client,
+ * `<path><client id>` = `{"clientId": "<id>", "x5t#S256": "<thumbprint>"}`, written by the
+ * stack from the configured certificates (stacks/machine-clients.ts). The trigger reads only
+ * the calling client's entry, once a minute at most: a warm call makes no AWS call, the first
+ * token of each of N clients costs one GetParameter, and a changed binding takes effect within
+ * 60 s. Each entry is far below the 4 KB of a Standard parameter, whatever the number of clients.
+ *
+ * Reading fails closed: no entry (the trigger then refuses the client), no permission, no
+ * answer within the deadline, a value for another client, duplicate keys → the lookup throws
+ * and Cognito issues no token.
  *
  * The AWS SDK v3 comes with the Lambda runtime (nodejs22.x); the bundle leaves it out and
  * loads it on the first machine token only, so handlers that never see one never load it.
  */
 import type { GetParameterCommand as GetParameterCommandType, SSMClient as SSMClientType } from "@aws-sdk/client-ssm";
 import { MachineBindingError } from "./errors";
-import { parseMachineBindings, type MachineBindingLookup } from "./machine-bindings";
+import { findDuplicateKey } from "./json-duplicate-keys";
+import type { MachineBindingLookup } from "./machine-bindings";
 
-/** How long a read registry is used before it is read again. */
+/** How long a read entry is used before it is read again. */
 export const MACHINE_BINDINGS_CACHE_MILLISECONDS = 60_000;
+/**
+ * The whole read, retry included, must end within this: the trigger's Lambda timeout is 5 s,
+ * and Cognito waits 5 s for a trigger. The SDK's requestTimeout alone only logs a warning
+ * (@smithy/node-http-handler without throwOnRequestTimeout); an AbortSignal really ends it.
+ */
+export const MACHINE_BINDINGS_DEADLINE_MILLISECONDS = 2_000;
+
+/** Cognito app client ids: 1-128 word characters or '+'. */
+const CLIENT_ID = /^[\w+]{1,128}$/;
 
 export interface SsmMachineBindingsOptions {
-  /** Name of the String parameter, e.g. `/cert-bound-api/machine-client-bindings`. */
-  readonly parameterName: string;
+  /** The registry's path, ending in '/', e.g. `/cert-bound-api/machine-client-bindings/`. */
+  readonly parameterPath: string;
   /** @default 60000 (MACHINE_BINDINGS_CACHE_MILLISECONDS) */
   readonly cacheMilliseconds?: number;
+  /** @default 2000 (MACHINE_BINDINGS_DEADLINE_MILLISECONDS) */
+  readonly deadlineMilliseconds?: number;
   /** SSM endpoint override (a loopback stand-in in tests). @default the region's endpoint */
   readonly endpoint?: string;
   /** @default the SDK's (AWS_REGION in Lambda) */
@@ -27,47 +45,89 @@ export interface SsmMachineBindingsOptions {
   readonly now?: () => number;
 }
 
-type Registry = ReadonlyMap<string, string>;
+/**
+ * The fingerprint in one client's registry value.
+ * @throws MachineBindingError when it is not `{"clientId": <this client>, "x5t#S256": "<string>"}`
+ * exactly, or repeats a key (JSON.parse would keep the last one silently). Never echoes the value.
+ */
+export function parseMachineBinding(text: string, clientId: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new MachineBindingError("the machine client's registry entry is not valid JSON");
+  }
+  const shape = 'the machine client\'s registry entry must be {"clientId": "<its id>", "x5t#S256": "<thumbprint>"}';
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new MachineBindingError(shape);
+  const duplicate = findDuplicateKey(text);
+  if (duplicate) throw new MachineBindingError(`the machine client's registry entry repeats the key ${JSON.stringify(duplicate.key.slice(0, 40))}; refused rather than guess which one holds`);
+  const entry = parsed as Record<string, unknown>;
+  if (Object.keys(entry).sort().join(",") !== "clientId,x5t#S256" || typeof entry["x5t#S256"] !== "string") throw new MachineBindingError(shape);
+  if (entry.clientId !== clientId) throw new MachineBindingError("the machine client's registry entry names another client; refused");
+  return entry["x5t#S256"];
+}
 
-/** A lookup backed by the SSM parameter, cached for `cacheMilliseconds`. */
+/** A lookup that reads `<parameterPath><client id>`, cached per client for `cacheMilliseconds`. */
 export function ssmMachineBindings(options: SsmMachineBindingsOptions): MachineBindingLookup {
-  const { parameterName, cacheMilliseconds = MACHINE_BINDINGS_CACHE_MILLISECONDS, now = Date.now } = options;
-  if (typeof parameterName !== "string" || !/^\/?[A-Za-z0-9_.\-/]{1,1011}$/.test(parameterName)) {
-    throw new TypeError("ssmMachineBindings: parameterName must be an SSM parameter name such as /cert-bound-api/machine-client-bindings");
+  const {
+    parameterPath, cacheMilliseconds = MACHINE_BINDINGS_CACHE_MILLISECONDS, deadlineMilliseconds = MACHINE_BINDINGS_DEADLINE_MILLISECONDS, now = Date.now,
+  } = options;
+  if (typeof parameterPath !== "string" || !/^\/[A-Za-z0-9_.\-/]{1,880}\/$/.test(parameterPath)) {
+    throw new TypeError("ssmMachineBindings: parameterPath must be an SSM path ending in '/', such as /cert-bound-api/machine-client-bindings/");
   }
   if (!Number.isInteger(cacheMilliseconds) || cacheMilliseconds < 0) throw new TypeError("ssmMachineBindings: cacheMilliseconds must be a non-negative integer");
+  if (!Number.isInteger(deadlineMilliseconds) || deadlineMilliseconds < 1) throw new TypeError("ssmMachineBindings: deadlineMilliseconds must be a positive integer");
   let client: { ssm: SSMClientType; GetParameterCommand: typeof GetParameterCommandType } | undefined;
-  let cached: { readonly expires: number; readonly registry: Registry } | undefined;
-  let reading: Promise<Registry> | undefined;
+  const cached = new Map<string, { readonly expires: number; readonly thumbprint: string }>();
+  const reading = new Map<string, Promise<string | undefined>>();
 
-  const read = async (): Promise<Registry> => {
+  /** The client's thumbprint; undefined when it has no entry (not a machine client of this stack). */
+  const read = async (clientId: string): Promise<string | undefined> => {
     if (!client) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const sdk = require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm");
       client = {
-        ssm: new sdk.SSMClient({ region: options.region, endpoint: options.endpoint, maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 1500 } }),
+        ssm: new sdk.SSMClient({
+          region: options.region,
+          endpoint: options.endpoint,
+          maxAttempts: 2,
+          requestHandler: { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true },
+        }),
         GetParameterCommand: sdk.GetParameterCommand,
       };
     }
+    const name = `${parameterPath}${clientId}`;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deadlineMilliseconds);
+    timer.unref?.();
     let value: string | undefined;
     try {
-      value = (await client.ssm.send(new client.GetParameterCommand({ Name: parameterName }))).Parameter?.Value;
+      value = (await client.ssm.send(new client.GetParameterCommand({ Name: name }), { abortSignal: deadline.signal })).Parameter?.Value;
     } catch (error) {
+      if (!deadline.signal.aborted && (error as Error).name === "ParameterNotFound") return undefined;
       // The SDK's error name (ParameterNotFound, AccessDeniedException, …) says what to fix; no value is involved.
-      throw new MachineBindingError(`cannot read the machine-client binding registry ${parameterName} (${(error as Error).name})`);
+      const why = deadline.signal.aborted ? `no answer within ${deadlineMilliseconds} ms` : (error as Error).name;
+      throw new MachineBindingError(`cannot read the machine client's registry entry ${name} (${why})`);
+    } finally {
+      clearTimeout(timer);
     }
-    if (value === undefined) throw new MachineBindingError(`the machine-client binding registry ${parameterName} has no value`);
-    return parseMachineBindings(value);
+    if (value === undefined) throw new MachineBindingError(`the machine client's registry entry ${name} has no value`);
+    return parseMachineBinding(value, clientId);
   };
 
   return async (clientId) => {
+    // An id Cognito could not have issued never becomes a parameter name.
+    if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) return undefined;
     const time = now();
-    if (!cached || time >= cached.expires) {
-      reading ??= read().finally(() => {
-        reading = undefined;
-      });
-      cached = { expires: time + cacheMilliseconds, registry: await reading };
+    const hit = cached.get(clientId);
+    if (hit && time < hit.expires) return hit.thumbprint;
+    let pending = reading.get(clientId);
+    if (!pending) {
+      pending = read(clientId).finally(() => reading.delete(clientId));
+      reading.set(clientId, pending);
     }
-    return cached.registry.get(clientId);
+    const thumbprint = await pending;
+    if (thumbprint !== undefined) cached.set(clientId, { expires: time + cacheMilliseconds, thumbprint });
+    return thumbprint;
   };
 }

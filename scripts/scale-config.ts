@@ -1,0 +1,36 @@
+/**
+ * The stated scale as a generated config: one API document of N operations on one
+ * `x-cbat-handler` (paths /items/rK with five methods each, so 500 operations make 101 REST API
+ * resources), M machine clients (fingerprints, one scope each) and G groups (one scope each).
+ * Used by the scale test (synth + validate + offline plan) and `npm run bench:synth`.
+ */
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface ScaleOptions {
+  readonly operations: number;
+  readonly machineClients: number;
+  readonly groups: number;
+}
+
+export const STATED_SCALE: ScaleOptions = { operations: 500, machineClients: 500, groups: 100 };
+const METHODS = ["get", "put", "post", "delete", "patch"] as const;
+
+/** Writes `<dir>/scale.json` and `<dir>/cbat.config.json`; returns the config file. */
+export function writeScaleConfig(dir: string, options: ScaleOptions = STATED_SCALE): string {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (let i = 0; i < options.operations; i++) {
+    const path = `/items/r${Math.floor(i / METHODS.length)}`;
+    paths[path] ??= {};
+    paths[path][METHODS[i % METHODS.length]] = { operationId: `op${i}`, security: [{ certificateBound: [`cbat/scope${i % 90}`] }], "x-cbat-handler": "example" };
+  }
+  writeFileSync(join(dir, "scale.json"), JSON.stringify({ openapi: "3.0.3", info: { title: "scale", version: "1" }, paths }));
+  const machineClients = Object.fromEntries(Array.from({ length: options.machineClients }, (_, i) => [
+    `client-${i}`, { fingerprint: createHash("sha256").update(`machine ${i}`).digest("base64url"), scopes: [`cbat/scope${i % 90}`] },
+  ]));
+  const groupScopes = Object.fromEntries(Array.from({ length: options.groups }, (_, i) => [`group-${i}`, [`cbat/scope${i % 90}`]]));
+  const file = join(dir, "cbat.config.json");
+  writeFileSync(file, JSON.stringify({ api: { openapi: "scale.json", groupScopes }, machineClients }));
+  return file;
+}

@@ -8,6 +8,7 @@ import { acceptedIamException } from "./accepted-iam";
 import { operationsChecks } from "./operations-checks";
 import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
+import { truststoreVersionRow } from "./plan-truststore";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- cbat-plan-summary -->";
@@ -190,6 +191,7 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
   });
   rows.push(iamWildcardCheck(plan, resources));
   rows.push(revocationRow(plan));
+  rows.push(truststoreVersionRow(plan));
   return rows;
 }
 

@@ -24,6 +24,7 @@ import { RevocationListAccess } from "./revocation-list-access";
 import type { MachineClientDefinition } from "./machine-client-config";
 import { machineBindingsParameterName, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
+import { TruststoreVersion } from "./truststore-version";
 import { addStateBackend } from "./state-backend";
 
 export interface CertBoundApiStackProps {
@@ -121,6 +122,8 @@ export class CertBoundApiStack extends TerraformStack {
     });
     machine?.grantRead(preTokenGeneration.role);
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
+    // One truststore version for the custom domain and the authorizer: every upload shows in the plan.
+    const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
 
     const authorizer = new BundledFunction(this, "authorizer", {
       handlerName: "authorizer",
@@ -136,7 +139,7 @@ export class CertBoundApiStack extends TerraformStack {
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
         // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
         ROUTE_SCOPES: terraformLiteral(JSON.stringify(Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])))),
-        ...revocationEnvironment(inputs),
+        ...revocationEnvironment(inputs, truststore.versionIdOrEmpty),
       }, COGNITO_CLIENT_ID_BYTES * machineClientIds.length),
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
@@ -185,7 +188,7 @@ export class CertBoundApiStack extends TerraformStack {
       certificateArn: inputs.customDomainCertArn.stringValue,
       truststoreBucket: inputs.bucketName.stringValue,
       truststoreKey: inputs.caCertKey.stringValue,
-      truststoreVersion: inputs.truststoreVersion.stringValue,
+      truststoreVersion: truststore.versionId,
       ownershipVerificationCertificateArn: inputs.ownershipVerificationCertificateArn.stringValue,
       restApiId: restApi.api.id,
       stageName: restApi.stage.stageName,

@@ -9,6 +9,7 @@ import { operationsChecks } from "./operations-checks";
 import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 import { truststoreVersionRow } from "./plan-truststore";
+import { accountSettingRow } from "./plan-account-setting";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- cbat-plan-summary -->";
@@ -192,6 +193,7 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
   rows.push(iamWildcardCheck(plan, resources));
   rows.push(revocationRow(plan));
   rows.push(truststoreVersionRow(plan));
+  rows.push(accountSettingRow(plan));
   return rows;
 }
 

@@ -24,6 +24,7 @@ import { RevocationListAccess } from "./revocation-list-access";
 import type { MachineClientDefinition } from "./machine-client-config";
 import { machineBindingsParameterName, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
+import { TruststoreKmsAccess } from "./truststore-kms-access";
 import { TruststoreVersion } from "./truststore-version";
 import { addStateBackend } from "./state-backend";
 
@@ -76,7 +77,7 @@ export class CertBoundApiStack extends TerraformStack {
     const machineClients = props.machineClients ?? [];
     this.inputs = new StackInputs(this, props.environment, { machineClients: machineClients.length > 0 });
     const inputs = this.inputs;
-    const operationsInputs = new OperationsInputs(this);
+    const operationsInputs = new OperationsInputs(this, { manageApiGatewayAccount: props.environment?.manageApiGatewayAccount });
     const xrayTracingEnabled = operationsInputs.xrayTracingEnabled.booleanValue;
 
     new AwsProvider(this, "aws", {
@@ -150,6 +151,7 @@ export class CertBoundApiStack extends TerraformStack {
       truststoreKey: inputs.caCertKey.stringValue,
       crlKey: inputs.crlKey.stringValue,
     });
+    new TruststoreKmsAccess(this, "authorizer-truststore-kms", { role: authorizer.role, kmsKeyArn: inputs.truststoreKmsKeyArn.stringValue, crlKey: inputs.crlKey.stringValue });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {
       if (route.backend.kind !== "handler" || handlerFunctions[route.backend.handler]) continue;

@@ -6,7 +6,7 @@
  *
  * | setting | file | environment variable |
  * | --- | --- | --- |
- * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection" }] | CBAT_ENVIRONMENTS=dev,prod |
+ * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection", "manageApiGatewayAccount", "awsAccountId", "awsRegion" }] | CBAT_ENVIRONMENTS=dev,prod |
  * | backend type | `backend.type`: local, s3, cloud | CBAT_BACKEND |
  * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
@@ -45,6 +45,16 @@ export interface EnvironmentSettings {
   readonly enableAdminPasswordAuth: boolean;
   /** Default of the user_pool_deletion_protection variable. */
   readonly userPoolDeletionProtection: boolean;
+  /**
+   * Default of the manage_api_gateway_account variable: this environment's stack owns the account
+   * and region's one API Gateway logging setting. @default true for a single environment; with
+   * several, for `prod` if listed, else the first (see parseEnvironments)
+   */
+  readonly manageApiGatewayAccount?: boolean;
+  /** The AWS account this environment deploys to (12 digits), when known: tells environments apart. */
+  readonly awsAccountId?: string;
+  /** The region this environment deploys to, when known: the default of aws_region, and tells environments apart. */
+  readonly awsRegion?: string;
 }
 
 export interface DeploymentConfig {
@@ -168,7 +178,7 @@ function parseApi(section: unknown, configDir: string, where: (key: string) => s
 function parseEnvironments(entries: unknown, settingOf: (index: number) => string): EnvironmentSettings[] {
   if (!Array.isArray(entries)) throw new DeploymentConfigError(settingOf(0).replace(/\[0\]$/, ""), "must be a list of environment names");
   const seen = new Set<string>();
-  return entries.map((entry, index) => {
+  const parsed = entries.map((entry, index): EnvironmentSettings => {
     const setting = settingOf(index);
     const spec = typeof entry === "string" ? { name: entry } : (entry as Record<string, unknown>);
     if (spec === null || typeof spec !== "object") throw new DeploymentConfigError(setting, 'must be a name or {"name": …}');
@@ -187,8 +197,38 @@ function parseEnvironments(entries: unknown, settingOf: (index: number) => strin
     if (typeof enableAdminPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableAdminPasswordAuth`, "must be true or false");
     const userPoolDeletionProtection = spec.userPoolDeletionProtection ?? defaults.userPoolDeletionProtection;
     if (typeof userPoolDeletionProtection !== "boolean") throw new DeploymentConfigError(`${setting}.userPoolDeletionProtection`, "must be true or false");
-    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection };
+    const awsAccountId = optionalText(spec.awsAccountId, `${setting}.awsAccountId`, /^\d{12}$/, "an AWS account id (12 digits)");
+    const awsRegion = optionalText(spec.awsRegion, `${setting}.awsRegion`, REGION, 'a region such as "eu-west-1"');
+    const manageApiGatewayAccount = spec.manageApiGatewayAccount;
+    if (manageApiGatewayAccount !== undefined && typeof manageApiGatewayAccount !== "boolean") throw new DeploymentConfigError(`${setting}.manageApiGatewayAccount`, "must be true or false");
+    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection, manageApiGatewayAccount, ...(awsAccountId ? { awsAccountId } : {}), ...(awsRegion ? { awsRegion } : {}) };
   });
+  return withApiGatewayAccountOwner(parsed, settingOf);
+}
+
+function optionalText(value: unknown, setting: string, pattern: RegExp, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !pattern.test(value)) throw new DeploymentConfigError(setting, `must be ${what}`);
+  return value;
+}
+
+/**
+ * aws_api_gateway_account is one setting per account and region: two stacks that both manage it
+ * overwrite each other's logging role, and destroying one resets it for the other. So exactly one
+ * environment per account and region may manage it: by default the only one, else `prod`, else the
+ * first listed. Two that manage it are refused unless their awsAccountId or awsRegion say they differ.
+ */
+function withApiGatewayAccountOwner(environments: EnvironmentSettings[], settingOf: (index: number) => string): EnvironmentSettings[] {
+  const owner = environments.find((e) => e.name === "prod") ?? environments[0];
+  const resolved = environments.map((e) => ({ ...e, manageApiGatewayAccount: e.manageApiGatewayAccount ?? e === owner }));
+  const differ = (a?: string, b?: string) => a !== undefined && b !== undefined && a !== b;
+  resolved.forEach((a, i) => resolved.slice(0, i).forEach((b) => {
+    if (a.manageApiGatewayAccount && b.manageApiGatewayAccount && !differ(a.awsAccountId, b.awsAccountId) && !differ(a.awsRegion, b.awsRegion)) {
+      throw new DeploymentConfigError(`${settingOf(i)}.manageApiGatewayAccount`,
+        `environments "${b.name}" and "${a.name}" would both manage API Gateway's account setting (its CloudWatch logging role; one per account and region): they would overwrite each other's role, and destroying one would cut the other's access logs. Set "manageApiGatewayAccount": false on all but one, or give them different "awsAccountId" or "awsRegion"`);
+    }
+  }));
+  return resolved;
 }
 
 type Pick = (envName: string, key: string) => { value: unknown; setting: string };

@@ -33,6 +33,8 @@ export interface StackInputDefaults {
   readonly enableAdminPasswordAuth?: boolean;
   /** @default false */
   readonly userPoolDeletionProtection?: boolean;
+  /** @default null (the AWS environment's region) */
+  readonly awsRegion?: string;
 }
 
 export interface StackInputOptions {
@@ -57,12 +59,13 @@ export class StackInputs {
   readonly crlRefreshSeconds: TerraformVariable;
   readonly crlGraceSeconds: TerraformVariable;
   readonly userPoolDomainPrefix: TerraformVariable;
+  readonly truststoreKmsKeyArn: TerraformVariable;
 
   constructor(scope: Construct, defaults: StackInputDefaults = {}, options: StackInputOptions = {}) {
     this.awsRegion = variable(scope, "aws_region", {
       type: "string",
       nullable: true,
-      optional: true,
+      ...(defaults.awsRegion ? { default: defaults.awsRegion } : { optional: true }),
       description: "AWS region to deploy to. null = the region of your AWS environment (AWS_REGION or profile).",
       validation: [{ condition: 'var.aws_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.aws_region))', errorMessage: 'aws_region must be a region name such as "eu-west-1", or null.' }],
     });
@@ -158,6 +161,16 @@ export class StackInputs {
       validation: [{
         condition: "floor(var.crl_grace_seconds) == var.crl_grace_seconds && var.crl_grace_seconds >= 0 && var.crl_grace_seconds <= 2592000",
         errorMessage: "crl_grace_seconds must be a whole number of seconds from 0 to 2592000 (30 days).",
+      }],
+    });
+    this.truststoreKmsKeyArn = variable(scope, "truststore_kms_key_arn", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "ARN of the customer-managed KMS key that encrypts bucket_name (SSE-KMS). With crl_key set, the authorizer may kms:Decrypt with it, through S3 only. null = S3-managed keys (SSE-S3).",
+      validation: [{
+        condition: 'var.truststore_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.truststore_kms_key_arn))',
+        errorMessage: "truststore_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias), or null when the bucket uses S3-managed keys.",
       }],
     });
     this.userPoolDomainPrefix = variable(scope, "user_pool_domain_prefix", {

@@ -56,7 +56,7 @@ describe("security-relevant properties", () => {
       security_policy: "TLS_1_2",
       endpoint_configuration: { types: ["REGIONAL"] },
       regional_certificate_arn: "${var.custom_domain_cert_arn}",
-      mutual_tls_authentication: { truststore_uri: "s3://${var.bucket_name}/${var.ca_cert_key}", truststore_version: "${var.truststore_version}" },
+      mutual_tls_authentication: { truststore_uri: "s3://${var.bucket_name}/${var.ca_cert_key}", truststore_version: "${var.truststore_version != null ? var.truststore_version : one(data.aws_s3_object.truststore_object[*].version_id)}" },
       ownership_verification_certificate_arn: "${var.ownership_verification_certificate_arn}",
     });
   });
@@ -166,7 +166,7 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "user_pool_domain_prefix", "waf_web_acl_arn", "xray_tracing_enabled",
+      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_kms_key_arn", "truststore_version", "user_pool_deletion_protection", "user_pool_domain_prefix", "waf_web_acl_arn", "xray_tracing_enabled",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);

@@ -10,6 +10,7 @@ import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 import { truststoreVersionRow } from "./plan-truststore";
 import { accountSettingRow } from "./plan-account-setting";
+import { signInRows } from "./plan-sign-in";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- cbat-plan-summary -->";
@@ -194,6 +195,7 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
   rows.push(revocationRow(plan));
   rows.push(truststoreVersionRow(plan));
   rows.push(accountSettingRow(plan));
+  rows.push(...signInRows(resources));
   return rows;
 }
 

@@ -108,6 +108,8 @@ export class CertBoundApiStack extends TerraformStack {
       namePrefix,
       preTokenGenerationFunction: preTokenGeneration.function,
       enableAdminPasswordAuth: inputs.enableAdminPasswordAuth.booleanValue,
+      enableUserPasswordAuth: inputs.enableUserPasswordAuth.booleanValue,
+      mfaConfiguration: inputs.mfaConfiguration.stringValue,
       deletionProtection: inputs.userPoolDeletionProtection.booleanValue,
       groups: Object.keys(api.groupScopes),
       accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,

@@ -6,7 +6,7 @@
  *
  * | setting | file | environment variable |
  * | --- | --- | --- |
- * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection", "manageApiGatewayAccount", "awsAccountId", "awsRegion" }] | CBAT_ENVIRONMENTS=dev,prod |
+ * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection", "ephemeral", "enableUserPasswordAuth", "manageApiGatewayAccount", "awsAccountId", "awsRegion" }] | CBAT_ENVIRONMENTS=dev,prod |
  * | backend type | `backend.type`: local, s3, cloud | CBAT_BACKEND |
  * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
@@ -43,8 +43,12 @@ export interface EnvironmentSettings {
   readonly logRetentionDays: number;
   /** Default of the enable_admin_password_auth variable. */
   readonly enableAdminPasswordAuth: boolean;
-  /** Default of the user_pool_deletion_protection variable. */
+  /** Default of the user_pool_deletion_protection variable: true unless the environment is ephemeral. */
   readonly userPoolDeletionProtection: boolean;
+  /** A throw-away environment (trials, CI): its user pool may be destroyed with it. @default true for `dev` only */
+  readonly ephemeral?: boolean;
+  /** Default of the enable_user_password_auth variable. @default true for `dev` only */
+  readonly enableUserPasswordAuth?: boolean;
   /**
    * Default of the manage_api_gateway_account variable: this environment's stack owns the account
    * and region's one API Gateway logging setting. @default true for a single environment; with
@@ -82,11 +86,11 @@ export class DeploymentConfigError extends Error {
 }
 
 /** Per-environment defaults: short retention and the admin test flow in dev; in prod long retention, no admin flow, and a user pool that cannot be deleted by accident. */
-const ENVIRONMENT_DEFAULTS: Record<string, Omit<EnvironmentSettings, "name">> = {
-  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false },
-  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true },
+const ENVIRONMENT_DEFAULTS: Record<string, { logRetentionDays: number; enableAdminPasswordAuth: boolean; ephemeral: boolean; enableUserPasswordAuth: boolean }> = {
+  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, ephemeral: true, enableUserPasswordAuth: true },
+  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false, ephemeral: false, enableUserPasswordAuth: false },
 };
-const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: false };
+const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false, ephemeral: false, enableUserPasswordAuth: false };
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,9}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -195,13 +199,17 @@ function parseEnvironments(entries: unknown, settingOf: (index: number) => strin
     }
     const enableAdminPasswordAuth = spec.enableAdminPasswordAuth ?? defaults.enableAdminPasswordAuth;
     if (typeof enableAdminPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableAdminPasswordAuth`, "must be true or false");
-    const userPoolDeletionProtection = spec.userPoolDeletionProtection ?? defaults.userPoolDeletionProtection;
+    const ephemeral = spec.ephemeral ?? defaults.ephemeral;
+    if (typeof ephemeral !== "boolean") throw new DeploymentConfigError(`${setting}.ephemeral`, "must be true or false");
+    const enableUserPasswordAuth = spec.enableUserPasswordAuth ?? defaults.enableUserPasswordAuth;
+    if (typeof enableUserPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableUserPasswordAuth`, "must be true or false");
+    const userPoolDeletionProtection = spec.userPoolDeletionProtection ?? !ephemeral;
     if (typeof userPoolDeletionProtection !== "boolean") throw new DeploymentConfigError(`${setting}.userPoolDeletionProtection`, "must be true or false");
     const awsAccountId = optionalText(spec.awsAccountId, `${setting}.awsAccountId`, /^\d{12}$/, "an AWS account id (12 digits)");
     const awsRegion = optionalText(spec.awsRegion, `${setting}.awsRegion`, REGION, 'a region such as "eu-west-1"');
     const manageApiGatewayAccount = spec.manageApiGatewayAccount;
     if (manageApiGatewayAccount !== undefined && typeof manageApiGatewayAccount !== "boolean") throw new DeploymentConfigError(`${setting}.manageApiGatewayAccount`, "must be true or false");
-    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection, manageApiGatewayAccount, ...(awsAccountId ? { awsAccountId } : {}), ...(awsRegion ? { awsRegion } : {}) };
+    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection, ephemeral, enableUserPasswordAuth, manageApiGatewayAccount, ...(awsAccountId ? { awsAccountId } : {}), ...(awsRegion ? { awsRegion } : {}) };
   });
   return withApiGatewayAccountOwner(parsed, settingOf);
 }

@@ -31,8 +31,10 @@ export interface StackInputDefaults {
   readonly logRetentionDays?: number;
   /** @default false */
   readonly enableAdminPasswordAuth?: boolean;
-  /** @default false */
+  /** @default true (false only for environments marked ephemeral) */
   readonly userPoolDeletionProtection?: boolean;
+  /** @default false: SRP and refresh only */
+  readonly enableUserPasswordAuth?: boolean;
   /** @default null (the AWS environment's region) */
   readonly awsRegion?: string;
 }
@@ -60,6 +62,8 @@ export class StackInputs {
   readonly crlGraceSeconds: TerraformVariable;
   readonly userPoolDomainPrefix: TerraformVariable;
   readonly truststoreKmsKeyArn: TerraformVariable;
+  readonly enableUserPasswordAuth: TerraformVariable;
+  readonly mfaConfiguration: TerraformVariable;
 
   constructor(scope: Construct, defaults: StackInputDefaults = {}, options: StackInputOptions = {}) {
     this.awsRegion = variable(scope, "aws_region", {
@@ -121,9 +125,20 @@ export class StackInputs {
       default: defaults.enableAdminPasswordAuth ?? false,
       description: "Also allow ADMIN_USER_PASSWORD_AUTH on the app client (server-side sign-in with IAM credentials; for testing).",
     });
+    this.enableUserPasswordAuth = variable(scope, "enable_user_password_auth", {
+      type: "bool",
+      default: defaults.enableUserPasswordAuth ?? false,
+      description: "Also allow USER_PASSWORD_AUTH on the app client (the password travels to Cognito; for trials and `npm run local`). false = SRP (ALLOW_USER_SRP_AUTH) and refresh only.",
+    });
+    this.mfaConfiguration = variable(scope, "mfa_configuration", {
+      type: "string",
+      default: "OFF",
+      description: "Multi-factor sign-in of users: OFF, OPTIONAL (users may add an authenticator app) or ON (required; software TOTP).",
+      validation: [{ condition: 'contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)', errorMessage: 'mfa_configuration must be "OFF", "OPTIONAL" or "ON" (software TOTP).' }],
+    });
     this.userPoolDeletionProtection = variable(scope, "user_pool_deletion_protection", {
       type: "bool",
-      default: defaults.userPoolDeletionProtection ?? false,
+      default: defaults.userPoolDeletionProtection ?? true,
       description: "Refuse to delete the user pool (its users and certificate bindings) until this is set back to false.",
     });
     this.accessTokenValidityMinutes = variable(scope, "access_token_validity_minutes", {

@@ -31,13 +31,16 @@ describe("loadDeploymentConfig", () => {
 
   it("reads environments with per-environment defaults, from the environment or a file", () => {
     const expected = [
-      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false, manageApiGatewayAccount: false },
-      { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, manageApiGatewayAccount: true },
-      { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: false, manageApiGatewayAccount: false },
+      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false, ephemeral: true, enableUserPasswordAuth: true, manageApiGatewayAccount: false },
+      { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, ephemeral: false, enableUserPasswordAuth: false, manageApiGatewayAccount: true },
+      { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, ephemeral: false, enableUserPasswordAuth: false, manageApiGatewayAccount: false },
     ];
     expect(load({ CBAT_ENVIRONMENTS: "dev, prod,qa" }).environments).toEqual(expected);
     expect(load({}, configFile({ environments: ["dev", "prod", { name: "qa" }] })).environments).toEqual(expected);
     expect(load({}, configFile({ environments: [{ name: "prod", logRetentionDays: 731 }] })).environments[0].logRetentionDays).toBe(731);
+    // Deletion protection is on unless the environment is marked ephemeral (or says otherwise).
+    expect(load({}, configFile({ environments: [{ name: "ci", ephemeral: true }] })).environments[0]).toMatchObject({ ephemeral: true, userPoolDeletionProtection: false });
+    expect(() => load({}, configFile({ environments: [{ name: "ci", ephemeral: "yes" }] }))).toThrow(/environments\[0\]\.ephemeral: must be true or false/);
   });
 
   it("lets exactly one environment per account and region manage API Gateway's account setting", () => {

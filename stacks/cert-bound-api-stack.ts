@@ -217,6 +217,15 @@ export class CertBoundApiStack extends TerraformStack {
       value: Object.fromEntries(machineClients.map((client, index) => [client.name, machineClientIds[index]])),
       description: "App client id of each machine client (machineClients), by name. Their secrets are no outputs: aws cognito-idp describe-user-pool-client --user-pool-id … --client-id … --query UserPoolClient.ClientSecret",
     }).overrideLogicalId("machine_client_ids");
+    // Literals known at synth: plans show reviewers each client's bound certificate, also before its id exists.
+    new TerraformOutput(this, "machine_client_bindings", {
+      value: Object.fromEntries(machineClients.map((client) => [client.name, { scopes: client.scopes.map(terraformLiteral), x5t_s256: client.x5tS256 }])),
+      description: "Each machine client's scopes and the x5t#S256 of the certificate its tokens are bound to, by name.",
+    }).overrideLogicalId("machine_client_bindings");
+    new TerraformOutput(this, "group_scopes", {
+      value: Object.fromEntries(Object.entries(api.groupScopes).map(([group, scopes]) => [terraformLiteral(group), scopes.map(terraformLiteral)])),
+      description: "The scopes the binding trigger adds to the access tokens of each Cognito group's members (api.groupScopes).",
+    }).overrideLogicalId("group_scopes");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
   }
 }

@@ -37,6 +37,11 @@ it("creates a bound user, gets a bound token, and calls the API only with that c
   expect(accessToken.split(".")).toHaveLength(3); // only the token on stdout
   expect(JSON.parse(token.stderr.slice(token.stderr.indexOf("{")))).toMatchObject({ cnf: { "x5t#S256": x5t(pki.client) }, username: "alice" });
 
+  // --admin: AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH), for pools whose app client allows SRP and no password flow.
+  const admin = await runCli(["token", ...outputs(), "--username", "alice", "--admin"], secretEnv);
+  expect(admin.code).toBe(0);
+  expect(JSON.parse(Buffer.from(admin.stdout.trim().split(".")[1], "base64url").toString("utf8"))).toMatchObject({ cnf: { "x5t#S256": x5t(pki.client) }, username: "alice" });
+
   const ok = await runCli(["call", `${env.summary.gatewayUrl}/example`, "--cert", pki.client, "--key", pki.clientKey, "--cacert", pki.ca, "--token", accessToken]);
   expect(ok.code).toBe(0);
   expect(ok.stdout).toMatch(/^HTTP 200\n/);

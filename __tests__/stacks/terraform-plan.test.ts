@@ -183,7 +183,7 @@ it("lets only this API and this pool invoke the functions", () => {
   expect(deployment.expressions.triggers).toBeDefined();
 });
 
-it("adds the admin flow, deletion protection, the DNS record and another retention only when asked", () => {
+it("adds the password flows, MFA, no deletion protection, the DNS record and another retention only when asked", () => {
   const custom = terraform.planJson(terraform.writeVars("custom.tfvars.json", {
     ...TEST_TFVARS,
     enable_admin_password_auth: true,

@@ -196,7 +196,7 @@ describe("inputs and outputs are the documented Terraform names", () => {
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "group_scopes", "machine_client_bindings", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
     expect(json.output.machine_client_ids.value).toEqual({}); // token_endpoint only with machine clients
   });

@@ -45,7 +45,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown).toContain("### Security posture ✅ (6 ⚠️ to look at)");
   expect(rowOf(summary.markdown, "truststore version")).toContain("| ⚠️ | (new) → latest (not known offline");
   expect(rowOf(summary.markdown, "API Gateway account setting")).toContain("| ⚠️ | managed by this stack");
-  expect(rowOf(summary.markdown, "user sign-in with SRP")).toContain("| ✅ | ALLOW_USER_SRP_AUTH, ALLOW_REFRESH_TOKEN_AUTH |");
+  expect(rowOf(summary.markdown, "user sign-in with SRP")).toContain("| ✅ | ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH |");
   expect(rowOf(summary.markdown, "MFA for users")).toContain("| ⚠️ | OFF: a password alone signs users in");
   expect(rowOf(summary.markdown, "user pool deletion protection")).toContain("| ✅ | ACTIVE |");
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");

@@ -8,7 +8,7 @@
 import { X509Certificate } from "node:crypto";
 import { Command, CommanderError, Option } from "commander";
 import {
-  AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, InitiateAuthCommand,
+  AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, InitiateAuthCommand, AdminInitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { x5tS256FromDer } from "../handlers/lib/thumbprint";
 import { ensureDevPki } from "../local/dev-pki";
@@ -138,11 +138,12 @@ export function buildProgram(): Command {
 
   addGroupCommands(program);
 
-  withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token, or a machine client's (--client-credentials)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt"))
+  withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with --admin) and print the access token, or a machine client's (--client-credentials)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt"))
     .option("--username <name>", "user name (required unless --client-credentials)")
+    .option("--admin", "sign in with your AWS credentials (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH; needs enable_admin_password_auth): for pools that allow SRP only")
     .option("--password <password>", "password (better: CBAT_PASSWORD, or the prompt)")
     .option("--claims", "also print the token's decoded claims on stderr (to see cnf)")
-    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & { username?: string; password?: string; claims?: boolean }) => {
+    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & { username?: string; password?: string; claims?: boolean; admin?: boolean }) => {
       if (options.clientCredentials) return printClientCredentialsToken(options);
       const username = options.username;
       if (!username) throw new UsageError("--username is required (or --client-credentials for a machine client's token)");
@@ -150,7 +151,10 @@ export function buildProgram(): Command {
       const clientId = requireSetting(settings, "clientId");
       const cognito = connectCognito(settings, options.timeout);
       const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password: ");
-      const result = await cognitoCall(cognito, (client) => client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } })));
+      const parameters = { USERNAME: username, PASSWORD: password };
+      const result = await cognitoCall(cognito, (client) => options.admin
+        ? client.send(new AdminInitiateAuthCommand({ AuthFlow: "ADMIN_USER_PASSWORD_AUTH", UserPoolId: requireSetting(settings, "userPoolId"), ClientId: clientId, AuthParameters: parameters }))
+        : client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: parameters })));
       const token = result.AuthenticationResult?.AccessToken;
       if (!token) throw new UserError(`no token: Cognito asked for ${result.ChallengeName ?? "another step"}; set a permanent password (cbat user create / admin-set-user-password --permanent)`);
       if (options.claims) note(JSON.stringify(JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")), null, 2));

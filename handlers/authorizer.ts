@@ -193,8 +193,19 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
     } catch (error) {
       const reason = error instanceof AccessDeniedError ? error.reason : "internal_error";
       log({ decision: "Deny", reason, requestId, sub, clientId });
+      // A route the table does not list: 403 (Deny policy), like a missing scope; everything else 401.
+      if (reason === "route_unknown" && typeof event?.methodArn === "string") return unknownRouteDeny(event.methodArn);
       throw new Error(UNAUTHORIZED);
     }
+  };
+}
+
+/** The Deny policy for a route the authorizer's table does not list (API Gateway answers 403). */
+function unknownRouteDeny(methodArn: string): AuthorizerResult {
+  return {
+    principalId: "route_unknown",
+    policyDocument: { Version: "2012-10-17", Statement: [{ Action: "execute-api:Invoke", Effect: "Deny", Resource: methodArn }] },
+    context: { sub: "", username: "", clientId: "", scope: "", x5tS256: "", certSubject: "" },
   };
 }
 

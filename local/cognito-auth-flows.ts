@@ -35,6 +35,17 @@ export const initiateAuth: CognitoOperation = async (context, input) => {
   throw new CognitoError("InvalidParameterException", `Auth flow ${String(input.AuthFlow).slice(0, 40)} is not enabled for this client (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH)`);
 };
 
+/**
+ * AdminInitiateAuth with ADMIN_USER_PASSWORD_AUTH (`cbat token --admin`): the same password check
+ * and tokens as USER_PASSWORD_AUTH; on AWS the caller's IAM credentials authorize it instead.
+ */
+export const adminInitiateAuth: CognitoOperation = async (context, input) => {
+  if (input.AuthFlow !== "ADMIN_USER_PASSWORD_AUTH") {
+    throw new CognitoError("InvalidParameterException", `Auth flow ${String(input.AuthFlow).slice(0, 40)} is not enabled for this client (ADMIN_USER_PASSWORD_AUTH)`);
+  }
+  return initiateAuth(context, { ...input, AuthFlow: "USER_PASSWORD_AUTH" });
+};
+
 /** Access and id tokens, the access token shaped by the pre token generation trigger. */
 async function issueTokens(context: IssuerContext, user: StoredUser, triggerSource: string) {
   const now = Math.floor(Date.now() / 1000);

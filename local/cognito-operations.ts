@@ -4,7 +4,7 @@
  */
 import type { CognitoOperation } from "./cognito-context";
 import { createUserPoolClient, describeUserPoolClient } from "./cognito-app-clients";
-import { initiateAuth } from "./cognito-auth-flows";
+import { initiateAuth, adminInitiateAuth } from "./cognito-auth-flows";
 import { adminAddUserToGroup, adminListGroupsForUser, adminRemoveUserFromGroup, createGroup, getGroup, listGroups } from "./cognito-groups";
 import { listUsers } from "./cognito-list-users";
 import {
@@ -14,6 +14,7 @@ import {
 export const COGNITO_OPERATIONS: Readonly<Record<string, CognitoOperation>> = {
   // Sign-in
   InitiateAuth: initiateAuth,
+  AdminInitiateAuth: adminInitiateAuth,
   // User administration
   AdminCreateUser: adminCreateUser,
   AdminSetUserPassword: adminSetUserPassword,

@@ -9,6 +9,10 @@ import { operationsChecks } from "./operations-checks";
 import { quotaChecks } from "./quota-checks";
 import { revocationRow } from "./plan-revocation";
 import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
+import { truststoreVersionRow } from "./plan-truststore";
+import { accountSettingRow } from "./plan-account-setting";
+import { signInRows } from "./plan-sign-in";
+import { accessTablesMarkdown } from "./plan-machine-clients";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- cbat-plan-summary -->";
@@ -80,6 +84,7 @@ export function summarizePlan(plan: Json, title?: string, options: SummaryOption
     ...security.map((c) => `| ${c.check} | ${!c.ok ? "❌" : c.warning ? "⚠️" : "✅"} | ${escapeCell(c.seen)} |`),
     "",
     ...(routes ? routesMarkdown(routes, escapeCell) : []),
+    ...accessTablesMarkdown(plan, escapeCell),
     "### Changed resources",
     "",
   ];
@@ -193,6 +198,9 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
   });
   rows.push(iamWildcardCheck(plan, resources));
   rows.push(revocationRow(plan));
+  rows.push(truststoreVersionRow(plan));
+  rows.push(accountSettingRow(plan));
+  rows.push(...signInRows(resources));
   return rows;
 }
 

@@ -7,7 +7,7 @@
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import type { DenyReason } from "../handlers/lib/errors";
+import { FORBIDDEN_REASONS, type DenyReason } from "../handlers/lib/errors";
 import { denyMetric, denyReasonMetric, type MetricRef } from "./decision-metrics";
 
 /** Every alarm looks at 5-minute sums (or averages) and alarms on one bad period. */
@@ -20,8 +20,6 @@ export const STAGE_5XX_RATE_THRESHOLD = 0.05;
  * is tolerated, so that only failures without a decision (timeouts, crashes) alarm.
  */
 export const AUTHORIZER_ERROR_SLACK = 0.01;
-/** The one Deny the authorizer answers with a Deny policy (403) instead of throwing. */
-const DENY_WITHOUT_THROW: DenyReason = "insufficient_scope";
 
 /** AWS's metrics the alarms and the dashboard use (namespaces and dimensions as AWS publishes them). */
 export const lambdaMetric = (metricName: string, functionName: string): MetricRef => ({ namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: functionName } });
@@ -74,7 +72,7 @@ export class OperationsAlarms extends Construct {
     }));
   }
 
-  /** Lambda Errors minus the 401s the authorizer throws on purpose (every Deny but insufficient_scope). */
+  /** Lambda Errors minus the 401s the authorizer throws on purpose (every Deny but FORBIDDEN_REASONS). */
   private authorizerErrorsAlarm(): void {
     const query = (id: string, metric: MetricRef): CloudwatchMetricAlarmMetricQuery => ({
       id,
@@ -86,12 +84,13 @@ export class OperationsAlarms extends Construct {
       metricQuery: [
         query("errors", lambdaMetric("Errors", this.props.authorizerFunctionName)),
         query("denies", denyMetric()),
-        query("forbidden", denyReasonMetric(DENY_WITHOUT_THROW)),
+        // The denials answered with a Deny policy (403) instead of a thrown 401.
+        ...FORBIDDEN_REASONS.map((reason, i) => query(`forbidden${i}`, denyReasonMetric(reason))),
         {
           id: "failures",
           label: "authorizer errors without a decision",
           returnData: true,
-          expression: `FILL(errors, 0) - ${1 + AUTHORIZER_ERROR_SLACK} * (FILL(denies, 0) - FILL(forbidden, 0))`,
+          expression: `FILL(errors, 0) - ${1 + AUTHORIZER_ERROR_SLACK} * (FILL(denies, 0)${FORBIDDEN_REASONS.map((_, i) => ` - FILL(forbidden${i}, 0)`).join("")})`,
         },
       ],
       threshold: 1,

@@ -27,6 +27,8 @@ import { RevocationListAccess } from "./revocation-list-access";
 import type { MachineClientDefinition } from "./machine-client-config";
 import { machineBindingsPath, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
+import { TruststoreKmsAccess } from "./truststore-kms-access";
+import { TruststoreVersion } from "./truststore-version";
 import { addStateBackend } from "./state-backend";
 
 export interface CertBoundApiStackProps {
@@ -75,7 +77,7 @@ export class CertBoundApiStack extends TerraformStack {
     const machineClients = props.machineClients ?? [];
     this.inputs = new StackInputs(this, props.environment, { machineClients: machineClients.length > 0 });
     const inputs = this.inputs;
-    const operationsInputs = new OperationsInputs(this);
+    const operationsInputs = new OperationsInputs(this, { manageApiGatewayAccount: props.environment?.manageApiGatewayAccount });
     const xrayTracingEnabled = operationsInputs.xrayTracingEnabled.booleanValue;
 
     new AwsProvider(this, "aws", {
@@ -108,6 +110,8 @@ export class CertBoundApiStack extends TerraformStack {
       namePrefix,
       preTokenGenerationFunction: preTokenGeneration.function,
       enableAdminPasswordAuth: inputs.enableAdminPasswordAuth.booleanValue,
+      enableUserPasswordAuth: inputs.enableUserPasswordAuth.booleanValue,
+      mfaConfiguration: inputs.mfaConfiguration.stringValue,
       deletionProtection: inputs.userPoolDeletionProtection.booleanValue,
       groups: Object.keys(api.groupScopes),
       accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
@@ -123,6 +127,8 @@ export class CertBoundApiStack extends TerraformStack {
     });
     machine?.grantRead(preTokenGeneration.role);
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
+    // One truststore version for the custom domain and the authorizer: every upload shows in the plan.
+    const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
 
     const authorizer = new BundledFunction(this, "authorizer", {
       handlerName: "authorizer",
@@ -138,7 +144,7 @@ export class CertBoundApiStack extends TerraformStack {
         ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
         // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
         ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
-        ...revocationEnvironment(inputs),
+        ...revocationEnvironment(inputs, truststore.versionIdOrEmpty),
       },
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
@@ -150,6 +156,7 @@ export class CertBoundApiStack extends TerraformStack {
       truststoreKey: inputs.caCertKey.stringValue,
       crlKey: inputs.crlKey.stringValue,
     });
+    new TruststoreKmsAccess(this, "authorizer-truststore-kms", { role: authorizer.role, kmsKeyArn: inputs.truststoreKmsKeyArn.stringValue, crlKey: inputs.crlKey.stringValue });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {
       if (route.backend.kind !== "handler" || handlerFunctions[route.backend.handler]) continue;
@@ -188,7 +195,7 @@ export class CertBoundApiStack extends TerraformStack {
       certificateArn: inputs.customDomainCertArn.stringValue,
       truststoreBucket: inputs.bucketName.stringValue,
       truststoreKey: inputs.caCertKey.stringValue,
-      truststoreVersion: inputs.truststoreVersion.stringValue,
+      truststoreVersion: truststore.versionId,
       ownershipVerificationCertificateArn: inputs.ownershipVerificationCertificateArn.stringValue,
       restApiId: restApi.api.id,
       stageName: restApi.stage.stageName,
@@ -213,6 +220,15 @@ export class CertBoundApiStack extends TerraformStack {
       value: Object.fromEntries(machineClients.map((client, index) => [client.name, machineClientIds[index]])),
       description: "App client id of each machine client (machineClients), by name. Their secrets are no outputs: aws cognito-idp describe-user-pool-client --user-pool-id … --client-id … --query UserPoolClient.ClientSecret",
     }).overrideLogicalId("machine_client_ids");
+    // Literals known at synth: plans show reviewers each client's bound certificate, also before its id exists.
+    new TerraformOutput(this, "machine_client_bindings", {
+      value: Object.fromEntries(machineClients.map((client) => [client.name, { scopes: client.scopes.map(terraformLiteral), x5t_s256: client.x5tS256 }])),
+      description: "Each machine client's scopes and the x5t#S256 of the certificate its tokens are bound to, by name.",
+    }).overrideLogicalId("machine_client_bindings");
+    new TerraformOutput(this, "group_scopes", {
+      value: Object.fromEntries(Object.entries(api.groupScopes).map(([group, scopes]) => [terraformLiteral(group), scopes.map(terraformLiteral)])),
+      description: "The scopes the binding trigger adds to the access tokens of each Cognito group's members (api.groupScopes).",
+    }).overrideLogicalId("group_scopes");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
   }
 }

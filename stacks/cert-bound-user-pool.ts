@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { Fn, type IResolvable } from "cdktf";
+import { Fn, Op, Token, type IResolvable } from "cdktf";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
@@ -34,6 +34,16 @@ export interface CertBoundUserPoolProps {
    */
   readonly deletionProtection?: boolean | IResolvable;
   /**
+   * Boolean Terraform expression: also allow USER_PASSWORD_AUTH (the password is sent to Cognito).
+   * @default false: SRP and refresh only
+   */
+  readonly enableUserPasswordAuth?: boolean | IResolvable;
+  /**
+   * String Terraform expression: "OFF", "OPTIONAL" or "ON"; with OPTIONAL or ON, software TOTP.
+   * @default "OFF"
+   */
+  readonly mfaConfiguration?: string;
+  /**
    * Cognito groups to create (those of `api.groupScopes`: the trigger maps them to scopes).
    * @default none
    */
@@ -59,6 +69,9 @@ export class CertBoundUserPool extends Construct {
       // Access-token customisation (V2_0/V3_0 triggers) needs the Essentials plan or higher.
       userPoolTier: "ESSENTIALS",
       deletionProtection: Fn.conditional(props.deletionProtection ?? false, "ACTIVE", "INACTIVE"),
+      mfaConfiguration: props.mfaConfiguration ?? "OFF",
+      // An authenticator app (TOTP) is the second factor; SMS would need an SNS role and spend.
+      softwareTokenMfaConfiguration: { enabled: Token.asAny(Fn.conditional(Op.eq(props.mfaConfiguration ?? "OFF", "OFF"), false, true)) },
       autoVerifiedAttributes: ["email"],
       // Users are created by administrators, who also bind their certificates.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
@@ -98,12 +111,17 @@ export class CertBoundUserPool extends Construct {
       sourceArn: this.userPool.arn,
     });
 
-    const baseFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+    // SRP: the password never leaves the client. Password auth only where asked for (trials, local).
+    const baseFlows = ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
     this.client = new BindingSafeUserPoolClient(this, "client", {
       name: `${props.namePrefix}-client`,
       userPoolId: this.userPool.id,
       generateSecret: false,
-      explicitAuthFlows: Fn.concat([baseFlows, Fn.conditional(props.enableAdminPasswordAuth ?? false, ["ALLOW_ADMIN_USER_PASSWORD_AUTH"], [])]),
+      explicitAuthFlows: Fn.concat([
+        baseFlows,
+        Fn.conditional(props.enableUserPasswordAuth ?? false, ["ALLOW_USER_PASSWORD_AUTH"], []),
+        Fn.conditional(props.enableAdminPasswordAuth ?? false, ["ALLOW_ADMIN_USER_PASSWORD_AUTH"], []),
+      ]),
       readAttributes: ["email", "email_verified", `custom:${CERT_FINGERPRINT_ATTRIBUTE}`],
       // Deliberately without custom:cert_fingerprint: a user must not bind their own certificate.
       writeAttributes: ["email"],

@@ -6,7 +6,7 @@
  *
  * | setting | file | environment variable |
  * | --- | --- | --- |
- * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection" }] | CBAT_ENVIRONMENTS=dev,prod |
+ * | environments | `environments`: ["dev", "prod"] or [{ "name", "logRetentionDays", "enableAdminPasswordAuth", "userPoolDeletionProtection", "ephemeral", "enableUserPasswordAuth", "manageApiGatewayAccount", "awsAccountId", "awsRegion" }] | CBAT_ENVIRONMENTS=dev,prod |
  * | backend type | `backend.type`: local, s3, cloud | CBAT_BACKEND |
  * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
@@ -45,8 +45,22 @@ export interface EnvironmentSettings {
   readonly logRetentionDays: number;
   /** Default of the enable_admin_password_auth variable. */
   readonly enableAdminPasswordAuth: boolean;
-  /** Default of the user_pool_deletion_protection variable. */
+  /** Default of the user_pool_deletion_protection variable: true unless the environment is ephemeral. */
   readonly userPoolDeletionProtection: boolean;
+  /** A throw-away environment (trials, CI): its user pool may be destroyed with it. @default true for `dev` only */
+  readonly ephemeral?: boolean;
+  /** Default of the enable_user_password_auth variable. @default true for `dev` only */
+  readonly enableUserPasswordAuth?: boolean;
+  /**
+   * Default of the manage_api_gateway_account variable: this environment's stack owns the account
+   * and region's one API Gateway logging setting. @default true for a single environment; with
+   * several, for `prod` if listed, else the first (see parseEnvironments)
+   */
+  readonly manageApiGatewayAccount?: boolean;
+  /** The AWS account this environment deploys to (12 digits), when known: tells environments apart. */
+  readonly awsAccountId?: string;
+  /** The region this environment deploys to, when known: the default of aws_region, and tells environments apart. */
+  readonly awsRegion?: string;
 }
 
 export interface DeploymentConfig {
@@ -74,11 +88,11 @@ export class DeploymentConfigError extends Error {
 }
 
 /** Per-environment defaults: short retention and the admin test flow in dev; in prod long retention, no admin flow, and a user pool that cannot be deleted by accident. */
-const ENVIRONMENT_DEFAULTS: Record<string, Omit<EnvironmentSettings, "name">> = {
-  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false },
-  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true },
+const ENVIRONMENT_DEFAULTS: Record<string, { logRetentionDays: number; enableAdminPasswordAuth: boolean; ephemeral: boolean; enableUserPasswordAuth: boolean }> = {
+  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, ephemeral: true, enableUserPasswordAuth: true },
+  prod: { logRetentionDays: 365, enableAdminPasswordAuth: false, ephemeral: false, enableUserPasswordAuth: false },
 };
-const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: false };
+const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false, ephemeral: false, enableUserPasswordAuth: false };
 
 const ENVIRONMENT_NAME = /^[a-z][a-z0-9]{0,9}$/;
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -180,7 +194,7 @@ function parseApiDocumentSettings(section: unknown, configDir: string, where: (k
 function parseEnvironments(entries: unknown, settingOf: (index: number) => string): EnvironmentSettings[] {
   if (!Array.isArray(entries)) throw new DeploymentConfigError(settingOf(0).replace(/\[0\]$/, ""), "must be a list of environment names");
   const seen = new Set<string>();
-  return entries.map((entry, index) => {
+  const parsed = entries.map((entry, index): EnvironmentSettings => {
     const setting = settingOf(index);
     const spec = typeof entry === "string" ? { name: entry } : (entry as Record<string, unknown>);
     if (spec === null || typeof spec !== "object") throw new DeploymentConfigError(setting, 'must be a name or {"name": …}');
@@ -197,10 +211,44 @@ function parseEnvironments(entries: unknown, settingOf: (index: number) => strin
     }
     const enableAdminPasswordAuth = spec.enableAdminPasswordAuth ?? defaults.enableAdminPasswordAuth;
     if (typeof enableAdminPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableAdminPasswordAuth`, "must be true or false");
-    const userPoolDeletionProtection = spec.userPoolDeletionProtection ?? defaults.userPoolDeletionProtection;
+    const ephemeral = spec.ephemeral ?? defaults.ephemeral;
+    if (typeof ephemeral !== "boolean") throw new DeploymentConfigError(`${setting}.ephemeral`, "must be true or false");
+    const enableUserPasswordAuth = spec.enableUserPasswordAuth ?? defaults.enableUserPasswordAuth;
+    if (typeof enableUserPasswordAuth !== "boolean") throw new DeploymentConfigError(`${setting}.enableUserPasswordAuth`, "must be true or false");
+    const userPoolDeletionProtection = spec.userPoolDeletionProtection ?? !ephemeral;
     if (typeof userPoolDeletionProtection !== "boolean") throw new DeploymentConfigError(`${setting}.userPoolDeletionProtection`, "must be true or false");
-    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection };
+    const awsAccountId = optionalText(spec.awsAccountId, `${setting}.awsAccountId`, /^\d{12}$/, "an AWS account id (12 digits)");
+    const awsRegion = optionalText(spec.awsRegion, `${setting}.awsRegion`, REGION, 'a region such as "eu-west-1"');
+    const manageApiGatewayAccount = spec.manageApiGatewayAccount;
+    if (manageApiGatewayAccount !== undefined && typeof manageApiGatewayAccount !== "boolean") throw new DeploymentConfigError(`${setting}.manageApiGatewayAccount`, "must be true or false");
+    return { name, logRetentionDays, enableAdminPasswordAuth, userPoolDeletionProtection, ephemeral, enableUserPasswordAuth, manageApiGatewayAccount, ...(awsAccountId ? { awsAccountId } : {}), ...(awsRegion ? { awsRegion } : {}) };
   });
+  return withApiGatewayAccountOwner(parsed, settingOf);
+}
+
+function optionalText(value: unknown, setting: string, pattern: RegExp, what: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !pattern.test(value)) throw new DeploymentConfigError(setting, `must be ${what}`);
+  return value;
+}
+
+/**
+ * aws_api_gateway_account is one setting per account and region: two stacks that both manage it
+ * overwrite each other's logging role, and destroying one resets it for the other. So exactly one
+ * environment per account and region may manage it: by default the only one, else `prod`, else the
+ * first listed. Two that manage it are refused unless their awsAccountId or awsRegion say they differ.
+ */
+function withApiGatewayAccountOwner(environments: EnvironmentSettings[], settingOf: (index: number) => string): EnvironmentSettings[] {
+  const owner = environments.find((e) => e.name === "prod") ?? environments[0];
+  const resolved = environments.map((e) => ({ ...e, manageApiGatewayAccount: e.manageApiGatewayAccount ?? e === owner }));
+  const differ = (a?: string, b?: string) => a !== undefined && b !== undefined && a !== b;
+  resolved.forEach((a, i) => resolved.slice(0, i).forEach((b) => {
+    if (a.manageApiGatewayAccount && b.manageApiGatewayAccount && !differ(a.awsAccountId, b.awsAccountId) && !differ(a.awsRegion, b.awsRegion)) {
+      throw new DeploymentConfigError(`${settingOf(i)}.manageApiGatewayAccount`,
+        `environments "${b.name}" and "${a.name}" would both manage API Gateway's account setting (its CloudWatch logging role; one per account and region): they would overwrite each other's role, and destroying one would cut the other's access logs. Set "manageApiGatewayAccount": false on all but one, or give them different "awsAccountId" or "awsRegion"`);
+    }
+  }));
+  return resolved;
 }
 
 type Pick = (envName: string, key: string) => { value: unknown; setting: string };

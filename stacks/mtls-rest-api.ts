@@ -14,6 +14,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { apiDigest, type ApiDefinition } from "./api-document";
 import { ApiRoutes } from "./api-routes";
+import { deployAfterRoutesAndAuthorizer } from "./deployment-order";
 
 /**
  * Authorizer results must not be cached. API Gateway keys its cache on the identity
@@ -120,8 +121,9 @@ export class MtlsRestApi extends Construct {
         ),
       },
       lifecycle: { createBeforeDestroy: true },
-      dependsOn: [...routes.parts, ...gatewayResponses],
     });
+    // Waits for routes.parts, the gateway responses, the routes' permissions and the authorizer's new route table.
+    deployAfterRoutesAndAuthorizer(deployment, props.authorizerFunction);
 
     this.stage = new ApiGatewayStage(this, "stage", {
       restApiId: this.api.id,

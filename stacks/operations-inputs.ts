@@ -20,10 +20,11 @@ export class OperationsInputs {
   readonly xrayTracingEnabled: TerraformVariable;
   readonly wafWebAclArn: TerraformVariable;
 
-  constructor(scope: Construct) {
+  /** `manageApiGatewayAccount`: the variable's default, from the environment (deployment-config.ts). */
+  constructor(scope: Construct, defaults: { readonly manageApiGatewayAccount?: boolean } = {}) {
     this.manageApiGatewayAccount = variable(scope, "manage_api_gateway_account", {
       type: "bool",
-      default: true,
+      default: defaults.manageApiGatewayAccount ?? true,
       description: "Create the role API Gateway uses to write access logs, and set it on the account (aws_api_gateway_account: one per account and region). false = the account's logging role is managed elsewhere.",
     });
     this.throttlingRateLimit = variable(scope, "throttling_rate_limit", {

@@ -1,7 +1,8 @@
 /**
  * With revocation checking on (`crl_key` set), the authorizer reads two objects: the CRL
  * bundle and the truststore. This grants exactly that, `s3:GetObject` on those two object
- * ARNs, and nothing when `crl_key` is null. Object keys become IAM resource ARNs, where `*`,
+ * ARNs (and `s3:GetObjectVersion` on the truststore, read at the custom domain's version), and
+ * nothing when `crl_key` is null. Object keys become IAM resource ARNs, where `*`,
  * `?` and `${…}` are patterns, so keys containing them are refused at plan time.
  */
 import { Construct } from "constructs";
@@ -33,7 +34,11 @@ export class RevocationListAccess extends Construct {
       role: props.role.id,
       policy: Fn.jsonencode({
         Version: "2012-10-17",
-        Statement: [{ Sid: "ReadCrlBundleAndTruststore", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objectArn(props.truststoreKey), objectArn(props.crlKey)] }],
+        Statement: [
+          { Sid: "ReadCrlBundleAndTruststore", Effect: "Allow", Action: ["s3:GetObject"], Resource: [objectArn(props.truststoreKey), objectArn(props.crlKey)] },
+          // The authorizer reads the truststore at the custom domain's version (GetObject with versionId).
+          { Sid: "ReadTruststoreVersion", Effect: "Allow", Action: ["s3:GetObjectVersion"], Resource: [objectArn(props.truststoreKey)] },
+        ],
       }),
       lifecycle: {
         precondition: [{

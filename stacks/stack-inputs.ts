@@ -31,8 +31,12 @@ export interface StackInputDefaults {
   readonly logRetentionDays?: number;
   /** @default false */
   readonly enableAdminPasswordAuth?: boolean;
-  /** @default false */
+  /** @default true (false only for environments marked ephemeral) */
   readonly userPoolDeletionProtection?: boolean;
+  /** @default false: SRP and refresh only */
+  readonly enableUserPasswordAuth?: boolean;
+  /** @default null (the AWS environment's region) */
+  readonly awsRegion?: string;
 }
 
 export interface StackInputOptions {
@@ -57,12 +61,15 @@ export class StackInputs {
   readonly crlRefreshSeconds: TerraformVariable;
   readonly crlGraceSeconds: TerraformVariable;
   readonly userPoolDomainPrefix: TerraformVariable;
+  readonly truststoreKmsKeyArn: TerraformVariable;
+  readonly enableUserPasswordAuth: TerraformVariable;
+  readonly mfaConfiguration: TerraformVariable;
 
   constructor(scope: Construct, defaults: StackInputDefaults = {}, options: StackInputOptions = {}) {
     this.awsRegion = variable(scope, "aws_region", {
       type: "string",
       nullable: true,
-      optional: true,
+      ...(defaults.awsRegion ? { default: defaults.awsRegion } : { optional: true }),
       description: "AWS region to deploy to. null = the region of your AWS environment (AWS_REGION or profile).",
       validation: [{ condition: 'var.aws_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.aws_region))', errorMessage: 'aws_region must be a region name such as "eu-west-1", or null.' }],
     });
@@ -118,9 +125,20 @@ export class StackInputs {
       default: defaults.enableAdminPasswordAuth ?? false,
       description: "Also allow ADMIN_USER_PASSWORD_AUTH on the app client (server-side sign-in with IAM credentials; for testing).",
     });
+    this.enableUserPasswordAuth = variable(scope, "enable_user_password_auth", {
+      type: "bool",
+      default: defaults.enableUserPasswordAuth ?? false,
+      description: "Also allow USER_PASSWORD_AUTH on the app client (the password travels to Cognito; for trials and `npm run local`). false = SRP (ALLOW_USER_SRP_AUTH) and refresh only.",
+    });
+    this.mfaConfiguration = variable(scope, "mfa_configuration", {
+      type: "string",
+      default: "OFF",
+      description: "Multi-factor sign-in of users: OFF, OPTIONAL (users may add an authenticator app) or ON (required; software TOTP).",
+      validation: [{ condition: 'contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)', errorMessage: 'mfa_configuration must be "OFF", "OPTIONAL" or "ON" (software TOTP).' }],
+    });
     this.userPoolDeletionProtection = variable(scope, "user_pool_deletion_protection", {
       type: "bool",
-      default: defaults.userPoolDeletionProtection ?? false,
+      default: defaults.userPoolDeletionProtection ?? true,
       description: "Refuse to delete the user pool (its users and certificate bindings) until this is set back to false.",
     });
     this.accessTokenValidityMinutes = variable(scope, "access_token_validity_minutes", {
@@ -158,6 +176,16 @@ export class StackInputs {
       validation: [{
         condition: "floor(var.crl_grace_seconds) == var.crl_grace_seconds && var.crl_grace_seconds >= 0 && var.crl_grace_seconds <= 2592000",
         errorMessage: "crl_grace_seconds must be a whole number of seconds from 0 to 2592000 (30 days).",
+      }],
+    });
+    this.truststoreKmsKeyArn = variable(scope, "truststore_kms_key_arn", {
+      type: "string",
+      nullable: true,
+      optional: true,
+      description: "ARN of the customer-managed KMS key that encrypts bucket_name (SSE-KMS). With crl_key set, the authorizer may kms:Decrypt with it, through S3 only. null = S3-managed keys (SSE-S3).",
+      validation: [{
+        condition: 'var.truststore_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", var.truststore_kms_key_arn))',
+        errorMessage: "truststore_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; not an alias), or null when the bucket uses S3-managed keys.",
       }],
     });
     this.userPoolDomainPrefix = variable(scope, "user_pool_domain_prefix", {

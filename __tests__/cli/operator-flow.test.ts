@@ -52,6 +52,12 @@ it("creates a bound user, gets a bound token, and calls the API only with that c
   expect(rogue.stderr).toContain("did not accept the client certificate");
 });
 
+it("signs alice in with --admin (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH): for pools whose app client allows SRP only", async () => {
+  const admin = await runCli(["token", ...outputs(), "--username", "alice", "--admin"], secretEnv);
+  expect(admin.code).toBe(0);
+  expect(JSON.parse(Buffer.from(admin.stdout.trim().split(".")[1], "base64url").toString("utf8"))).toMatchObject({ cnf: { "x5t#S256": x5t(env.summary.pki.client) }, username: "alice" });
+}, 120_000);
+
 it("binds a user to another certificate: new tokens then work only with it", async () => {
   const { pki } = env.summary;
   await runCli(["user", "create", ...outputs(), "--username", "bob", "--email", "bob@example.com"], secretEnv);

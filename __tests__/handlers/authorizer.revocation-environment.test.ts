@@ -20,6 +20,11 @@ it("reads both objects from the truststore bucket, with the stack's refresh and 
   expect(revocationFromEnvironment(on)).toMatchObject({ refreshSeconds: undefined, graceSeconds: undefined }); // the defaults, 300 and 3600
 });
 
+it("reads the truststore at TRUSTSTORE_VERSION, the version the custom domain uses; empty = latest", () => {
+  expect(revocationFromEnvironment({ ...on, TRUSTSTORE_VERSION: "v2" })!.source.description).toBe("s3://truststores/crls.pem with truststore s3://truststores/truststore.pem (version v2)");
+  expect(revocationFromEnvironment({ ...on, TRUSTSTORE_VERSION: "" })!.source.description).toBe("s3://truststores/crls.pem with truststore s3://truststores/truststore.pem");
+});
+
 it.each([
   [{ CRL_KEY: "crls.pem" }, /TRUSTSTORE_BUCKET or TRUSTSTORE_KEY is not/],
   [{ ...on, CRL_REFRESH_SECONDS: "5m" }, /CRL_REFRESH_SECONDS must be a whole number of seconds/],

@@ -148,17 +148,18 @@ describe("from S3 (a loopback stand-in for S3)", () => {
   let server: Server;
   let endpoint: string;
   const objects = new Map<string, Buffer>();
-  const requests: Array<{ path: string; ifNoneMatch?: string; status: number }> = [];
+  const requests: Array<{ path: string; ifNoneMatch?: string; status: number; versionId?: string | null }> = [];
   let failing = false;
 
   beforeAll(async () => {
     // Path-style GetObject: GET /<bucket>/<key>, ETag = MD5 of the body, 304 on a matching If-None-Match.
     server = createServer((req, res) => {
-      const path = new URL(req.url ?? "/", "http://s3").pathname; // the SDK adds ?x-id=GetObject
+      const url = new URL(req.url ?? "/", "http://s3");
+      const path = url.pathname; // the SDK adds ?x-id=GetObject
       const body = objects.get(path);
       const etag = body && `"${createHash("md5").update(body).digest("hex")}"`;
       const status = failing ? 503 : !body ? 404 : req.headers["if-none-match"] === etag ? 304 : 200;
-      requests.push({ path, ifNoneMatch: req.headers["if-none-match"], status });
+      requests.push({ path, ifNoneMatch: req.headers["if-none-match"], status, versionId: url.searchParams.get("versionId") });
       if (status === 200) {
         res.writeHead(200, { ETag: etag!, "Content-Length": body!.length, "Content-Type": "application/octet-stream" });
         res.end(body);
@@ -182,8 +183,8 @@ describe("from S3 (a loopback stand-in for S3)", () => {
     objects.set("/truststores/crls.pem", opensslCrl(ca, [alice]));
   });
 
-  const source = () => s3RevocationSource({
-    bucket: "truststores", crlKey: "crls.pem", truststoreKey: "truststore.pem",
+  const source = (truststoreVersion?: string) => s3RevocationSource({
+    bucket: "truststores", crlKey: "crls.pem", truststoreKey: "truststore.pem", truststoreVersion,
     region: "eu-west-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "stand-in" }, timeoutSeconds: 2,
   });
 
@@ -198,6 +199,16 @@ describe("from S3 (a loopback stand-in for S3)", () => {
     await store.refresh();
     expect(requests.map((r) => r.status)).toEqual([304, 304]);
     expect(requests.every((r) => r.ifNoneMatch?.startsWith('"'))).toBe(true);
+  });
+
+  it("reads the truststore at the version the custom domain uses (TRUSTSTORE_VERSION), the CRL bundle at its latest", async () => {
+    const versioned = source("3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY");
+    expect(versioned.description).toBe("s3://truststores/crls.pem with truststore s3://truststores/truststore.pem (version 3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY)");
+    const store = new RevocationStore({ source: versioned, refreshSeconds: 300, graceSeconds: 3600 });
+    closers.push(() => store.close());
+    await store.pending();
+    expect(store.statusOf(certificateIdentity(alice.der))).toBe("revoked");
+    expect(Object.fromEntries(requests.map((r) => [r.path, r.versionId]))).toEqual({ "/truststores/truststore.pem": "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY", "/truststores/crls.pem": null });
   });
 
   it("keeps the last good list when S3 fails during a refresh, and logs it", async () => {

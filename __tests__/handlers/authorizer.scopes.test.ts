@@ -81,11 +81,17 @@ it("keeps 401 for an invalid token on a scoped route (scopes are never checked f
   expect(lastLog()).toMatchObject({ reason: "token_invalid" });
 });
 
-it("refuses a route the table does not list (config_error), even with a valid bound token", async () => {
-  await expect(authorize(event("DELETE", "/accounts/{id}", token("accounts/read accounts/write")))).rejects.toThrow(/^Unauthorized$/);
-  expect(lastLog()).toMatchObject({ reason: "config_error" });
+it("refuses a route the table does not list with 403 (route_unknown, not config_error), even with a valid bound token", async () => {
+  const denied = await authorize(event("DELETE", "/accounts/{id}", token("accounts/read accounts/write")));
+  expect(denied.policyDocument.Statement).toEqual([expect.objectContaining({ Effect: "Deny" })]);
+  expect(denied.context).toMatchObject({ sub: "", scope: "", x5tS256: "" }); // nothing about the caller
+  expect(lastLog()).toMatchObject({ decision: "Deny", reason: "route_unknown" });
+  // Also without any token: a stale or probing path is refused before the token is looked at.
+  const probe = await authorize({ ...event("GET", "/.env", token("")), headers: {} });
+  expect(probe.policyDocument.Statement[0].Effect).toBe("Deny");
+  expect(lastLog()).toMatchObject({ reason: "route_unknown" });
   const noResource = { ...event("GET", "/health", token("")), resource: undefined };
-  await expect(authorize(noResource)).rejects.toThrow(/^Unauthorized$/);
+  expect((await authorize(noResource)).policyDocument.Statement[0].Effect).toBe("Deny");
 });
 
 it("without a table the binding alone decides (as before this feature)", async () => {
@@ -109,7 +115,7 @@ describe("route-scopes module", () => {
   it("looks routes up by the event's httpMethod and resource", () => {
     const table = parseRouteScopes(ROUTES);
     expect(requiredScopesOf(table, { httpMethod: "GET", resource: "/accounts/{id}" })).toEqual(["accounts/read"]);
-    expect(() => requiredScopesOf(table, { httpMethod: "GET", resource: "/accounts/acc-7" })).toThrow(/config_error/);
+    expect(() => requiredScopesOf(table, { httpMethod: "GET", resource: "/accounts/acc-7" })).toThrow(/route_unknown/);
   });
   it("grants only when every required scope is a whole space-separated word", () => {
     expect(grantsScopes("a b c", ["c", "a"])).toBe(true);

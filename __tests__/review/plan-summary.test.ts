@@ -39,12 +39,18 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
   expect(summary.counts).toEqual({ create: 43, update: 0, replace: 0, delete: 0 });
   expect(summary.markdown).toContain("**43 to create, 0 to update, 0 to replace, 0 to delete**");
-  expect(summary.security).toHaveLength(18);
+  expect(summary.security).toHaveLength(22);
   expect(rowOf(summary.markdown, "reserved concurrency AWS can grant")).toContain("| ✅ | none reserved");
   expect(rowOf(summary.markdown, "Lambda permission statements this plan adds")).toContain("| ✅ | 3 statements on 3 functions");
   expect(rowOf(summary.markdown, "fixed monthly cost this plan adds")).toMatch(/\| ✅ \| \$\d+\.\d\d\/month \(\d+ alarms × \$0\.10/);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);
-  expect(summary.markdown).toContain("### Security posture ✅ (3 ⚠️ to look at)");
+  // Revocation off, alarms without a topic, runtime support; the truststore version not known offline, the account setting managed here, MFA off.
+  expect(summary.markdown).toContain("### Security posture ✅ (6 ⚠️ to look at)");
+  expect(rowOf(summary.markdown, "truststore version")).toContain("| ⚠️ | (new) → latest (not known offline");
+  expect(rowOf(summary.markdown, "API Gateway account setting")).toContain("| ⚠️ | managed by this stack");
+  expect(rowOf(summary.markdown, "user sign-in with SRP")).toContain("| ✅ | ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH |");
+  expect(rowOf(summary.markdown, "MFA for users")).toContain("| ⚠️ | OFF: a password alone signs users in");
+  expect(rowOf(summary.markdown, "user pool deletion protection")).toContain("| ✅ | ACTIVE |");
   expect(rowOf(summary.markdown, "authorizer results not cached")).toContain("| ✅ | TTL 0");
   expect(rowOf(summary.markdown, "mutual TLS on the custom domain")).toContain("s3://cbat-truststore-test/truststore.pem");
   expect(rowOf(summary.markdown, "IAM statements with wildcard")).toMatch(/\| ✅ \| 0 .*accepted: AWS-managed AmazonAPIGatewayPushToCloudWatchLogs/);

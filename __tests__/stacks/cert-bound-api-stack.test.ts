@@ -56,7 +56,7 @@ describe("security-relevant properties", () => {
       security_policy: "TLS_1_2",
       endpoint_configuration: { types: ["REGIONAL"] },
       regional_certificate_arn: "${var.custom_domain_cert_arn}",
-      mutual_tls_authentication: { truststore_uri: "s3://${var.bucket_name}/${var.ca_cert_key}", truststore_version: "${var.truststore_version}" },
+      mutual_tls_authentication: { truststore_uri: "s3://${var.bucket_name}/${var.ca_cert_key}", truststore_version: "${var.truststore_version != null ? var.truststore_version : one(data.aws_s3_object.truststore_object[*].version_id)}" },
       ownership_verification_certificate_arn: "${var.ownership_verification_certificate_arn}",
     });
   });
@@ -107,7 +107,7 @@ describe("security-relevant properties", () => {
     expect(client.read_attributes).toContain("custom:cert_fingerprint");
     expect(client.write_attributes).not.toContain("custom:cert_fingerprint");
     expect(client.explicit_auth_flows).toBe(
-      '${concat(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], var.enable_admin_password_auth ? ["ALLOW_ADMIN_USER_PASSWORD_AUTH"] : [])}',
+      '${concat(["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], var.enable_user_password_auth ? ["ALLOW_USER_PASSWORD_AUTH"] : [], var.enable_admin_password_auth ? ["ALLOW_ADMIN_USER_PASSWORD_AUTH"] : [])}',
     );
   });
 
@@ -166,12 +166,14 @@ describe("security-relevant properties", () => {
 describe("inputs and outputs are the documented Terraform names", () => {
   it("declares the variables with descriptions", () => {
     expect(Object.keys(json.variable).sort()).toEqual([
-      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "log_retention_days", "manage_api_gateway_account", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_version", "user_pool_deletion_protection", "user_pool_domain_prefix", "waf_web_acl_arn", "xray_tracing_enabled",
+      "access_token_validity_minutes", "alarm_topic_arn", "authorizer_reserved_concurrency", "aws_region", "binding_mismatch_alarm_threshold", "bucket_name", "ca_cert_key", "crl_grace_seconds", "crl_key", "crl_refresh_seconds", "custom_domain_cert_arn", "custom_domain_name", "enable_admin_password_auth", "enable_user_password_auth", "log_retention_days", "manage_api_gateway_account", "mfa_configuration", "ownership_verification_certificate_arn", "route53_zone_id", "throttling_burst_limit", "throttling_rate_limit", "truststore_kms_key_arn", "truststore_version", "user_pool_deletion_protection", "user_pool_domain_prefix", "waf_web_acl_arn", "xray_tracing_enabled",
     ]);
     for (const variable of Object.values<any>(json.variable)) expect(variable.description.length).toBeGreaterThan(10);
     expect(json.variable.log_retention_days.default).toBe(30);
     expect(json.variable.enable_admin_password_auth.default).toBe(false);
-    expect(json.variable.user_pool_deletion_protection.default).toBe(false);
+    expect(json.variable.user_pool_deletion_protection.default).toBe(true);
+    expect(json.variable.enable_user_password_auth.default).toBe(false);
+    expect(json.variable.mfa_configuration).toMatchObject({ type: "string", default: "OFF" });
     expect(json.variable.access_token_validity_minutes).toMatchObject({ type: "number", default: 60 });
     expect(json.variable.truststore_version).toMatchObject({ default: null, nullable: true });
     expect(json.variable).toMatchObject({
@@ -194,7 +196,7 @@ describe("inputs and outputs are the documented Terraform names", () => {
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "group_scopes", "machine_client_bindings", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
     expect(json.output.machine_client_ids.value).toEqual({}); // token_endpoint only with machine clients
   });

@@ -56,7 +56,11 @@ beforeAll(async () => {
   await run("missing_token", bindingOnly, requestAuthorizerEvent({ certPem: certA.pem }));
   await run("cert_missing", bindingOnly, requestAuthorizerEvent({ authorization: `Bearer ${token(certA)}`, certPem: null }));
   await run("insufficient_scope", authorizer({ "GET /example": ["accounts/write"] }), requestAuthorizerEvent({ authorization: `Bearer ${token(certA)}`, certPem: certA.pem }));
-  await run("config_error", authorizer({ "GET /other": [] }), requestAuthorizerEvent({ authorization: `Bearer ${token(certA)}`, certPem: certA.pem }));
+  await run("route_unknown", authorizer({ "GET /other": [] }), requestAuthorizerEvent({ authorization: `Bearer ${token(certA)}`, certPem: certA.pem }));
+  // config_error as the Lambda entry point writes it when its configuration is invalid (handlers/authorizer.ts).
+  written.length = 0;
+  logDecision({ decision: "Deny", reason: "config_error", requestId: "req-config" }, (line) => void written.push(line));
+  lines.set("config_error", written[0]);
   const exploding = requestAuthorizerEvent({ authorization: `Bearer ${token(certA)}`, certPem: certA.pem });
   Object.defineProperty(exploding, "headers", { get: () => { throw new Error("unexpected"); } });
   await run("internal_error", bindingOnly, exploding);
@@ -101,6 +105,7 @@ it("alarms only on metrics that real decision lines publish (names, namespace an
     metricId({ namespace: "CertBoundApi", metricName: "Deny", dimensions: { Reason: "config_error" } }),
     metricId({ namespace: "CertBoundApi", metricName: "Deny", dimensions: { Reason: "insufficient_scope" } }),
     metricId({ namespace: "CertBoundApi", metricName: "Deny", dimensions: { Reason: "internal_error" } }),
+    metricId({ namespace: "CertBoundApi", metricName: "Deny", dimensions: { Reason: "route_unknown" } }),
   ].sort());
   for (const metric of watched) expect(published).toContain(metricId(metric));
 });

@@ -31,13 +31,39 @@ describe("loadDeploymentConfig", () => {
 
   it("reads environments with per-environment defaults, from the environment or a file", () => {
     const expected = [
-      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false },
-      { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true },
-      { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: false },
+      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false, ephemeral: true, enableUserPasswordAuth: true, manageApiGatewayAccount: false },
+      { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, ephemeral: false, enableUserPasswordAuth: false, manageApiGatewayAccount: true },
+      { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, ephemeral: false, enableUserPasswordAuth: false, manageApiGatewayAccount: false },
     ];
     expect(load({ CBAT_ENVIRONMENTS: "dev, prod,qa" }).environments).toEqual(expected);
     expect(load({}, configFile({ environments: ["dev", "prod", { name: "qa" }] })).environments).toEqual(expected);
     expect(load({}, configFile({ environments: [{ name: "prod", logRetentionDays: 731 }] })).environments[0].logRetentionDays).toBe(731);
+    // Deletion protection is on unless the environment is marked ephemeral (or says otherwise).
+    expect(load({}, configFile({ environments: [{ name: "ci", ephemeral: true }] })).environments[0]).toMatchObject({ ephemeral: true, userPoolDeletionProtection: false });
+    expect(() => load({}, configFile({ environments: [{ name: "ci", ephemeral: "yes" }] }))).toThrow(/environments\[0\]\.ephemeral: must be true or false/);
+  });
+
+  it("lets exactly one environment per account and region manage API Gateway's account setting", () => {
+    const owners = (environments: unknown[]) => load({}, configFile({ environments })).environments.map((e) => [e.name, e.manageApiGatewayAccount]);
+    expect(owners(["dev"])).toEqual([["dev", true]]);
+    expect(owners(["dev", "qa"])).toEqual([["dev", true], ["qa", false]]);
+    expect(owners([{ name: "dev", manageApiGatewayAccount: true }, { name: "prod", manageApiGatewayAccount: false }])).toEqual([["dev", true], ["prod", false]]);
+    // Told apart by account or region, both may own their own setting.
+    expect(owners([{ name: "dev", awsAccountId: "111111111111", manageApiGatewayAccount: true }, { name: "prod", awsAccountId: "222222222222" }])).toEqual([["dev", true], ["prod", true]]);
+    expect(owners([{ name: "dev", awsRegion: "eu-west-1", manageApiGatewayAccount: true }, { name: "prod", awsRegion: "eu-central-1" }])).toEqual([["dev", true], ["prod", true]]);
+    const file = configFile({ environments: [{ name: "dev", manageApiGatewayAccount: true }, { name: "prod", awsRegion: "eu-west-1" }] });
+    expect(() => load({}, file)).toThrow(DeploymentConfigError);
+    expect(() => load({}, file)).toThrow(/environments\[1\]\.manageApiGatewayAccount: environments "dev" and "prod" would both manage API Gateway's account setting .*Set "manageApiGatewayAccount": false on all but one, or give them different "awsAccountId" or "awsRegion"/);
+    expect(() => load({}, configFile({ environments: [{ name: "dev", awsAccountId: "12345" }] }))).toThrow(/environments\[0\]\.awsAccountId: must be an AWS account id \(12 digits\)/);
+  });
+
+  it("makes manageApiGatewayAccount and awsRegion the defaults of the environment's variables", () => {
+    const config = load({}, configFile({ environments: [{ name: "dev", awsRegion: "eu-central-1" }, "prod"] }));
+    const stacks = synthAll(config);
+    expect(stacks["cert-bound-api-dev"].variable.manage_api_gateway_account.default).toBe(false);
+    expect(stacks["cert-bound-api-prod"].variable.manage_api_gateway_account.default).toBe(true);
+    expect(stacks["cert-bound-api-dev"].variable.aws_region.default).toBe("eu-central-1");
+    expect(stacks["cert-bound-api-prod"].variable.aws_region.default).toBeNull();
   });
 
   it("lets environment variables win over the file", () => {

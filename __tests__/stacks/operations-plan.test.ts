@@ -126,7 +126,7 @@ describe("decision metrics and alarms", () => {
     expect(alarms[`${STACK_NAME}-authorizer-throttles`]).toMatchObject({ namespace: "AWS/Lambda", metric_name: "Throttles", dimensions: { FunctionName: `${STACK_NAME}-authorizer` } });
     expect(alarms[`${STACK_NAME}-stage-5xx-rate`]).toMatchObject({ namespace: "AWS/ApiGateway", metric_name: "5XXError", statistic: "Average", dimensions: { ApiName: `${STACK_NAME}-api`, Stage: "prod" }, threshold: 0.05 });
     const errors = alarms[`${STACK_NAME}-authorizer-errors`];
-    expect(errors.metric_query.find((q: any) => q.return_data).expression).toBe("FILL(errors, 0) - 1.01 * (FILL(denies, 0) - FILL(forbidden, 0))");
+    expect(errors.metric_query.find((q: any) => q.return_data).expression).toBe("FILL(errors, 0) - 1.01 * (FILL(denies, 0) - FILL(forbidden0, 0) - FILL(forbidden1, 0))");
     for (const alarm of Object.values<any>(alarms)) {
       expect(alarm).toMatchObject({ treat_missing_data: "notBreaching", evaluation_periods: 1 });
       expect([alarm.alarm_actions ?? [], alarm.ok_actions ?? []]).toEqual([[], []]); // an empty set plans as null

@@ -56,6 +56,11 @@ it("with crl_key set, grants s3:GetObject on exactly the truststore and the CRL 
       Effect: "Allow",
       Action: ["s3:GetObject"],
       Resource: ["arn:aws:s3:::cbat-truststore-test/truststore.pem", "arn:aws:s3:::cbat-truststore-test/crl/bundle.pem"],
+    }, {
+      Sid: "ReadTruststoreVersion",
+      Effect: "Allow",
+      Action: ["s3:GetObjectVersion"],
+      Resource: ["arn:aws:s3:::cbat-truststore-test/truststore.pem"],
     }],
   });
   // It is the authorizer's role, not another function's.

@@ -93,14 +93,15 @@ it("binds tokens in Cognito: Essentials tier, V3_0 trigger, attribute not writab
   expect(pool.user_pool_tier).toBe("ESSENTIALS");
   expect(pool.lambda_config[0].pre_token_generation_config[0].lambda_version).toBe("V3_0");
   expect(pool.password_policy[0].minimum_length).toBe(8);
-  expect(pool.deletion_protection).toBe("INACTIVE"); // so `cdktf destroy` cleans up a trial; see the custom plan
+  expect(pool.deletion_protection).toBe("ACTIVE"); // on unless an environment is ephemeral; see the custom plan
+  expect(pool.mfa_configuration).toBe("OFF");
   expect(pool.auto_verified_attributes).toEqual(["email"]);
   expect(pool.schema).toEqual(expect.arrayContaining([
     expect.objectContaining({ name: "cert_fingerprint", attribute_data_type: "String", mutable: true }),
   ]));
   const client = only(plan, "aws_cognito_user_pool_client").values;
   expect(client.generate_secret).toBe(false);
-  expect([...client.explicit_auth_flows].sort()).toEqual(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]);
+  expect([...client.explicit_auth_flows].sort()).toEqual(["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"]);
   expect(client.read_attributes).toContain("custom:cert_fingerprint");
   expect(client.write_attributes).toEqual(["email"]);
 });
@@ -182,11 +183,13 @@ it("lets only this API and this pool invoke the functions", () => {
   expect(deployment.expressions.triggers).toBeDefined();
 });
 
-it("adds the admin flow, deletion protection, the DNS record and another retention only when asked", () => {
+it("adds the password flows, MFA, no deletion protection, the DNS record and another retention only when asked", () => {
   const custom = terraform.planJson(terraform.writeVars("custom.tfvars.json", {
     ...TEST_TFVARS,
     enable_admin_password_auth: true,
-    user_pool_deletion_protection: true,
+    enable_user_password_auth: true,
+    mfa_configuration: "ON",
+    user_pool_deletion_protection: false,
     access_token_validity_minutes: 15,
     route53_zone_id: "Z0123456789ABCDEFGHIJ",
     log_retention_days: 90,
@@ -194,11 +197,12 @@ it("adds the admin flow, deletion protection, the DNS record and another retenti
     ownership_verification_certificate_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555",
   }));
   expect([...only(custom, "aws_cognito_user_pool_client").values.explicit_auth_flows].sort()).toEqual([
-    "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
   ]);
+  expect(only(custom, "aws_cognito_user_pool").values).toMatchObject({ mfa_configuration: "ON", software_token_mfa_configuration: [{ enabled: true }] });
   expect(only(custom, "aws_route53_record").values).toMatchObject({ zone_id: "Z0123456789ABCDEFGHIJ", name: "api.example.com", type: "A" });
   for (const group of resources(custom, "aws_cloudwatch_log_group")) expect(group.values.retention_in_days).toBe(90);
-  expect(only(custom, "aws_cognito_user_pool").values.deletion_protection).toBe("ACTIVE");
+  expect(only(custom, "aws_cognito_user_pool").values.deletion_protection).toBe("INACTIVE");
   expect(only(custom, "aws_cognito_user_pool_client").values.access_token_validity).toBe(15);
   expect(custom.variables?.access_token_validity_minutes.value).toBe(15);
   const domain = only(custom, "aws_api_gateway_domain_name").values;

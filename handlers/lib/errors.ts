@@ -46,10 +46,18 @@ export const DENY_REASONS = [
   "cnf_invalid",
   "cnf_mismatch",
   "insufficient_scope",
+  "route_unknown",
   "internal_error",
 ] as const;
 
 export type DenyReason = (typeof DENY_REASONS)[number];
+
+/**
+ * The denials answered 403 with a Deny policy instead of a thrown 401: a verified, bound token
+ * without a route's scope, and a route the authorizer's table does not list (a stale deployment
+ * still serving a removed route, or a probe). Neither is a broken configuration: no page.
+ */
+export const FORBIDDEN_REASONS = ["insufficient_scope", "route_unknown"] as const satisfies readonly DenyReason[];
 
 /** A request the authorizer refuses; `reason` says why (for the decision log only). */
 export class AccessDeniedError extends CertBindingError {

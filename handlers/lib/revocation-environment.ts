@@ -1,6 +1,7 @@
 /**
  * Revocation settings of the authorizer Lambda, from the environment the stack sets:
  * `CRL_KEY` (empty or absent = revocation checking off), `TRUSTSTORE_BUCKET`, `TRUSTSTORE_KEY`,
+ * `TRUSTSTORE_VERSION` (the S3 version the custom domain uses; empty = latest),
  * `CRL_REFRESH_SECONDS`, `CRL_GRACE_SECONDS`.
  */
 import { crlBundleLimitBytes } from "./crl-bundle-limit";
@@ -15,7 +16,7 @@ export function revocationFromEnvironment(env: Readonly<Record<string, string | 
   const truststoreKey = env.TRUSTSTORE_KEY;
   if (!bucket || !truststoreKey) throw new TypeError("CRL_KEY is set, but TRUSTSTORE_BUCKET or TRUSTSTORE_KEY is not");
   return {
-    source: s3RevocationSource({ bucket, crlKey, truststoreKey }),
+    source: s3RevocationSource({ bucket, crlKey, truststoreKey, truststoreVersion: env.TRUSTSTORE_VERSION || undefined }),
     refreshSeconds: seconds(env.CRL_REFRESH_SECONDS, "CRL_REFRESH_SECONDS"),
     graceSeconds: seconds(env.CRL_GRACE_SECONDS, "CRL_GRACE_SECONDS"),
     // Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE: a bundle the function cannot hold is refused, logged.

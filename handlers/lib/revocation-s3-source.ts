@@ -12,6 +12,12 @@ export interface S3RevocationSourceOptions {
   readonly bucket: string;
   readonly crlKey: string;
   readonly truststoreKey: string;
+  /**
+   * The truststore's S3 version id: the one the custom domain uses (the stack passes the same
+   * value to both), so the authorizer's trust anchors never drift from API Gateway's.
+   * @default the latest version
+   */
+  readonly truststoreVersion?: string;
   /** @default the runtime's region (AWS_REGION); requests follow the bucket's region anyway */
   readonly region?: string;
   /** Another S3 endpoint (a loopback stand-in in tests). */
@@ -58,14 +64,14 @@ export function s3RevocationSource(options: S3RevocationSourceOptions): Revocati
   };
 
   /** The object's bytes; `conditional` asks S3 to answer 304 when the ETag is still the one we hold. */
-  const fetchObject = async (key: string, conditional: boolean): Promise<{ state: ObjectState; changed: boolean }> => {
+  const fetchObject = async (key: string, conditional: boolean, versionId?: string): Promise<{ state: ObjectState; changed: boolean }> => {
     client ??= connect();
     const { s3, GetObjectCommand } = await client;
     const known = conditional ? objects.get(key) : undefined;
     const where = `s3://${options.bucket}/${key}`;
     try {
       const state = await withDeadline(timeoutMs, `reading ${where}`, async (abortSignal) => {
-        const response = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key, IfNoneMatch: known?.etag }), { abortSignal });
+        const response = await s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key, VersionId: versionId, IfNoneMatch: known?.etag }), { abortSignal });
         if (!response.Body) throw new Error(`${where} has no body`);
         abortSignal.addEventListener("abort", () => (response.Body as { destroy?: (error?: Error) => void }).destroy?.(new Error("deadline passed")), { once: true });
         return { etag: response.ETag ?? "", body: await response.Body.transformToByteArray() };
@@ -79,10 +85,10 @@ export function s3RevocationSource(options: S3RevocationSourceOptions): Revocati
   };
 
   return {
-    description: `s3://${options.bucket}/${options.crlKey} with truststore s3://${options.bucket}/${options.truststoreKey}`,
+    description: `s3://${options.bucket}/${options.crlKey} with truststore s3://${options.bucket}/${options.truststoreKey}${options.truststoreVersion ? ` (version ${options.truststoreVersion})` : ""}`,
     async read(current) {
       const conditional = current !== undefined && current === lastVersion;
-      const [crls, truststore] = await Promise.all([fetchObject(options.crlKey, conditional), fetchObject(options.truststoreKey, conditional)]);
+      const [crls, truststore] = await Promise.all([fetchObject(options.crlKey, conditional), fetchObject(options.truststoreKey, conditional, options.truststoreVersion || undefined)]);
       lastVersion = `${crls.state.etag}|${truststore.state.etag}`;
       if (conditional && !crls.changed && !truststore.changed) return undefined;
       return { crls: crls.state.body, truststore: truststore.state.body, version: lastVersion };

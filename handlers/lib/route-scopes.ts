@@ -30,12 +30,13 @@ export function parseRouteScopes(value: unknown): RouteScopes {
 
 /**
  * The scopes the event's route requires.
- * @throws AccessDeniedError `config_error` for a route the table does not list: the
- * authorizer and the API disagree, and an unlisted route must not pass on the binding alone.
+ * @throws AccessDeniedError `route_unknown` for a route the table does not list: it must not
+ * pass on the binding alone. Not `config_error`: after a route leaves the document, the stage's
+ * previous deployment may still route calls to it for a while, and probes reach it too (403).
  */
 export function requiredScopesOf(routes: RouteScopes, event: { readonly httpMethod?: unknown; readonly resource?: unknown }): readonly string[] {
   const scopes = typeof event.httpMethod === "string" && typeof event.resource === "string" ? routes.get(`${event.httpMethod} ${event.resource}`) : undefined;
-  if (scopes === undefined) throw new AccessDeniedError("config_error");
+  if (scopes === undefined) throw new AccessDeniedError("route_unknown");
   return scopes;
 }
 

@@ -94,7 +94,9 @@ export function seededTfvars(seed: SeededInputs, region: string): Record<string,
     aws_region: region,
     bucket_name: seed.bucket,
     ca_cert_key: seed.truststoreKey,
-    truststore_version: seed.truststoreVersion,
+    // No truststore_version: the stack reads the object's version id at plan time (data source aws_s3_object).
+    // The cycle destroys the pool; deletion protection (on by default) would refuse that.
+    user_pool_deletion_protection: false,
     custom_domain_name: seed.domainName,
     custom_domain_cert_arn: seed.certificateArn,
     ownership_verification_certificate_arn: seed.ownershipCertificateArn,

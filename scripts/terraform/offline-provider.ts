@@ -11,7 +11,7 @@
  *   requested and there is no `endpoints` block, which would cost every run ~5 s of CPU in
  *   the provider's config validation for nothing (the fake credentials work nowhere anyway).
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** AWS's documented example key pair: well formed, valid nowhere. */
@@ -49,6 +49,13 @@ export const SERVICE_ENDPOINTS: ReadonlyArray<{ readonly service: string; readon
 /** Data sources the provider answers without calling AWS. */
 export const LOCAL_DATA_SOURCES: readonly string[] = ["aws_iam_policy_document", "aws_region", "aws_partition", "aws_default_tags"];
 
+/**
+ * Data sources that read the user's AWS objects at plan time (type → logical ids). Offline,
+ * with nobody to ask, the override sets their count to 0; the stack copes (e.g. the truststore
+ * version then stays what `truststore_version` says: null in an offline plan).
+ */
+export const OFFLINE_UNREAD_DATA_SOURCES: Readonly<Record<string, readonly string[]>> = { aws_s3_object: ["truststore_object"] };
+
 export interface ProviderOverrideOptions {
   /** Base URL of an AWS stand-in for every service; absent: offline, no calls expected. */
   readonly endpoint?: string;
@@ -82,9 +89,13 @@ export function endpointServicesOf(stack: SynthesizedStack): string[] {
 }
 
 /** The override's JSON: an `aws` provider block that Terraform merges over the stack's own. */
-export function providerOverride(options: ProviderOverrideOptions = {}): Record<string, unknown> {
+export function providerOverride(options: ProviderOverrideOptions = {}, stack: SynthesizedStack = {}): Record<string, unknown> {
   const { endpoint } = options;
+  const unread = endpoint !== undefined ? {} : Object.fromEntries(Object.entries(OFFLINE_UNREAD_DATA_SOURCES)
+    .map(([type, ids]) => [type, Object.fromEntries(ids.filter((id) => stack.data?.[type]?.[id] !== undefined).map((id) => [id, { count: 0 }]))])
+    .filter(([, ids]) => Object.keys(ids).length > 0));
   return {
+    ...(Object.keys(unread).length > 0 ? { data: unread } : {}),
     provider: {
       aws: [{
         region: options.region ?? `\${coalesce(var.aws_region, "${DEFAULT_OFFLINE_REGION}")}`,
@@ -107,6 +118,8 @@ export function providerOverride(options: ProviderOverrideOptions = {}): Record<
 /** Writes the override into a synthesized stack folder; returns its path. */
 export function writeProviderOverride(stackDir: string, options: ProviderOverrideOptions = {}): string {
   const file = join(stackDir, OVERRIDE_FILE);
-  writeFileSync(file, `${JSON.stringify(providerOverride(options), null, 2)}\n`);
+  const synthesized = join(stackDir, "cdk.tf.json");
+  const stack = existsSync(synthesized) ? (JSON.parse(readFileSync(synthesized, "utf8")) as SynthesizedStack) : {};
+  writeFileSync(file, `${JSON.stringify(providerOverride(options, stack), null, 2)}\n`);
   return file;
 }

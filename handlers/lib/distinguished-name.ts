@@ -61,8 +61,8 @@ export function parseDistinguishedName(text: string): DistinguishedName {
   const rdns: NameAttribute[][] = [];
   let current: NameAttribute[] = [];
   let i = 0;
-  const fail = (problem: string): never => {
-    throw new DistinguishedNameError(`${problem} at character ${i + 1} of the DN (RFC 4514: TYPE=value pairs joined by "," or, within one RDN, "+"; escape , + " \\ < > ; with a backslash)`);
+  const fail = (problem: string, at = i): never => {
+    throw new DistinguishedNameError(`${problem} at character ${at + 1} of the DN (RFC 4514: TYPE=value pairs joined by "," or, within one RDN, "+"; escape , + " \\ < > ; with a backslash)`);
   };
   const skipSpaces = () => {
     while (text[i] === " ") i++;
@@ -74,7 +74,7 @@ export function parseDistinguishedName(text: string): DistinguishedName {
     const typeText = typeMatch![1];
     i += typeText.length;
     const oid = /^\d/.test(typeText) ? typeText : ATTRIBUTE_TYPES[typeText.toLowerCase()];
-    if (oid === undefined) fail(`unknown attribute type "${typeText.slice(0, 40)}"; write it as its dotted OID`);
+    if (oid === undefined) fail(`unknown attribute type "${typeText.slice(0, 40)}"; write it as its dotted OID`, i - typeText.length);
     skipSpaces();
     if (text[i] !== "=") fail('expected "="');
     i++;

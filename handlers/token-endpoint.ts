@@ -72,6 +72,9 @@ export interface ProxyResult {
 
 export type TokenEndpointHandler = (event: ProxyEvent, context?: { readonly awsRequestId?: string }) => Promise<ProxyResult>;
 
+/** The handler, and `close()` to stop its CRL refresh (tests, local gateway shutdown). */
+export type ClosableTokenEndpoint = TokenEndpointHandler & { close(): void };
+
 /** An RFC 6749 §5.2 error; `reason` is what the decision log says (never sent). */
 class OAuthError extends Error {
   constructor(readonly status: number, readonly code: string, readonly description: string, readonly reason: DenyReason) {
@@ -84,7 +87,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 const invalidClient = (reason: DenyReason = "invalid_client") => new OAuthError(401, "invalid_client", "Client authentication failed.", reason);
 
 /** @throws TypeError when the options are invalid (a client's DN or thumbprint included) */
-export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpointHandler {
+export function createTokenEndpoint(options: TokenEndpointOptions): ClosableTokenEndpoint {
   const clients = parseTokenClients(options.clients);
   const now = options.now ?? Date.now;
   const revocation = options.revocation === undefined ? undefined : new RevocationCheck(options.revocation);
@@ -93,7 +96,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
   const write = options.decisionLog ?? ((line: string) => console.log(line));
   const metadata = JSON.stringify(authorizationServerMetadata(options.baseUrl, options.issuer, clients));
 
-  return async (event, context) => {
+  const endpoint: TokenEndpointHandler = async (event, context) => {
     const requestId = safeId(objectOf(event?.requestContext)?.requestId) ?? safeId(context?.awsRequestId);
     if (event?.httpMethod === "GET" && (event.resource === METADATA_PATH || event.path === METADATA_PATH)) {
       return { statusCode: 200, headers: { "content-type": "application/json", "cache-control": "max-age=300" }, body: metadata };
@@ -147,6 +150,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): TokenEndpoin
       return { statusCode: 500, headers: JSON_HEADERS, body: JSON.stringify({ error: "server_error" }) };
     }
   };
+  return Object.assign(endpoint, { close: () => revocation?.close() });
 
   async function issue(client: TokenClient, x5tS256: string, scopes: string[]) {
     const voucher = await issueVoucher(options.voucherMac, client.clientId, x5tS256, now() / 1000);

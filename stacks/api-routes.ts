@@ -27,6 +27,17 @@ export interface ApiRoutesProps {
   readonly authorizer: ApiGatewayAuthorizer;
   /** `x-cbat-handler` name → its function; every handler the document names must be here. */
   readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
+  /**
+   * Routes without the authorizer, each served by its function (the mTLS token endpoint's:
+   * there the certificate alone authenticates, and the function checks it). @default none
+   */
+  readonly unauthorizedRoutes?: readonly UnauthorizedRoute[];
+}
+
+export interface UnauthorizedRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly function: LambdaFunction;
 }
 
 export class ApiRoutes extends Construct {
@@ -40,6 +51,26 @@ export class ApiRoutes extends Construct {
   constructor(scope: Construct, id: string, private readonly props: ApiRoutesProps) {
     super(scope, id);
     for (const route of props.api.routes) this.addRoute(route);
+    for (const route of props.unauthorizedRoutes ?? []) this.addUnauthorizedRoute(route);
+  }
+
+  private addUnauthorizedRoute(route: UnauthorizedRoute): void {
+    const taken = this.props.api.routes.find((r) => r.method === route.method && r.path === route.path);
+    if (taken) throw new Error(`ApiRoutes: the API document's ${route.method} ${route.path} is a route of the stack's mTLS token endpoint; rename it`);
+    const name = `${route.method.toLowerCase()}${this.idOf(route.path)}`;
+    const resourceId = this.resourceFor(route.path);
+    const method = new ApiGatewayMethod(this, `${name}-method`, { restApiId: this.props.restApi.id, resourceId, httpMethod: route.method, authorization: "NONE" });
+    this.permit(name, { method: route.method, path: route.path } as ApiRoute, route.function.functionName);
+    const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
+      restApiId: this.props.restApi.id,
+      resourceId,
+      httpMethod: method.httpMethod,
+      type: "AWS_PROXY",
+      integrationHttpMethod: "POST",
+      uri: route.function.invokeArn,
+    });
+    this.parts.push(method, integration);
+    this.shape.push(method.id, method.authorization, integration.id, integration.uri, integration.type);
   }
 
   private addRoute(route: ApiRoute): void {

@@ -25,6 +25,10 @@ import type { MachineClientDefinition } from "./machine-client-config";
 import { machineBindingsParameterName, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
 import { addStateBackend } from "./state-backend";
+import { MtlsTokenEndpoint } from "./token-endpoint";
+import { TokenEndpointInputs } from "./token-endpoint-inputs";
+import { TokenEndpointOperations } from "./token-endpoint-operations";
+import { VoucherKey } from "./voucher-key";
 
 export interface CertBoundApiStackProps {
   /**
@@ -87,6 +91,8 @@ export class CertBoundApiStack extends TerraformStack {
 
     const api = props.api ?? builtInApi();
     const logRetentionDays = inputs.logRetentionDays.numberValue;
+    // The mTLS token endpoint's voucher key (machine clients only); the trigger verifies with it.
+    const voucherKey = machineClients.length > 0 ? new VoucherKey(this, "voucher-key", { namePrefix }) : undefined;
     const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
       handlerName: "pre-token-generation",
       functionName: `${namePrefix}-pre-token-generation`,
@@ -99,6 +105,7 @@ export class CertBoundApiStack extends TerraformStack {
         GROUP_SCOPES: terraformLiteral(JSON.stringify(api.groupScopes)),
         // A literal name, not a reference: the parameter depends on the clients, which depend on the pool and so on this function.
         ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PARAMETER: machineBindingsParameterName(namePrefix) } : {}),
+        ...(voucherKey ? { VOUCHER_KEY_ID: voucherKey.key.arn } : {}),
       }),
       xrayTracingEnabled,
     });
@@ -120,6 +127,11 @@ export class CertBoundApiStack extends TerraformStack {
       accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
     });
     machine?.grantRead(preTokenGeneration.role);
+    voucherKey?.grant(preTokenGeneration.role, "kms:VerifyMac", "trigger-verifies");
+    const tokenEndpoint = machine && voucherKey ? new MtlsTokenEndpoint(this, "token-endpoint", {
+      namePrefix, clients: machineClients, appClients: machine.clients, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
+      inputs, voucherKey, logRetentionDays, xrayTracingEnabled,
+    }) : undefined;
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
 
     const authorizer = new BundledFunction(this, "authorizer", {
@@ -177,8 +189,14 @@ export class CertBoundApiStack extends TerraformStack {
       handlerFunctions,
       stageName: "prod",
       stageSettings: operations.stageSettings,
+      unauthorizedRoutes: tokenEndpoint?.routes,
     });
-    const { dashboard } = operations.watch({ restApi, api, authorizer, preTokenGeneration });
+    const { dashboard } = operations.watch({ restApi, api, authorizer, preTokenGeneration, tokenEndpoint: tokenEndpoint?.fn });
+    if (tokenEndpoint) {
+      new TokenEndpointOperations(this, "token-endpoint-operations", {
+        namePrefix, restApi: restApi.api, stage: restApi.stage, logGroup: tokenEndpoint.fn.logGroup, inputs: new TokenEndpointInputs(this), alarmTopicArn: operationsInputs.alarmTopicArn.stringValue,
+      });
+    }
 
     const customDomain = new MtlsCustomDomain(this, "custom-domain", {
       domainName: inputs.customDomainName.stringValue,
@@ -211,6 +229,7 @@ export class CertBoundApiStack extends TerraformStack {
       description: "App client id of each machine client (machineClients), by name. Their secrets are no outputs: aws cognito-idp describe-user-pool-client --user-pool-id … --client-id … --query UserPoolClient.ClientSecret",
     }).overrideLogicalId("machine_client_ids");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
+    if (tokenEndpoint) output("mtls_token_endpoint", `https://${customDomain.domain.domainName}/oauth2/token`, "The stack's mTLS token endpoint (RFC 8705 §2): machine clients get bound tokens with their certificate alone, no secret.");
   }
 }
 

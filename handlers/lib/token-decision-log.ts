@@ -31,3 +31,6 @@ export function logTokenDecision(entry: TokenDecisionEntry, write: DecisionLineW
     ...(entry.reused === undefined ? {} : { reused: entry.reused }),
   }));
 }
+
+/** Every reason the token endpoint logs: `issued`, then its deny reasons (a subset of DENY_REASONS). */
+export const TOKEN_DECISION_REASONS = [TOKEN_ISSUED_REASON, "invalid_client", "cert_revoked", "crl_stale", "voucher_invalid", "event_invalid", "config_error", "internal_error"] as const satisfies ReadonlyArray<typeof TOKEN_ISSUED_REASON | DenyReason>;

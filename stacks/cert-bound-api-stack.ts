@@ -229,6 +229,12 @@ export class CertBoundApiStack extends TerraformStack {
       description: "App client id of each machine client (machineClients), by name. Their secrets are no outputs: aws cognito-idp describe-user-pool-client --user-pool-id … --client-id … --query UserPoolClient.ClientSecret",
     }).overrideLogicalId("machine_client_ids");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
+    if (machine) {
+      new TerraformOutput(this, "machine_client_auth_methods", {
+        value: Object.fromEntries(machineClients.map((client) => [client.name, client.tokenEndpointAuthMethod ?? "self_signed_tls_client_auth"])),
+        description: "How each machine client authenticates at the mTLS token endpoint (RFC 8705 §2): tls_client_auth (subject DN) or self_signed_tls_client_auth (pinned certificate).",
+      }).overrideLogicalId("machine_client_auth_methods");
+    }
     if (tokenEndpoint) output("mtls_token_endpoint", `https://${customDomain.domain.domainName}/oauth2/token`, "The stack's mTLS token endpoint (RFC 8705 §2): machine clients get bound tokens with their certificate alone, no secret.");
   }
 }

@@ -67,10 +67,11 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
     const fields = spec as Record<string, unknown>;
     const unknown = Object.keys(fields).filter((key) => !CLIENT_KEYS.includes(key));
     if (unknown.length > 0) throw new MachineClientConfigError(at(), `unknown setting(s) ${unknown.join(", ")}; allowed: certificate, fingerprint, scopes, tokenEndpointAuthMethod, subjectDn, issuerDn`);
-    const scopes = scopesOf(fields.scopes, resourceServer, name, at("scopes"));
     const tlsClientAuth = tlsClientAuthOf(fields, at);
-    if (tlsClientAuth) return { name, x5tS256: TLS_CLIENT_AUTH_BINDING, tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth, scopes };
-    return { name, x5tS256: thumbprintOf(fields, configDir, at), ...(fields.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: "self_signed_tls_client_auth" as const } : {}), scopes };
+    const x5tS256 = tlsClientAuth ? TLS_CLIENT_AUTH_BINDING : thumbprintOf(fields, configDir, at);
+    const scopes = scopesOf(fields.scopes, resourceServer, name, at("scopes"));
+    if (tlsClientAuth) return { name, x5tS256, tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth, scopes };
+    return { name, x5tS256, ...(fields.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: "self_signed_tls_client_auth" as const } : {}), scopes };
   });
 }
 

@@ -81,7 +81,10 @@ describe("with machine clients", () => {
   });
 
   it("writes the binding registry: one SSM String parameter mapping each client's id to its x5t#S256", () => {
-    const parameter = only(json, "aws_ssm_parameter");
+    // The others are the token endpoint's client secrets (SecureString; __tests__/stacks/token-endpoint.test.ts).
+    const strings = Object.values<any>(json.resource.aws_ssm_parameter).filter((p) => p.type === "String");
+    expect(strings).toHaveLength(1);
+    const parameter = strings[0];
     expect(parameter).toMatchObject({ name: `/${STACK_NAME}/machine-client-bindings`, type: "String", tier: "Standard" });
     const ids = Object.keys(json.resource.aws_cognito_user_pool_client).filter((id) => json.resource.aws_cognito_user_pool_client[id].generate_secret === true);
     const partnerId = ids.find((id) => id.includes("partner-a"))!;
@@ -95,13 +98,14 @@ describe("with machine clients", () => {
     const triggerRole = trigger.role.replace(/^\$\{aws_iam_role\.(.+)\.arn\}$/, "$1");
     const policies = Object.values<any>(json.resource.aws_iam_role_policy).filter((p) => p.role === `\${aws_iam_role.${triggerRole}.id}`);
     // write-xray-traces exists with count 0 unless xray_tracing_enabled (issue 15).
-    expect(policies.map((p) => p.name).sort()).toEqual(["read-machine-client-bindings", "write-own-logs", "write-xray-traces"]);
+    // verify-voucher-macs: kms:VerifyMac on the voucher key (the mTLS token endpoint's, issue 25).
+    expect(policies.map((p) => p.name).sort()).toEqual(["read-machine-client-bindings", "verify-voucher-macs", "write-own-logs", "write-xray-traces"]);
     // No other policy of the role names SSM.
     const ssmPolicies = policies.filter((p) => JSON.stringify(json.data.aws_iam_policy_document[p.policy.replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")] ?? {}).includes("ssm:"));
     expect(ssmPolicies.map((p) => p.name)).toEqual(["read-machine-client-bindings"]);
     const readPolicy = policies.find((p) => p.name === "read-machine-client-bindings");
     const document = json.data.aws_iam_policy_document[readPolicy.policy.replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")];
-    const parameterId = Object.keys(json.resource.aws_ssm_parameter)[0];
+    const parameterId = Object.keys(json.resource.aws_ssm_parameter).find((id) => json.resource.aws_ssm_parameter[id].type === "String");
     expect(document.statement).toEqual([{ effect: "Allow", actions: ["ssm:GetParameter"], resources: [`\${aws_ssm_parameter.${parameterId}.arn}`] }]);
     expect(json.resource.aws_iam_role[triggerRole].description).toContain("reads the machine-client binding registry");
   });

@@ -106,8 +106,8 @@ it("throttles POST /oauth2/token on its own, counts its decisions and alarms on 
 });
 
 it("outputs the mTLS token endpoint and each client's method", () => {
-  expect(plan.planned_values.outputs.mtls_token_endpoint.value).toBe(`https://${TEST_TFVARS.custom_domain_name}/oauth2/token`);
-  expect(plan.planned_values.outputs.machine_client_auth_methods.value).toEqual({ "partner-a": "tls_client_auth", billing: "self_signed_tls_client_auth" });
+  expect((plan.planned_values as any).outputs.mtls_token_endpoint.value).toBe(`https://${TEST_TFVARS.custom_domain_name}/oauth2/token`);
+  expect((plan.planned_values as any).outputs.machine_client_auth_methods.value).toEqual({ "partner-a": "tls_client_auth", billing: "self_signed_tls_client_auth" });
 });
 
 it("plan:summary accepts the token endpoint's two methods without authorizer, and only those", () => {

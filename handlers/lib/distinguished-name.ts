@@ -162,3 +162,28 @@ export function distinguishedNameOfDer(encodedName: Uint8Array): DistinguishedNa
 export function distinguishedNamesMatch(a: DistinguishedName, b: DistinguishedName): boolean {
   return a.length === b.length && a.every((rdn, r) => rdn.length === b[r].length && rdn.every((attr, n) => attr.oid === b[r][n].oid && attr.value === b[r][n].value));
 }
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  "2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.10": "O", "2.5.4.11": "OU",
+  "0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
+};
+
+/**
+ * The RFC 4514 string of an encoded Name, as written in it (case kept): what to register as a
+ * `tls_client_auth` subject DN. Types without a short name are written as OIDs with #hex values.
+ * @throws RevocationListError when it is not a DER Name
+ */
+export function distinguishedNameText(encodedName: Uint8Array): string {
+  return decoding("certificate name", () =>
+    elementsOf(readOnlyElement(encodedName, "certificate name").value, "certificate name").map((rdn) =>
+      elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
+        const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
+        const oid = oidText(type.value);
+        const text = SHORT_NAMES[oid] ? decodeDirectoryString(value.value.tag, value.value.contents()) : undefined;
+        if (text === undefined) return `${oid}=#${Buffer.from(value.encoded).toString("hex")}`;
+        const escaped = text.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, "\\ ");
+        return `${SHORT_NAMES[oid]}=${escaped}`;
+      }).join("+"),
+    ).reverse().join(","),
+  );
+}

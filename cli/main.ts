@@ -16,6 +16,7 @@ import { cognitoCall, connectCognito } from "./cognito-client";
 import { UsageError, UserError } from "./errors";
 import { addGroupCommands } from "./group-commands";
 import { mtlsRequest, RequestFailedError } from "./https-call";
+import { printMtlsToken, withMtlsToken, type MtlsTokenOptions } from "./mtls-token";
 import { explainRequestError } from "./network-errors";
 import { requestSettingOptions, secondsOption, type PoolCommandOptions } from "./pool-options";
 import { requireSetting, resolvePoolSettings } from "./pool-settings";
@@ -138,11 +139,12 @@ export function buildProgram(): Command {
 
   addGroupCommands(program);
 
-  withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token, or a machine client's (--client-credentials)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt"))
+  withMtlsToken(withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH) and print the access token, or a machine client's (--client-credentials, or --mtls with its certificate alone)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt")))
     .option("--username <name>", "user name (required unless --client-credentials)")
     .option("--password <password>", "password (better: CBAT_PASSWORD, or the prompt)")
     .option("--claims", "also print the token's decoded claims on stderr (to see cnf)")
-    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & { username?: string; password?: string; claims?: boolean }) => {
+    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & MtlsTokenOptions & { username?: string; password?: string; claims?: boolean }) => {
+      if (options.mtls) return printMtlsToken(options);
       if (options.clientCredentials) return printClientCredentialsToken(options);
       const username = options.username;
       if (!username) throw new UsageError("--username is required (or --client-credentials for a machine client's token)");

@@ -13,6 +13,7 @@ import { revokeDevCertificate } from "../../local/dev-crl";
 import { createCa, issueCertificate, loadIssuedCertificate } from "../../local/pki";
 import { loadApiDocument } from "../../stacks/api-document";
 import { curl, mtlsRequest } from "../support/mtls-client";
+import { runCli } from "../support/run-cli";
 import { PROJECT_ROOT } from "../support/terraform";
 
 let dir: string;
@@ -128,5 +129,30 @@ it("GET /.well-known/oauth-authorization-server describes the endpoint (RFC 8414
     tls_client_certificate_bound_access_tokens: true,
     mtls_endpoint_aliases: { token_endpoint: env.summary.mtlsTokenEndpoint },
     scopes_supported: expect.arrayContaining(["accounts/read"]),
+  });
+});
+
+describe("cbat token --mtls", () => {
+  it("gets a bound token with the certificate alone (client from .local/stack.json), usable with cbat call", async () => {
+    const got = await runCli(["token", "--mtls", "--cert", env.pki.cert.machine, "--key", env.pki.key.machine, "--cacert", env.pki.cert.ca, "--outputs", env.summaryFile, "--scope", "accounts/read", "--claims"]);
+    expect(got.code).toBe(0);
+    const token = got.stdout.trim();
+    expect(claimsOf(token)).toMatchObject({ client_id: mtlsClientId, cnf: { "x5t#S256": x5t(env.pki.cert.machine) } });
+    expect(JSON.parse(got.stderr)).toMatchObject({ cnf: { "x5t#S256": x5t(env.pki.cert.machine) } });
+    const called = await runCli(["call", `${env.summary.gatewayUrl}/accounts/42`, "--cert", env.pki.cert.machine, "--key", env.pki.key.machine, "--cacert", env.pki.cert.ca], { CBAT_TOKEN: token });
+    expect(called.stdout).toMatch(/^HTTP 200/);
+  });
+
+  it("says what to check when the certificate is not the client's", async () => {
+    const refused = await runCli(["token", "--mtls", "--cert", env.pki.cert.client, "--key", env.pki.key.client, "--cacert", env.pki.cert.ca, "--outputs", env.summaryFile]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(/invalid_client.*subject DN or fingerprint/);
+  });
+
+  it("needs --cert and --key", async () => {
+    const refused = await runCli(["token", "--mtls", "--outputs", env.summaryFile]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--mtls needs --cert and --key/);
   });
 });

@@ -52,8 +52,14 @@ beforeAll(async () => {
     [PINNED]: { name: "reporting", method: "self_signed_tls_client_auth", x5tS256: x5t(pinnedCert), scopes: ["cbat/invoke"] },
   };
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  jest.restoreAllMocks();
+});
 afterEach(() => endpoint.close());
+// The revocation store reports each load on console.log: captured, and checked once below.
+const storeLines: string[] = [];
+beforeAll(() => void jest.spyOn(console, "log").mockImplementation((line: string) => void storeLines.push(line)));
 
 beforeEach(async () => {
   lines = [];
@@ -204,6 +210,10 @@ describe("POST /oauth2/token", () => {
     expect([answer.statusCode, JSON.parse(answer.body)]).toEqual([500, { error: "server_error" }]);
     expect(decisions()).toEqual([{ decision: "Deny", reason: "voucher_invalid", clientId: TLS }]);
   });
+});
+
+test("the CRLs were loaded (the revocation checks above ran on them)", () => {
+  expect(storeLines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ message: "revocation list loaded", crls: 2, revoked: 1 }));
 });
 
 describe("GET /.well-known/oauth-authorization-server", () => {

@@ -20,6 +20,8 @@ export interface MtlsRequest {
   readonly ca?: string;
   readonly headers?: Record<string, string>;
   readonly method?: string;
+  /** A request body (with its content-type among the headers). @default none */
+  readonly body?: string;
   /** No answer within this time fails the request. @default 30 */
   readonly timeoutSeconds?: number;
 }
@@ -89,6 +91,6 @@ export function mtlsRequest(options: MtlsRequest): Promise<HttpsResult> {
     });
     req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutSeconds} s`), { code: "ETIMEDOUT" })));
     req.on("error", (error) => reject(new RequestFailedError(error, stage)));
-    req.end();
+    req.end(options.body);
   });
 }

@@ -16,6 +16,7 @@ import { cognitoCall, connectCognito } from "./cognito-client";
 import { UsageError, UserError } from "./errors";
 import { addGroupCommands } from "./group-commands";
 import { mtlsRequest, RequestFailedError } from "./https-call";
+import { printMtlsToken, withMtlsToken, type MtlsTokenOptions } from "./mtls-token";
 import { explainRequestError } from "./network-errors";
 import { requestSettingOptions, secondsOption, type PoolCommandOptions } from "./pool-options";
 import { requireSetting, resolvePoolSettings } from "./pool-settings";
@@ -138,12 +139,13 @@ export function buildProgram(): Command {
 
   addGroupCommands(program);
 
-  withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with --admin) and print the access token, or a machine client's (--client-credentials)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt"))
+  withMtlsToken(withClientCredentials(poolCommand(program, "token", "sign in (USER_PASSWORD_AUTH, or ADMIN_USER_PASSWORD_AUTH with --admin) and print the access token, or a machine client's (--client-credentials, or --mtls with its certificate alone)", "cbat token --outputs outputs.json --username alice --claims   # password from CBAT_PASSWORD, or a prompt")))
     .option("--username <name>", "user name (required unless --client-credentials)")
     .option("--admin", "sign in with your AWS credentials (AdminInitiateAuth, ADMIN_USER_PASSWORD_AUTH; needs enable_admin_password_auth): for pools that allow SRP only")
     .option("--password <password>", "password (better: CBAT_PASSWORD, or the prompt)")
     .option("--claims", "also print the token's decoded claims on stderr (to see cnf)")
-    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & { username?: string; password?: string; claims?: boolean; admin?: boolean }) => {
+    .action(async (options: PoolCommandOptions & ClientCredentialsOptions & MtlsTokenOptions & { username?: string; password?: string; claims?: boolean; admin?: boolean }) => {
+      if (options.mtls) return printMtlsToken(options);
       if (options.clientCredentials) return printClientCredentialsToken(options);
       const username = options.username;
       if (!username) throw new UsageError("--username is required (or --client-credentials for a machine client's token)");

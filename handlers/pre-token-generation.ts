@@ -11,7 +11,9 @@
  * Fails closed: without a valid fingerprint it throws, and Cognito issues no tokens at
  * all, rather than an unbound token that would work with any trusted certificate.
  */
+import { TLS_CLIENT_AUTH_BINDING, thumbprintOfVoucher, type VoucherMac } from "./lib/client-voucher";
 import { FingerprintFormatError, FingerprintMissingError, MachineBindingError } from "./lib/errors";
+import { kmsVoucherMac } from "./lib/kms-voucher-mac";
 import type { MachineBindingLookup } from "./lib/machine-bindings";
 import { GROUP_SCOPES_FILE, readPackagedJson } from "./lib/packaged-data";
 import { ssmMachineBindings } from "./lib/ssm-machine-bindings";
@@ -68,6 +70,11 @@ export interface PreTokenGenerationOptions {
    * @default none: every client-credentials token request fails
    */
   readonly machineBindings?: MachineBindingLookup;
+  /**
+   * Verifies the vouchers of `tls_client_auth` clients (lib/client-voucher.ts).
+   * @default none: every token request of a tls_client_auth client fails
+   */
+  readonly voucherMac?: VoucherMac;
 }
 
 export type PreTokenGenerationHandler = (event: PreTokenGenerationV2Event) => Promise<PreTokenGenerationV2Event>;
@@ -80,10 +87,10 @@ export function createPreTokenGenerationHandler(options: PreTokenGenerationOptio
   const groupScopes = checkGroupScopes(options.groupScopes ?? {});
   const machineBindings = options.machineBindings;
   if (machineBindings !== undefined && typeof machineBindings !== "function") throw new TypeError("machineBindings must be a lookup function (client id → fingerprint)");
-  return async (event) => bindAccessToken(event, groupScopes, machineBindings);
+  return async (event) => bindAccessToken(event, groupScopes, machineBindings, options.voucherMac);
 }
 
-async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: GroupScopes, machineBindings: MachineBindingLookup | undefined): Promise<PreTokenGenerationV2Event> {
+async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: GroupScopes, machineBindings: MachineBindingLookup | undefined, voucherMac?: VoucherMac): Promise<PreTokenGenerationV2Event> {
   if (!event || typeof event !== "object" || !event.request || typeof event.request !== "object") {
     throw new Error("pre token generation: malformed event");
   }
@@ -93,7 +100,7 @@ async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: Gr
     );
   }
   const machine = event.triggerSource === CLIENT_CREDENTIALS_TRIGGER;
-  const cnf = { "x5t#S256": machine ? await machineThumbprint(event.callerContext, machineBindings) : boundThumbprint(event.request.userAttributes) };
+  const cnf = { "x5t#S256": machine ? await machineThumbprint(event.callerContext, machineBindings, event.request, voucherMac) : boundThumbprint(event.request.userAttributes) };
   // Groups are users' only; a machine client's scopes are those Cognito granted it.
   const scopesToAdd = machine ? [] : scopesOfGroups(event.request.groupConfiguration, groupScopes);
 
@@ -152,14 +159,15 @@ export const handler: PreTokenGenerationHandler = (() => {
   try {
     const parameterPath = process.env.MACHINE_BINDINGS_PATH;
     machineBindings = parameterPath ? ssmMachineBindings({ parameterPath }) : undefined;
-    return createPreTokenGenerationHandler({ groupScopes, machineBindings });
+    const voucherKeyId = process.env.VOUCHER_KEY_ID;
+    return createPreTokenGenerationHandler({ groupScopes, machineBindings, voucherMac: voucherKeyId ? kmsVoucherMac({ keyId: voucherKeyId }) : undefined });
   } catch (error) {
     return refuse((error as Error).message);
   }
 })();
 
 /** The certificate registered for the calling machine client; throws without one. */
-async function machineThumbprint(callerContext: unknown, machineBindings: MachineBindingLookup | undefined): Promise<string> {
+async function machineThumbprint(callerContext: unknown, machineBindings: MachineBindingLookup | undefined, request: unknown, voucherMac: VoucherMac | undefined): Promise<string> {
   const clientId = callerContext !== null && typeof callerContext === "object" ? (callerContext as { clientId?: unknown }).clientId : undefined;
   if (typeof clientId !== "string" || clientId === "") throw new MachineBindingError("client credentials event without callerContext.clientId");
   if (!machineBindings) throw new MachineBindingError("no machine-client binding registry is configured (MACHINE_BINDINGS_PATH); no machine client gets a token");
@@ -167,6 +175,8 @@ async function machineThumbprint(callerContext: unknown, machineBindings: Machin
   if (registered === undefined || registered.trim() === "") {
     throw new MachineBindingError("no certificate is registered for this machine client: add it to machineClients in cbat.config.json and apply");
   }
+  // tls_client_auth (RFC 8705 §2.1): bound to the certificate the token endpoint vouches for; pinned clients ignore client metadata.
+  if (registered.trim() === TLS_CLIENT_AUTH_BINDING) return thumbprintOfVoucher(voucherMac, request, clientId);
   try {
     return normalizeFingerprint(registered);
   } catch (error) {

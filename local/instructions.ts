@@ -75,5 +75,18 @@ function machineInstructions(s: LocalStackSummary, rel: (path: string) => string
      | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
    or: MACHINE_TOKEN=$(npx cbat token --client-credentials --outputs ${summary} --machine-client ${machine.name})
    curl ${tryRoute.method === "GET" ? "" : `-X ${tryRoute.method} `}--cert ${rel(machine.certificate)} --key ${rel(machine.key)} --cacert ${rel(s.pki.ca)} \\
-     -H "Authorization: Bearer $MACHINE_TOKEN" ${s.gatewayUrl}${tryRoute.path}`;
+     -H "Authorization: Bearer $MACHINE_TOKEN" ${s.gatewayUrl}${tryRoute.path}${mtlsInstructions(s, rel)}`;
+}
+
+/** The mTLS token endpoint (RFC 8705 §2): demo-mtls gets a bound token with machine.pem alone, no secret. */
+function mtlsInstructions(s: LocalStackSummary, rel: (path: string) => string): string {
+  const client = s.mtlsClients?.[0];
+  if (!client) return "";
+  return `
+   With the certificate alone, no secret (RFC 8705 tls_client_auth: "${client.name}" is registered by ${rel(client.certificate)}'s subject DN):
+   MTLS_TOKEN=$(curl -s --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} \
+     -d grant_type=client_credentials -d client_id=${client.clientId} ${s.mtlsTokenEndpoint} \
+     | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+   or: MTLS_TOKEN=$(npx cbat token --mtls --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} --outputs ${rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"))})
+   Its metadata (RFC 8414): curl --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} ${s.gatewayUrl}/.well-known/oauth-authorization-server`;
 }

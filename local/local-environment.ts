@@ -26,6 +26,7 @@ import { MachineBindingsFile } from "./machine-bindings-file";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
 import { readStackConfig } from "./stack-config";
 import { StateLock } from "./state-lock";
+import { DEMO_MTLS_CLIENT, prepareLocalTokenEndpoint } from "./local-token-endpoint";
 
 export const LOCAL_REGION = "eu-west-1";
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;
@@ -64,6 +65,10 @@ export interface LocalStackSummary {
   readonly issuerEndpoint: string;
   /** The pool domain's client_credentials endpoint: `<issuerEndpoint>/oauth2/token`. */
   readonly tokenEndpoint: string;
+  /** The mTLS token endpoint on the gateway (RFC 8705 §2: the certificate alone, no secret). */
+  readonly mtlsTokenEndpoint: string;
+  /** Clients of the mTLS token endpoint that hold no secret: demo-mtls (tls_client_auth, machine.pem's subject DN). */
+  readonly mtlsClients: readonly { readonly name: string; readonly clientId: string; readonly tokenEndpointAuthMethod: string; readonly certificate: string; readonly key: string }[];
   readonly machineClients: readonly LocalMachineClient[];
   readonly gatewayUrl: string;
   readonly demoUser: string;
@@ -84,7 +89,7 @@ export interface LocalEnvironment {
   /** Decisions, gateway refusals and refused handshakes since start (printed on Ctrl-C). */
   readonly tally: DecisionTally;
   /** `<dir>/access.log` (the stage's access log) and `<dir>/authorizer.log` (the authorizer's decision lines). */
-  readonly logs: { readonly access: string; readonly authorizer: string };
+  readonly logs: { readonly access: string; readonly authorizer: string; readonly tokenEndpoint: string };
   close(): Promise<void>;
 }
 
@@ -118,8 +123,10 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   const deployment = options.stackDir || options.api ? undefined : loadDeploymentConfig();
   const api = options.api ?? deployment?.api;
   const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), api, deployment?.machineClients);
-  const config = readStackConfig(join(stackDir, "cdk.tf.json"));
   const workDir = join(dir, "run");
+  // The mTLS token endpoint (RFC 8705 §2) on the gateway, from the token-endpoint bundle.
+  const tokenEndpoint = prepareLocalTokenEndpoint(readStackConfig(join(stackDir, "cdk.tf.json")), workDir);
+  const config = tokenEndpoint.config;
   const clientId = localClientId(dir);
   // The local stand-in of the stack's SSM registry of machine-client certificates.
   const machineBindings = new MachineBindingsFile(join(dir, "machine-client-bindings.json"));
@@ -128,6 +135,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     ? loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(config.preTokenGeneration, workDir).createPreTokenGenerationHandler({
         groupScopes: packagedJson(config.preTokenGeneration, GROUP_SCOPES_FILE),
         machineBindings: machineBindings.lookup,
+        voucherMac: tokenEndpoint.voucherMac,
       }) as unknown as PreTokenGenerationHandler
     : undefined;
   const resourceServerScopes = localResourceServerScopes(config, api?.resourceServer);
@@ -145,7 +153,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   const issuerEndpoint = await issuer.listen(options.issuerPort ?? 9229, host);
 
   const tally = new DecisionTally();
-  const logs = { access: join(dir, "access.log"), authorizer: join(dir, "authorizer.log") };
+  const logs = { access: join(dir, "access.log"), authorizer: join(dir, "authorizer.log"), tokenEndpoint: join(dir, "token-endpoint.log") };
   const accessLog = config.accessLogFormat ? new AccessLogFile(logs.access, config.accessLogFormat) : undefined;
   const authorizerLog = new AppendOnlyFile(logs.authorizer);
   // The authorizer's decision lines: on the terminal as before, in its log file, and counted.
@@ -186,7 +194,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       authorizers[route.authorizer.function.functionName] = (event) => current.authorize(event);
     }
     const fn = route.integration.function;
-    if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;
+    if (fn && fn.functionName === tokenEndpoint.functionName) functions[fn.functionName] = tokenEndpoint.handler as ProxyFunction;
+    else if (fn) functions[fn.functionName] = loadLambdaPackage<{ handler: ProxyFunction }>(fn, workDir).handler;
   }
   const gateway = new MtlsGateway({
     config,
@@ -209,11 +218,17 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
 
   const demoPasswordFile = join(dir, "demo-password");
   let demoMachine;
+  let mtlsClientId: string;
   try {
     await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
     await ensureGroups(issuer, config.groups);
     demoMachine = await ensureDemoMachineClient(issuer, machineBindings, LOCAL_USER_POOL_ID, resourceServerScopes, readPem(pki.cert.machine));
+    mtlsClientId = await tokenEndpoint.start({
+      gatewayUrl, issuer, issuerEndpoint, bindings: machineBindings, userPoolId: LOCAL_USER_POOL_ID, scopes: resourceServerScopes,
+      machinePem: readPem(pki.cert.machine), crlFile: pki.crl, truststoreFile: pki.cert.ca, logFile: logs.tokenEndpoint,
+    });
   } catch (error) {
+    tokenEndpoint.close();
     await Promise.all([gateway.close(), issuer.close()]);
     throw error;
   }
@@ -224,6 +239,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     clientId,
     issuerEndpoint,
     tokenEndpoint: `${issuerEndpoint}/oauth2/token`,
+    mtlsTokenEndpoint: `${gatewayUrl}/oauth2/token`,
+    mtlsClients: [{ name: DEMO_MTLS_CLIENT, clientId: mtlsClientId, tokenEndpointAuthMethod: "tls_client_auth", certificate: pki.cert.machine, key: pki.key.machine }],
     machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine }],
     gatewayUrl,
     demoUser: DEMO_USERNAME,
@@ -255,6 +272,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     logs,
     async close() {
       stopRevocation.forEach((stop) => stop());
+      tokenEndpoint.close();
       await Promise.all([gateway.close(), issuer.close()]);
       authorizerLog.close();
       accessLog?.close();

@@ -41,7 +41,8 @@ export function tokenEndpoint(context: IssuerContext): (req: IncomingMessage, re
       if (grantType === undefined) throw new OAuthError("invalid_request", 400, "grant_type is required.");
       if (grantType !== "client_credentials") throw new OAuthError("unsupported_grant_type", 400, "This token endpoint serves grant_type=client_credentials only.");
       const scopes = grantedScopes(client, parameters.get("scope"));
-      send(200, { access_token: await issueMachineToken(context, client, scopes), expires_in: context.accessTokenSeconds, token_type: "Bearer" });
+      const clientMetadata = clientMetadataOf(parameters.get("aws_client_metadata"));
+      send(200, { access_token: await issueMachineToken(context, client, scopes, clientMetadata), expires_in: context.accessTokenSeconds, token_type: "Bearer" });
     } catch (error) {
       if (error instanceof OAuthError) return send(error.status, { error: error.code, error_description: error.message }, error.headers);
       send(500, { error: "server_error" });
@@ -108,8 +109,26 @@ function grantedScopes(client: StoredMachineClient, requested: string | undefine
   return scopes;
 }
 
+/**
+ * `aws_client_metadata`: URL-encoded JSON of string values, which Cognito hands to the V3_0
+ * trigger as `request.clientMetadata` (the mTLS token endpoint's voucher travels there).
+ */
+function clientMetadataOf(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new OAuthError("invalid_request", 400, "aws_client_metadata must be a JSON object of strings.");
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) {
+    throw new OAuthError("invalid_request", 400, "aws_client_metadata must be a JSON object of strings.");
+  }
+  return parsed as Record<string, string>;
+}
+
 /** A Cognito-shaped client-credentials access token (`sub` is the client id), shaped by the trigger. */
-async function issueMachineToken(context: IssuerContext, client: StoredMachineClient, requestedScopes: string[]): Promise<string> {
+async function issueMachineToken(context: IssuerContext, client: StoredMachineClient, requestedScopes: string[], clientMetadata?: Record<string, string>): Promise<string> {
   let scopes = requestedScopes;
   let overrides: Record<string, any> = {};
   // Cognito runs the trigger for client credentials only with V3_0 events: with the pool's trigger
@@ -123,7 +142,7 @@ async function issueMachineToken(context: IssuerContext, client: StoredMachineCl
       region: context.region,
       userPoolId: context.userPoolId,
       callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: client.clientId },
-      request: { userAttributes: {}, groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null }, scopes: [...scopes] },
+      request: { userAttributes: {}, groupConfiguration: { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null }, scopes: [...scopes], ...(clientMetadata ? { clientMetadata } : {}) },
       response: { claimsAndScopeOverrideDetails: null },
     };
     let result: Record<string, any>;

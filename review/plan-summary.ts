@@ -13,6 +13,7 @@ import { truststoreVersionRow } from "./plan-truststore";
 import { accountSettingRow } from "./plan-account-setting";
 import { signInRows } from "./plan-sign-in";
 import { accessTablesMarkdown } from "./plan-machine-clients";
+import { isTokenEndpointMethod } from "./token-endpoint-methods";
 
 /** First line of every summary: lets a workflow find and update its own comment. */
 export const SUMMARY_MARKER = "<!-- cbat-plan-summary -->";
@@ -169,12 +170,13 @@ function securityChecks(plan: Json, resources: PlannedResource[]): SecurityCheck
     return { ok: ttl === 0 || certAwareKey, seen: `TTL ${show(ttl)}, identity source ${show(v.identity_source)}` };
   });
   const methods = ofType("aws_api_gateway_method");
-  const open = methods.filter((m) => m.values?.authorization !== "CUSTOM");
+  const tokenEndpointMethods = methods.filter(isTokenEndpointMethod);
+  const open = methods.filter((m) => m.values?.authorization !== "CUSTOM" && !isTokenEndpointMethod(m));
   rows.push({
     check: "every method behind the certificate-bound authorizer",
     ok: methods.length > 0 && open.length === 0,
     seen: methods.length === 0 ? "no aws_api_gateway_method in the plan"
-      : open.length === 0 ? `${methods.length} of ${methods.length} methods: authorization CUSTOM`
+      : open.length === 0 ? `${methods.length - tokenEndpointMethods.length} of ${methods.length - tokenEndpointMethods.length} methods: authorization CUSTOM${tokenEndpointMethods.length > 0 ? `; ${tokenEndpointMethods.length} of the mTLS token endpoint without it, by design (the certificate authenticates the client)` : ""}`
       : `not CUSTOM: ${open.map((m) => `${m.address} (${show(m.values?.authorization)})`).join(", ")}`,
   });
   // V2_0 binds user tokens only: Cognito would issue client_credentials tokens without calling it.

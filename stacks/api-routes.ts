@@ -28,6 +28,19 @@ export interface ApiRoutesProps {
   readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
   /** The stage API Gateway invokes the functions from. */
   readonly stageName: string;
+  /**
+   * Routes without the authorizer, each served by its function (the mTLS token endpoint's:
+   * there the certificate alone authenticates, and the function checks it). @default none
+   */
+  readonly unauthorizedRoutes?: readonly UnauthorizedRoute[];
+}
+
+export interface UnauthorizedRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly function: LambdaFunction;
+  /** The function's name as a literal: names it in errors and keys its permissions. */
+  readonly functionLabel: string;
 }
 
 export class ApiRoutes extends Construct {
@@ -43,7 +56,27 @@ export class ApiRoutes extends Construct {
     super(scope, id);
     this.permissions = new ApiInvokePermissions(this, "invoke", { namePrefix: props.namePrefix, executionArn: props.restApi.executionArn, stageName: props.stageName });
     for (const route of props.api.routes) this.addRoute(route);
+    for (const route of props.unauthorizedRoutes ?? []) this.addUnauthorizedRoute(route);
     this.permissions.write();
+  }
+
+  private addUnauthorizedRoute(route: UnauthorizedRoute): void {
+    const taken = this.props.api.routes.find((r) => r.method === route.method && r.path === route.path);
+    if (taken) throw new Error(`ApiRoutes: the API document's ${route.method} ${route.path} is a route of the stack's mTLS token endpoint; rename it`);
+    const name = `${route.method.toLowerCase()}${this.idOf(route.path)}`;
+    const resourceId = this.resourceFor(route.path);
+    const method = new ApiGatewayMethod(this, `${name}-method`, { restApiId: this.props.restApi.id, resourceId, httpMethod: route.method, authorization: "NONE" });
+    this.permissions.allow(route.function.functionName, route.functionLabel, route.method, true);
+    const integration = new ApiGatewayIntegration(this, `${name}-integration`, {
+      restApiId: this.props.restApi.id,
+      resourceId,
+      httpMethod: method.httpMethod,
+      type: "AWS_PROXY",
+      integrationHttpMethod: "POST",
+      uri: route.function.invokeArn,
+    });
+    this.parts.push(method, integration);
+    this.shape.push(method.id, method.authorization, integration.id, integration.uri, integration.type);
   }
 
   private addRoute(route: ApiRoute): void {

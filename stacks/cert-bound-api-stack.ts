@@ -30,6 +30,10 @@ import { StackInputs } from "./stack-inputs";
 import { TruststoreKmsAccess } from "./truststore-kms-access";
 import { TruststoreVersion } from "./truststore-version";
 import { addStateBackend } from "./state-backend";
+import { MtlsTokenEndpoint } from "./token-endpoint";
+import { TokenEndpointInputs } from "./token-endpoint-inputs";
+import { TokenEndpointOperations } from "./token-endpoint-operations";
+import { VoucherKey } from "./voucher-key";
 
 export interface CertBoundApiStackProps {
   /**
@@ -91,6 +95,11 @@ export class CertBoundApiStack extends TerraformStack {
     checkRestApiQuotas(api, api.quotas);
     checkAppClientsPerPool((props.machineClients ?? []).length, api.quotas);
     const logRetentionDays = inputs.logRetentionDays.numberValue;
+    // The mTLS token endpoint's voucher key (machine clients only); the trigger verifies with it.
+    // Clients that name a tokenEndpointAuthMethod use the stack's mTLS token endpoint; their
+    // registrations travel in its environment (4 KB), so the endpoint serves a few clients, not all 500.
+    const endpointClients = machineClients.filter((client) => client.tokenEndpointAuthMethod !== undefined);
+    const voucherKey = endpointClients.length > 0 ? new VoucherKey(this, "voucher-key", { namePrefix }) : undefined;
     const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
       handlerName: "pre-token-generation",
       functionName: `${namePrefix}-pre-token-generation`,
@@ -103,6 +112,7 @@ export class CertBoundApiStack extends TerraformStack {
       environment: {
         // A literal name, not a reference: the parameter depends on the clients, which depend on the pool and so on this function.
         ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
+        ...(voucherKey ? { VOUCHER_KEY_ID: voucherKey.key.arn } : {}),
       },
       xrayTracingEnabled,
     });
@@ -126,6 +136,11 @@ export class CertBoundApiStack extends TerraformStack {
       accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.numberValue,
     });
     machine?.grantRead(preTokenGeneration.role);
+    voucherKey?.grant(preTokenGeneration.role, "kms:VerifyMac", "trigger-verifies");
+    const tokenEndpoint = machine && voucherKey ? new MtlsTokenEndpoint(this, "token-endpoint", {
+      namePrefix, clients: endpointClients, appClients: machine.clients, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
+      inputs, voucherKey, logRetentionDays, xrayTracingEnabled,
+    }) : undefined;
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
     // One truststore version for the custom domain and the authorizer: every upload shows in the plan.
     const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
@@ -187,8 +202,14 @@ export class CertBoundApiStack extends TerraformStack {
       handlerFunctions,
       stageName: "prod",
       stageSettings: operations.stageSettings,
+      unauthorizedRoutes: tokenEndpoint?.routes,
     });
-    const { dashboard } = operations.watch({ restApi, api, authorizer, preTokenGeneration });
+    const { dashboard } = operations.watch({ restApi, api, authorizer, preTokenGeneration, tokenEndpoint: tokenEndpoint?.fn });
+    if (tokenEndpoint) {
+      new TokenEndpointOperations(this, "token-endpoint-operations", {
+        namePrefix, restApi: restApi.api, stage: restApi.stage, logGroup: tokenEndpoint.fn.logGroup, inputs: new TokenEndpointInputs(this), alarmTopicArn: operationsInputs.alarmTopicArn.stringValue,
+      });
+    }
 
     const customDomain = new MtlsCustomDomain(this, "custom-domain", {
       domainName: inputs.customDomainName.stringValue,
@@ -230,5 +251,12 @@ export class CertBoundApiStack extends TerraformStack {
       description: "The scopes the binding trigger adds to the access tokens of each Cognito group's members (api.groupScopes).",
     }).overrideLogicalId("group_scopes");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
+    if (machine) {
+      new TerraformOutput(this, "machine_client_auth_methods", {
+        value: Object.fromEntries(machineClients.map((client) => [client.name, client.tokenEndpointAuthMethod ?? "self_signed_tls_client_auth"])),
+        description: "How each machine client authenticates at the mTLS token endpoint (RFC 8705 §2): tls_client_auth (subject DN) or self_signed_tls_client_auth (pinned certificate).",
+      }).overrideLogicalId("machine_client_auth_methods");
+    }
+    if (tokenEndpoint) output("mtls_token_endpoint", `https://${customDomain.domain.domainName}/oauth2/token`, "The stack's mTLS token endpoint (RFC 8705 §2): machine clients get bound tokens with their certificate alone, no secret.");
   }
 }

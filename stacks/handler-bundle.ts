@@ -66,7 +66,7 @@ function bundleAllHandlers(): Map<string, HandlerBundle> {
     // revocation checking is on) and the trigger's SSM client (on the first machine token only)
     // come from there. Other packages, SDK clients a backend may use included, stay in the
     // bundle, so `npm run local` runs them from any state folder.
-    external: ["@aws-sdk/client-s3", "@aws-sdk/client-ssm"],
+    external: ["@aws-sdk/client-s3", "@aws-sdk/client-ssm", "@aws-sdk/client-kms"],
   };
   // Unchanged sources since the last synth: its zips as they are (bundle-reuse.ts).
   const optionsKey = JSON.stringify({ ...options, esbuild: ESBUILD_VERSION });

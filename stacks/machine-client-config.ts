@@ -10,25 +10,38 @@
  * Each has exactly one of `certificate` (a PEM or DER file, relative to the config file) or
  * `fingerprint` (any accepted form), and custom scopes of the resource server
  * (`<api.resourceServer>/<name>`); every client also gets `<api.resourceServer>/invoke`.
+ * `tokenEndpointAuthMethod` (RFC 8705 §2) says how it authenticates at the stack's mTLS token
+ * endpoint: `self_signed_tls_client_auth` (the default: the pinned certificate, as above) or
+ * `tls_client_auth` with `subjectDn` (RFC 4514) and optionally `issuerDn` instead of a pinned certificate.
  */
 import { isAbsolute, resolve } from "node:path";
 import { ApiDocumentError } from "./api-document-error";
 import { checkScopes, defaultMachineScope, resourceServerScopeName } from "./api-scopes";
 import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerprint } from "./certificate-thumbprint";
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
+import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
+import { tlsClientAuthOf, type TlsClientAuth } from "./machine-client-auth-method";
 
 export interface MachineClientDefinition {
   /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
   readonly name: string;
-  /** x5t#S256 of the client's certificate: the binding its tokens carry. */
+  /**
+   * x5t#S256 of the client's pinned certificate: the binding its tokens carry. For
+   * `tls_client_auth` the registry marker `tls_client_auth` instead: its tokens are bound to the
+   * certificate the token endpoint vouches for.
+   */
   readonly x5tS256: string;
+  /** RFC 8705 §2 client authentication at the mTLS token endpoint. @default self_signed_tls_client_auth */
+  readonly tokenEndpointAuthMethod?: "tls_client_auth" | "self_signed_tls_client_auth";
+  /** tls_client_auth: the registered subject DN and optional issuer DN. */
+  readonly tlsClientAuth?: TlsClientAuth;
   /** Granted scopes, `<resource server>/<name>`: `<resource server>/invoke` first, then the configured ones. */
   readonly scopes: readonly string[];
 }
 
 /** Names that work as Cognito client names, Terraform output keys and construct ids. */
 const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "$comment"];
+const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "tokenEndpointAuthMethod", "subjectDn", "issuerDn", "$comment"];
 
 /** A machineClients setting with a bad value; `setting` names it as the user wrote it. */
 export class MachineClientConfigError extends Error {
@@ -51,8 +64,12 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
     if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new MachineClientConfigError(at(), `must be an object such as ${JSON.stringify(JSON.parse(example)["partner-a"])}`);
     const fields = spec as Record<string, unknown>;
     const unknown = Object.keys(fields).filter((key) => !CLIENT_KEYS.includes(key));
-    if (unknown.length > 0) throw new MachineClientConfigError(at(), `unknown setting(s) ${unknown.join(", ")}; allowed: certificate, fingerprint, scopes`);
-    return { name, x5tS256: thumbprintOf(fields, configDir, at), scopes: scopesOf(fields.scopes, resourceServer, name, at("scopes")) };
+    if (unknown.length > 0) throw new MachineClientConfigError(at(), `unknown setting(s) ${unknown.join(", ")}; allowed: certificate, fingerprint, scopes, tokenEndpointAuthMethod, subjectDn, issuerDn`);
+    const tlsClientAuth = tlsClientAuthOf(fields, at);
+    const x5tS256 = tlsClientAuth ? TLS_CLIENT_AUTH_BINDING : thumbprintOf(fields, configDir, at);
+    const scopes = scopesOf(fields.scopes, resourceServer, name, at("scopes"));
+    if (tlsClientAuth) return { name, x5tS256, tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth, scopes };
+    return { name, x5tS256, ...(fields.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: "self_signed_tls_client_auth" as const } : {}), scopes };
   });
 }
 

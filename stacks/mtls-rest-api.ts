@@ -13,7 +13,7 @@ import { ApiGatewayStage, type ApiGatewayStageConfig } from "@cdktf/provider-aws
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { apiDigest, type ApiDefinition } from "./api-document";
-import { ApiRoutes } from "./api-routes";
+import { ApiRoutes, type UnauthorizedRoute } from "./api-routes";
 import { deployAfterRoutesAndAuthorizer } from "./deployment-order";
 
 /**
@@ -46,6 +46,8 @@ export interface MtlsRestApiProps {
   readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
   /** @default "prod" */
   readonly stageName?: string;
+  /** Routes without the authorizer (the mTLS token endpoint's, see token-endpoint.ts). @default none */
+  readonly unauthorizedRoutes?: readonly UnauthorizedRoute[];
   /** Access log, tracing, and what the stage waits for (e.g. the account's logging role). */
   readonly stageSettings?: Pick<ApiGatewayStageConfig, "accessLogSettings" | "xrayTracingEnabled" | "dependsOn">;
 }
@@ -84,6 +86,7 @@ export class MtlsRestApi extends Construct {
       authorizer: this.authorizer,
       handlerFunctions: props.handlerFunctions,
       stageName,
+      unauthorizedRoutes: props.unauthorizedRoutes,
     });
 
     const gatewayResponses = (["UNAUTHORIZED", "ACCESS_DENIED"] as const).map(

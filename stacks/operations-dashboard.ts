@@ -12,6 +12,8 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DENY_REASONS } from "../handlers/lib/errors";
 import { apiGatewayMetric, lambdaMetric } from "./alarms";
 import { allowMetric, denyReasonMetric, type MetricRef } from "./decision-metrics";
+import { TOKEN_DECISION_REASONS } from "../handlers/lib/token-decision-log";
+import { tokenRequestMetric } from "./token-endpoint-operations";
 
 export interface OperationsDashboardProps {
   readonly namePrefix: string;
@@ -19,6 +21,8 @@ export interface OperationsDashboardProps {
   readonly preTokenGenerationFunctionName: string;
   readonly apiName: string;
   readonly stageName: string;
+  /** The mTLS token endpoint's function: a widget of its decisions. @default no such widget */
+  readonly tokenEndpointFunctionName?: string;
   /** Terraform expression: drawn as the binding-mismatch alarm's line. */
   readonly bindingMismatchThreshold: number;
 }
@@ -73,6 +77,13 @@ export class OperationsDashboard extends Construct {
         widget(0, 14, 12, "Stage requests, 4XX and 5XX", [line(stage("Count"), "Sum", "requests"), line(stage("4XXError"), "Sum", "4XX"), line(stage("5XXError"), "Sum", "5XX")]),
         widget(12, 14, 12, "Stage latency (ms)", [
           line(stage("Latency"), "p50", "latency p50"), line(stage("Latency"), "p99", "latency p99"), line(stage("IntegrationLatency"), "p99", "integration p99"),
+        ]),
+        ...(props.tokenEndpointFunctionName === undefined ? [] : [
+          widget(0, 20, 16, "mTLS token endpoint: token requests by decision (per minute)", TOKEN_DECISION_REASONS.map((reason) => line(tokenRequestMetric(reason), "Sum", reason)), { stacked: true }),
+          widget(16, 20, 8, "mTLS token endpoint function", [
+            line(lambdaMetric("Invocations", props.tokenEndpointFunctionName), "Sum", "invocations"), line(lambdaMetric("Errors", props.tokenEndpointFunctionName), "Sum", "errors"),
+            line(lambdaMetric("Duration", props.tokenEndpointFunctionName), "p99", "duration p99 (ms)"),
+          ]),
         ]),
       ],
     };

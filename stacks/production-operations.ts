@@ -29,6 +29,8 @@ export interface WatchedApi {
   readonly api: ApiDefinition;
   readonly authorizer: BundledFunction;
   readonly preTokenGeneration: BundledFunction;
+  /** The mTLS token endpoint's function, when the stack has machine clients. */
+  readonly tokenEndpoint?: BundledFunction;
 }
 
 export class ProductionOperations extends Construct {
@@ -49,7 +51,7 @@ export class ProductionOperations extends Construct {
   }
 
   /** Throttling, WAF, decision metrics, alarms and the dashboard of the created API. */
-  watch({ restApi, api, authorizer, preTokenGeneration }: WatchedApi): { alarms: OperationsAlarms; dashboard: OperationsDashboard } {
+  watch({ restApi, api, authorizer, preTokenGeneration, tokenEndpoint }: WatchedApi): { alarms: OperationsAlarms; dashboard: OperationsDashboard } {
     const { inputs, namePrefix } = this.props;
     new StageThrottling(this, "throttling", {
       restApi: restApi.api,
@@ -69,7 +71,7 @@ export class ProductionOperations extends Construct {
     };
     return {
       alarms: new OperationsAlarms(this, "alarms", { ...watched, alarmTopicArn: inputs.alarmTopicArn.stringValue }),
-      dashboard: new OperationsDashboard(this, "dashboard", { ...watched, preTokenGenerationFunctionName: preTokenGeneration.function.functionName }),
+      dashboard: new OperationsDashboard(this, "dashboard", { ...watched, preTokenGenerationFunctionName: preTokenGeneration.function.functionName, tokenEndpointFunctionName: tokenEndpoint?.function.functionName }),
     };
   }
 }

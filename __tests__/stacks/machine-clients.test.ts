@@ -81,7 +81,8 @@ describe("with machine clients", () => {
   });
 
   it("writes the binding registry: one SSM String parameter per client, {clientId, x5t#S256}, under the stack's path", () => {
-    const parameters = Object.values<any>(json.resource.aws_ssm_parameter);
+    // The SecureStrings are the token endpoint's client secrets (__tests__/stacks/token-endpoint.terraform.test.ts).
+    const parameters = Object.values<any>(json.resource.aws_ssm_parameter).filter((p) => p.type === "String");
     expect(parameters).toHaveLength(2);
     const ids = Object.keys(json.resource.aws_cognito_user_pool_client).filter((id) => json.resource.aws_cognito_user_pool_client[id].generate_secret === true);
     for (const [name, x5t] of [["partner-a", X5T_A], ["billing", X5T_B]]) {
@@ -98,7 +99,8 @@ describe("with machine clients", () => {
     const triggerRole = trigger.role.replace(/^\$\{aws_iam_role\.(.+)\.arn\}$/, "$1");
     const policies = Object.values<any>(json.resource.aws_iam_role_policy).filter((p) => p.role === `\${aws_iam_role.${triggerRole}.id}`);
     // write-xray-traces exists with count 0 unless xray_tracing_enabled (issue 15).
-    expect(policies.map((p) => p.name).sort()).toEqual(["read-machine-client-bindings", "write-own-logs", "write-xray-traces"]);
+    // verify-voucher-macs: kms:VerifyMac on the voucher key (the mTLS token endpoint's, issue 25).
+    expect(policies.map((p) => p.name).sort()).toEqual(["read-machine-client-bindings", "verify-voucher-macs", "write-own-logs", "write-xray-traces"]);
     // No other policy of the role names SSM.
     const ssmPolicies = policies.filter((p) => JSON.stringify(json.data.aws_iam_policy_document[p.policy.replace(/^\$\{data\.aws_iam_policy_document\.(.+)\.json\}$/, "$1")] ?? {}).includes("ssm:"));
     expect(ssmPolicies.map((p) => p.name)).toEqual(["read-machine-client-bindings"]);

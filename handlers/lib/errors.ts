@@ -25,6 +25,9 @@ export class RevocationListError extends CertBindingError {}
 /** A machine client (client_credentials) has no registered certificate, or the registry cannot be read. */
 export class MachineBindingError extends CertBindingError {}
 
+/** A `tls_client_auth` client's token request without a genuine, fresh voucher of its certificate (client-voucher.ts). */
+export class VoucherError extends MachineBindingError {}
+
 /**
  * Why the authorizer denied a request; logged as `reason`, never sent to the caller. The list
  * is the one source of the decision log's reasons, the metrics and the alarms.
@@ -48,6 +51,9 @@ export const DENY_REASONS = [
   "insufficient_scope",
   "route_unknown",
   "internal_error",
+  // The mTLS token endpoint's (handlers/token-endpoint.ts); it also logs cert_revoked, crl_stale, config_error, internal_error.
+  "invalid_client",
+  "voucher_invalid",
 ] as const;
 
 export type DenyReason = (typeof DENY_REASONS)[number];

@@ -5,6 +5,7 @@
  * undone. How to undo and how to look, per type, live here; why, in moto-gaps.ts.
  */
 import { GetAccountCommand, UpdateAccountCommand } from "@aws-sdk/client-api-gateway";
+import { DescribeResourceServerCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { OfflineTerraform, PlannedResource } from "../terraform/offline-terraform";
 import type { AwsClients } from "./aws-clients";
 import type { MotoDestroyGap } from "./moto-gaps";
@@ -27,6 +28,18 @@ export const RELEASES: Readonly<Record<string, Release>> = {
     remains: async (values, clients) => {
       const shown = (await clients.apiGateway.send(new GetAccountCommand({}))).cloudwatchRoleArn;
       return shown && shown === values.cloudwatch_role_arn ? `the account's CloudWatch role is still ${shown}` : undefined;
+    },
+  },
+  aws_cognito_resource_server: {
+    // Nothing to do before the destroy: deleting its user pool deletes it.
+    undo: async () => undefined,
+    remains: async (values, clients) => {
+      try {
+        await clients.cognito.send(new DescribeResourceServerCommand({ UserPoolId: values.user_pool_id, Identifier: values.identifier }));
+      } catch {
+        return undefined; // the pool (and with it the resource server) is gone
+      }
+      return `the resource server ${values.identifier} of pool ${values.user_pool_id} is still there`;
     },
   },
 };

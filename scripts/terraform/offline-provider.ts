@@ -42,6 +42,7 @@ export const SERVICE_ENDPOINTS: ReadonlyArray<{ readonly service: string; readon
   { service: "route53", typePrefixes: ["aws_route53_record", "aws_route53_zone", "aws_route53_health_check"] },
   { service: "sns", typePrefixes: ["aws_sns_"] },
   { service: "ssm", typePrefixes: ["aws_ssm_parameter"] },
+  { service: "kms", typePrefixes: ["aws_kms_key"] },
   { service: "wafv2", typePrefixes: ["aws_wafv2_"] },
   { service: "sts", typePrefixes: ["aws_caller_identity"] },
 ];

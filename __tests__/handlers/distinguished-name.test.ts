@@ -1,0 +1,86 @@
+/**
+ * tls_client_auth's subject DN check (RFC 8705 §2.1.2 with RFC 4517 distinguishedNameMatch), on
+ * real certificates from openssl: their Names in UTF8String and PrintableString, multi-valued
+ * RDNs, and the RFC 4514 strings a client registration may be written as.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { certificateFields } from "../../handlers/lib/certificate-fields";
+import { DistinguishedNameError, distinguishedNameOfDer, distinguishedNamesMatch, parseDistinguishedName } from "../../handlers/lib/distinguished-name";
+import { certificatePemToDer } from "../../handlers/lib/thumbprint";
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "cbat-dn-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The subject Name of a self-signed openssl certificate for `subject` (openssl's /-form, most general first). */
+function subjectOf(subject: string, stringMask: "utf8only" | "default" = "utf8only"): Uint8Array {
+  const out = join(dir, `${Math.random().toString(36).slice(2)}.pem`);
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${out}.key`, "-out", out, "-days", "1",
+    "-subj", subject, "-multivalue-rdn", "-utf8", "-sha256", "-set_serial", "1", ...(stringMask === "default" ? ["-config", configWithMask(stringMask)] : [])], { stdio: "pipe" });
+  return certificateFields(certificatePemToDer(readFileSync(out, "utf8")), "test certificate").subject.encoded;
+}
+
+function configWithMask(mask: string): string {
+  const file = join(dir, `openssl-${mask}.cnf`);
+  require("node:fs").writeFileSync(file, `[req]\ndistinguished_name=dn\nstring_mask=${mask}\n[dn]\n`);
+  return file;
+}
+
+const matches = (registered: string, certificateSubject: Uint8Array) => distinguishedNamesMatch(parseDistinguishedName(registered), distinguishedNameOfDer(certificateSubject));
+
+describe("distinguishedNameMatch of a registered DN and a certificate subject", () => {
+  test("RFC 4514 order (the last RDN first) matches; openssl's / order reversed does not", () => {
+    const subject = subjectOf("/C=GB/O=Example Corp/CN=partner-a");
+    expect(matches("CN=partner-a,O=Example Corp,C=GB", subject)).toBe(true);
+    expect(matches("C=GB,O=Example Corp,CN=partner-a", subject)).toBe(false);
+  });
+
+  test("case, spacing and attribute-type spelling do not matter", () => {
+    const subject = subjectOf("/C=GB/O=Example Corp/CN=partner-a");
+    for (const written of ["cn=PARTNER-A,o=example corp,c=gb", "CN = partner-a , O =  Example   Corp , C = GB", "2.5.4.3=partner-a,organizationName=Example Corp,countryName=GB", "commonName=Partner-A,O= Example Corp ,C=gb"]) {
+      expect([written, matches(written, subject)]).toEqual([written, true]);
+    }
+  });
+
+  test("UTF8String and PrintableString encodings of the same name match", () => {
+    const utf8 = subjectOf("/C=GB/O=Example Corp/CN=partner-a", "utf8only");
+    const printable = subjectOf("/C=GB/O=Example Corp/CN=partner-a", "default");
+    expect(Buffer.from(utf8).equals(Buffer.from(printable))).toBe(false);
+    expect(distinguishedNamesMatch(distinguishedNameOfDer(utf8), distinguishedNameOfDer(printable))).toBe(true);
+    expect(matches("CN=partner-a,O=Example Corp,C=GB", printable)).toBe(true);
+  });
+
+  test("attribute order within a multi-valued RDN does not matter; RDN order does", () => {
+    const subject = subjectOf("/C=GB/O=Example Corp/OU=Payments+CN=partner-a");
+    expect(matches("CN=partner-a+OU=Payments,O=Example Corp,C=GB", subject)).toBe(true);
+    expect(matches("OU=Payments+CN=partner-a,O=Example Corp,C=GB", subject)).toBe(true);
+    expect(matches("CN=partner-a,OU=Payments,O=Example Corp,C=GB", subject)).toBe(false);
+  });
+
+  test("escaped specials and non-ASCII values", () => {
+    const subject = subjectOf("/C=DE/O=Müller, Söhne & Co/CN=zahlung\\+1");
+    expect(matches("CN=zahlung\\+1,O=Müller\\, Söhne & Co,C=DE", subject)).toBe(true);
+    expect(matches("CN=zahlung\\2B1,O=M\\C3\\BCller\\2C Söhne & Co,C=DE", subject)).toBe(true);
+    expect(matches("CN=ZAHLUNG\\+1,O=MÜLLER\\, SÖHNE & CO,C=de", subject)).toBe(true);
+  });
+
+  test("near misses are refused", () => {
+    const subject = subjectOf("/C=GB/O=Example Corp/CN=partner-a");
+    for (const nearMiss of ["CN=partner-b,O=Example Corp,C=GB", "CN=partner-a,O=Example Corp", "CN=partner-a,O=Example Corp,C=GB,DC=extra", "CN=partner-a,O=ExampleCorp,C=GB",
+      "CN=partner-a,OU=Example Corp,C=GB", "CN=partner-a\\,O=Example Corp,C=GB", "CN=partner-a+O=Example Corp,C=GB", "CN=partner-a ,O=Example Corp,C=US"]) {
+      expect([nearMiss, matches(nearMiss, subject)]).toEqual([nearMiss, false]);
+    }
+  });
+
+  test("unreadable DN strings are errors that say where", () => {
+    for (const bad of ["", "partner-a", "CN=a,,O=b", "CN=a,", "XYZ=a", "CN=a;O=b", "CN=a\\q", "CN=#zz"]) {
+      expect(() => parseDistinguishedName(bad)).toThrow(DistinguishedNameError);
+    }
+    expect(() => parseDistinguishedName("CN=a,XYZ=b")).toThrow(/unknown attribute type "XYZ".*character 6/);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * `tokenEndpointAuthMethod` of a machine client in cbat.config.json (RFC 8705 §2): tls_client_auth
+ * with a subject DN (and optional issuer DN) instead of a pinned certificate; the default stays the
+ * pinned certificate; bad input names the file, the client and the field.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DeploymentConfigError, loadDeploymentConfig } from "../../stacks/deployment-config";
+
+const FINGERPRINT = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
+let dir: string;
+let count = 0;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "cbat-auth-method-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function load(clients: unknown) {
+  const file = join(dir, `cbat.config.${count++}.json`);
+  writeFileSync(file, JSON.stringify({ machineClients: clients }));
+  return loadDeploymentConfig({ env: {}, configFile: file });
+}
+function refusal(clients: unknown): DeploymentConfigError {
+  try {
+    load(clients);
+  } catch (error) {
+    if (error instanceof DeploymentConfigError) return error;
+    throw error;
+  }
+  throw new Error("accepted");
+}
+
+test("tls_client_auth: registered by subject DN (and issuer DN), the registry marks it for vouchers", () => {
+  const [client] = load({ "partner-a": { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=payments,O=Partner A,C=GB", issuerDn: "CN=Partner CA", scopes: ["cbat/read"] } }).machineClients!;
+  expect(client).toEqual({ name: "partner-a", x5tS256: "tls_client_auth", tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth: { subjectDn: "CN=payments,O=Partner A,C=GB", issuerDn: "CN=Partner CA" }, scopes: ["cbat/invoke", "cbat/read"] });
+});
+
+test("the default and self_signed_tls_client_auth pin the certificate as before", () => {
+  const clients = load({ a: { fingerprint: FINGERPRINT }, b: { fingerprint: FINGERPRINT, tokenEndpointAuthMethod: "self_signed_tls_client_auth" } }).machineClients!;
+  expect(clients.map((c) => [c.name, c.x5tS256, c.tokenEndpointAuthMethod])).toEqual([["a", FINGERPRINT, undefined], ["b", FINGERPRINT, "self_signed_tls_client_auth"]]);
+});
+
+test.each([
+  ["an unknown method", { a: { tokenEndpointAuthMethod: "private_key_jwt", fingerprint: FINGERPRINT } }, "machineClients.a.tokenEndpointAuthMethod", /"tls_client_auth".*"self_signed_tls_client_auth"/],
+  ["tls_client_auth without subjectDn", { a: { tokenEndpointAuthMethod: "tls_client_auth" } }, "machineClients.a.subjectDn", /required for tls_client_auth.*RFC2253/],
+  ["tls_client_auth with a pinned certificate", { a: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=a", fingerprint: FINGERPRINT } }, "machineClients.a.fingerprint", /registered by subjectDn/],
+  ["an unreadable DN", { a: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=a,,O=b" } }, "machineClients.a.subjectDn", /character 6/],
+  ["an unreadable issuer DN", { a: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=a", issuerDn: "Partner CA" } }, "machineClients.a.issuerDn", /unknown attribute type "Partner"/],
+  ["a subjectDn on a pinned client", { a: { fingerprint: FINGERPRINT, subjectDn: "CN=a" } }, "machineClients.a.subjectDn", /only for "tokenEndpointAuthMethod": "tls_client_auth"/],
+])("refuses %s", (_label, clients, setting, message) => {
+  const error = refusal(clients);
+  expect(error.setting).toMatch(new RegExp(`cbat\\.config\\.\\d+\\.json: ${setting.replace(/[.]/g, "\\.")}$`));
+  expect(error.message).toMatch(message);
+});

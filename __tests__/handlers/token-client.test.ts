@@ -39,3 +39,10 @@ it("fails closed when the registry cannot be read or holds no fingerprint", asyn
 it("without a registry, refuses every client but the listed ones", async () => {
   expect(await reason(tokenClientCheck(USER_CLIENT, [])(MACHINE, X5T))).toBe("token_invalid");
 });
+
+it("accepts a tls_client_auth client (registered by DN) with whichever certificate it authenticated with; cnf is checked apart", async () => {
+  const check = tokenClientCheck(USER_CLIENT, [], async (id) => (id === MACHINE ? "tls_client_auth" : undefined));
+  expect(await reason(check(MACHINE, X5T))).toBe("passed");
+  expect(await reason(check(MACHINE, OTHER_X5T))).toBe("passed");
+  expect(await reason(check("unknownclient0000000000001", X5T))).toBe("token_invalid");
+});

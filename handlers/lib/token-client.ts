@@ -6,6 +6,7 @@
  * the registry holds for it now, so a re-registered certificate retires the old one's tokens.
  * The registry lookup is cached per client (lib/ssm-machine-bindings.ts): a warm call makes no AWS call.
  */
+import { TLS_CLIENT_AUTH_BINDING } from "./client-voucher";
 import { AccessDeniedError } from "./errors";
 import type { MachineBindingLookup } from "./machine-bindings";
 import { normalizeFingerprint } from "./thumbprint";
@@ -26,6 +27,9 @@ export function tokenClientCheck(userClientId: string, machineClientIds: readonl
       throw new AccessDeniedError("config_error"); // the registry cannot be read: fail closed
     }
     if (registered === undefined) throw new AccessDeniedError("token_invalid"); // not a client of this stack
+    // A tls_client_auth client registers its subject DN, not one certificate: its tokens are bound to
+    // whichever certificate authenticated at the token endpoint, and the cnf check below this one holds.
+    if (registered.trim() === TLS_CLIENT_AUTH_BINDING) return;
     let expected: string;
     try {
       expected = normalizeFingerprint(registered);

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { DeployCycleError, runDeployCycle, summaryLine } from "./cycle";
+import { destroyGapsLine } from "./release-resources";
 
 const USAGE = `usage: npm run test:deploy [-- --stack NAME]
   --stack  which stack, when several environments are configured
@@ -34,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const result = await runDeployCycle({ stack });
+    const gaps = destroyGapsLine(result.released);
+    if (gaps) console.log(gaps);
     console.log(summaryLine(result));
     return 0;
   } catch (error) {

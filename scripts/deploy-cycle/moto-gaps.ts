@@ -94,6 +94,11 @@ export const MOTO_DESTROY_GAPS: readonly MotoDestroyGap[] = [
     operation: "UpdateAccount (reset_on_delete)",
     why: "the provider resets the account's CloudWatch role with a patch `replace /cloudwatchRoleArn` without a value, as AWS accepts; moto's Account.apply_patch_operations reads op[\"value\"] and answers 500 (KeyError). The setting is a per-region singleton that a destroy only resets, so the cycle resets it itself (an empty value, which moto takes) and checks that the account no longer names the stack's role",
   },
+  {
+    resourceType: "aws_cognito_resource_server",
+    operation: "DeleteResourceServer",
+    why: "moto 5.2.1 has no DeleteResourceServer (nor UpdateResourceServer: a change of its scopes cannot be tried there either); its responses.py implements only Create/Describe/ListResourceServers. A resource server lives inside its user pool, and the pool's DeleteUserPool takes it along (on AWS as on moto), so the cycle leaves it to the pool's destroy and then shows through the SDK that DescribeResourceServer finds it no more",
+  },
 ];
 
 /** The gap that covers an attribute of a type, if any. */

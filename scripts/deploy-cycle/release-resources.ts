@@ -5,6 +5,7 @@
  * undone. How to undo and how to look, per type, live here; why, in moto-gaps.ts.
  */
 import { GetAccountCommand, UpdateAccountCommand } from "@aws-sdk/client-api-gateway";
+import { DescribeResourceServerCommand } from "@aws-sdk/client-cognito-identity-provider";
 import type { OfflineTerraform, PlannedResource } from "../terraform/offline-terraform";
 import type { AwsClients } from "./aws-clients";
 import type { MotoDestroyGap } from "./moto-gaps";
@@ -27,6 +28,19 @@ export const RELEASES: Readonly<Record<string, Release>> = {
     remains: async (values, clients) => {
       const shown = (await clients.apiGateway.send(new GetAccountCommand({}))).cloudwatchRoleArn;
       return shown && shown === values.cloudwatch_role_arn ? `the account's CloudWatch role is still ${shown}` : undefined;
+    },
+  },
+  aws_cognito_resource_server: {
+    // Nothing to call first: the user pool's destroy deletes the resource servers inside it.
+    undo: async () => undefined,
+    remains: async (values, clients) => {
+      try {
+        await clients.cognito.send(new DescribeResourceServerCommand({ UserPoolId: values.user_pool_id, Identifier: values.identifier }));
+        return `resource server ${values.identifier} of user pool ${values.user_pool_id} still answers DescribeResourceServer`;
+      } catch (error) {
+        if ((error as Error).name === "ResourceNotFoundException") return undefined;
+        throw error;
+      }
     },
   },
 };
@@ -64,4 +78,11 @@ export async function findUnreleased(clients: AwsClients, released: readonly Rel
     if (remains) remaining.push(`${resource.address}: ${remains}`);
   }
   return remaining;
+}
+
+/** One line naming each destroy gap the cycle met, or undefined when it met none. */
+export function destroyGapsLine(released: readonly ReleasedResource[]): string | undefined {
+  const gaps = [...new Map(released.map((r) => [r.type, r.gap])).values()];
+  if (gaps.length === 0) return undefined;
+  return `named destroy gaps of the stand-in: ${gaps.map((g) => `${g.resourceType} (${g.operation})`).join(", ")}: released from the state, shown gone through the SDK (scripts/deploy-cycle/moto-gaps.ts says why)`;
 }

@@ -25,7 +25,8 @@ import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
 import { registerDecisionsCommand } from "./decisions-command";
-import { registerPkiRevokeCommand } from "./pki-revoke";
+import { registerPkiIssueCommand } from "./pki-issue";
+import { registerPkiRevokeCommand, registerPkiUnrevokeCommand } from "./pki-revoke";
 import { registerRevocationCommands } from "./revocation-check";
 import { registerUnbindCommand } from "./unbind";
 
@@ -96,7 +97,9 @@ export function buildProgram(): Command {
       out(`${created.created ? "created" : "kept existing"} development PKI in ${created.dir}: truststore ${created.cert.ca}, client ${created.cert.client}`);
     });
 
+  registerPkiIssueCommand(pki);
   registerPkiRevokeCommand(pki);
+  registerPkiUnrevokeCommand(pki);
   registerRevocationCommands(program);
   registerUnbindCommand(program);
 

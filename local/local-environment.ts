@@ -4,17 +4,20 @@
  * the stack's authorizer and example bundles, plus a demo user bound to client.pem and a demo
  * machine client bound to machine.pem.
  */
-import { randomBytes, randomInt } from "node:crypto";
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomInt } from "node:crypto";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
-import { x5tS256FromPem } from "../handlers/lib/thumbprint";
 import type { ApiDefinition } from "../stacks/api-document";
 import { defineStacks } from "../stacks/app-stacks";
 import { loadDeploymentConfig, type DeploymentConfig } from "../stacks/deployment-config";
 import { STACK_NAME } from "../stacks/stack-name";
 import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
+import { registerConfiguredMachineClients, withLocalBindingHint, type UnregisteredMachineClient } from "./configured-machine-clients";
+import { isDevCertificateRevoked } from "./dev-crl";
+import { DecisionConsole } from "./decision-console";
+import { DEMO_USERNAME, ensureDemoUser, ensureGroups } from "./demo-user";
 import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage } from "./lambda-package";
@@ -27,7 +30,7 @@ import { StateLock } from "./state-lock";
 
 export const LOCAL_REGION = "eu-west-1";
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;
-export const DEMO_USERNAME = "demo";
+export { DEMO_USERNAME };
 
 export interface LocalEnvironmentOptions {
   /** State folder: PKI, users, keys, summary. @default ".local" */
@@ -44,6 +47,10 @@ export interface LocalEnvironmentOptions {
   readonly api?: ApiDefinition;
   /** Where notes go (e.g. a stale lock taken over). @default stderr */
   readonly note?: (text: string) => void;
+  /** Start from a new development PKI (a new CA: revocations and issued certificates are gone). @default false */
+  readonly freshPki?: boolean;
+  /** Where the per-request decision lines go (`401 cnf_mismatch GET /example`). @default console.log */
+  readonly console?: (text: string) => void;
 }
 
 /** A machine client and the dev PKI pair bound to it (stack.json holds its secret: owner-readable). */
@@ -71,6 +78,14 @@ export interface LocalStackSummary {
   readonly routes: Readonly<Record<string, readonly string[]>>;
   /** The pool's groups (from the stack), which map to scopes. */
   readonly groups: readonly string[];
+  /** Each group's scopes (the stack's GROUP_SCOPES). */
+  readonly groupScopes?: Readonly<Record<string, readonly string[]>>;
+  /** The groups the demo user is in now. */
+  readonly demoGroups?: readonly string[];
+  /** The development PKI's certificates on the CA's CRL at start (`client`, `machine`, …). */
+  readonly revoked?: readonly string[];
+  /** Machine clients of cbat.config.json not registered locally, with why and what to do. */
+  readonly unregisteredMachineClients?: readonly UnregisteredMachineClient[];
 }
 
 export interface LocalEnvironment {
@@ -112,6 +127,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
 async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   const host = options.host ?? "127.0.0.1";
+  if (options.freshPki) rmSync(join(dir, "pki"), { recursive: true, force: true });
   const pki = await ensureDevPki(join(dir, "pki"));
   const deployment = options.stackDir || options.api ? undefined : loadDeploymentConfig();
   const api = options.api ?? deployment?.api;
@@ -122,12 +138,15 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   // The local stand-in of the stack's SSM registry of machine-client certificates.
   const machineBindings = new MachineBindingsFile(join(dir, "machine-client-bindings.json"));
 
-  const preTokenGeneration = config.preTokenGeneration
+  const machineClientName = (clientId: string): string | undefined => issuer.machineClients?.get(clientId)?.clientName;
+  const groupScopes = config.preTokenGeneration ? jsonSetting<Record<string, string[]>>(config.preTokenGeneration.environment.GROUP_SCOPES, "GROUP_SCOPES") : undefined;
+  const stackTrigger = config.preTokenGeneration
     ? loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(config.preTokenGeneration, workDir).createPreTokenGenerationHandler({
         groupScopes: jsonSetting(config.preTokenGeneration.environment.GROUP_SCOPES, "GROUP_SCOPES"),
         machineBindings: machineBindings.lookup,
       }) as unknown as PreTokenGenerationHandler
     : undefined;
+  const preTokenGeneration = stackTrigger && withLocalBindingHint(stackTrigger, machineClientName, machineBindings, pki.dir);
   const resourceServerScopes = localResourceServerScopes(config, api?.resourceServer);
   const issuer = new CognitoIssuer({
     region: LOCAL_REGION,
@@ -145,15 +164,19 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   const tally = new DecisionTally();
   const logs = { access: join(dir, "access.log"), authorizer: join(dir, "authorizer.log") };
   const accessLog = config.accessLogFormat ? new AccessLogFile(logs.access, config.accessLogFormat) : undefined;
-  // The authorizer's decision lines: on the terminal as before, in its log file, and counted.
+  // The authorizer's decision lines: in its log file, counted, and on the terminal as one line a request (`401 cnf_mismatch GET /example`).
+  const decisionConsole = new DecisionConsole(options.console);
   const decisionLog = (line: string) => {
-    console.log(line);
     appendFileSync(logs.authorizer, `${line}\n`, { mode: 0o600 });
     const decision = parseDecisionLine(line);
-    if (decision) tally.addDecision(decision);
+    if (decision) {
+      tally.addDecision(decision);
+      decisionConsole.decision(decision);
+    }
   };
   const recordAccess = (values: Parameters<AccessLogFile["write"]>[0]) => {
     if (accessLog) tally.addAccess(accessLog.write(values));
+    decisionConsole.request(values);
   };
 
   const authorizers: Record<string, AuthorizerFunction> = {};
@@ -206,10 +229,12 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
 
   const demoPasswordFile = join(dir, "demo-password");
   let demoMachine;
+  let configured;
   try {
-    await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
-    await ensureGroups(issuer, config.groups);
+    await ensureDemoUser(issuer, LOCAL_USER_POOL_ID, demoPasswordFile, readPem(pki.cert.client));
+    await ensureGroups(issuer, LOCAL_USER_POOL_ID, config.groups);
     demoMachine = await ensureDemoMachineClient(issuer, machineBindings, LOCAL_USER_POOL_ID, resourceServerScopes, readPem(pki.cert.machine));
+    configured = await registerConfiguredMachineClients(issuer, machineBindings, LOCAL_USER_POOL_ID, pki.dir, deployment?.machineClients ?? []);
   } catch (error) {
     await Promise.all([gateway.close(), issuer.close()]);
     throw error;
@@ -221,7 +246,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     clientId,
     issuerEndpoint,
     tokenEndpoint: `${issuerEndpoint}/oauth2/token`,
-    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine }],
+    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine }, ...configured.registered],
     gatewayUrl,
     demoUser: DEMO_USERNAME,
     demoPasswordFile,
@@ -237,6 +262,10 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       route.authorizer ? jsonSetting<Record<string, string[]>>(route.authorizer.function.environment.ROUTE_SCOPES, "ROUTE_SCOPES")?.[`${route.httpMethod} ${route.path}`] ?? [] : [],
     ])),
     groups: config.groups,
+    groupScopes: groupScopes ?? {},
+    demoGroups: issuer.groups.groupsOf(DEMO_USERNAME).map((group) => group.name),
+    revoked: (["client", "client2", "machine"] as const).filter((name) => isDevCertificateRevoked(pki.dir, pki.cert[name])),
+    unregisteredMachineClients: configured.unregistered,
   };
   const summaryFile = join(dir, "stack.json");
   // It holds the demo machine client's secret: readable by the owner only.
@@ -252,6 +281,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     logs,
     async close() {
       stopRevocation.forEach((stop) => stop());
+      decisionConsole.flush();
       await Promise.all([gateway.close(), issuer.close()]);
     },
   };
@@ -283,30 +313,4 @@ function localClientId(dir: string): string {
     writeFileSync(file, Array.from({ length: 26 }, () => alphabet[randomInt(alphabet.length)]).join(""));
   }
   return readFileSync(file, "utf8").trim();
-}
-
-/** The stack's groups, created in the issuer as Terraform creates them in the pool. */
-async function ensureGroups(issuer: CognitoIssuer, groups: readonly string[]): Promise<void> {
-  for (const group of groups) {
-    if (!issuer.groups.get(group)) await issuer.call("CreateGroup", { UserPoolId: LOCAL_USER_POOL_ID, GroupName: group, Description: "From the stack (api.groupScopes)" });
-  }
-}
-
-/** The demo user, bound to client.pem; its password lives only in an owner-readable file. */
-async function ensureDemoUser(issuer: CognitoIssuer, passwordFile: string, clientPem: string): Promise<void> {
-  if (issuer.users.get(DEMO_USERNAME)) return;
-  const password = `Demo-${randomBytes(12).toString("base64url")}-7a`;
-  writeFileSync(passwordFile, password, { mode: 0o600 });
-  const userPoolId = LOCAL_USER_POOL_ID;
-  await issuer.call("AdminCreateUser", {
-    UserPoolId: userPoolId,
-    Username: DEMO_USERNAME,
-    MessageAction: "SUPPRESS",
-    UserAttributes: [
-      { Name: "email", Value: "demo@example.com" },
-      { Name: "email_verified", Value: "true" },
-      { Name: "custom:cert_fingerprint", Value: x5tS256FromPem(clientPem) },
-    ],
-  });
-  await issuer.call("AdminSetUserPassword", { UserPoolId: userPoolId, Username: DEMO_USERNAME, Password: password, Permanent: true });
 }

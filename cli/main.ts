@@ -24,6 +24,7 @@ import { readCertificates } from "./read-certificate";
 import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
+import { registerAwsCommand } from "./aws-command";
 import { registerDecisionsCommand } from "./decisions-command";
 import { registerPkiIssueCommand } from "./pki-issue";
 import { registerPkiRevokeCommand, registerPkiUnrevokeCommand } from "./pki-revoke";
@@ -195,6 +196,7 @@ export function buildProgram(): Command {
       if (response.status < 200 || response.status > 299) process.exitCode = 1;
     });
   registerDecisionsCommand(program);
+  registerAwsCommand(program);
   return program;
 }
 

@@ -19,6 +19,7 @@ export interface RegisteredMachineClient {
   readonly clientSecret: string;
   readonly certificate: string;
   readonly key: string;
+  readonly scopes: readonly string[];
 }
 
 export interface UnregisteredMachineClient {
@@ -47,7 +48,7 @@ export async function registerConfiguredMachineClients(
       continue;
     }
     const stored = await ensureMachineClient(issuer, bindings, userPoolId, client.name, client.scopes, client.x5tS256);
-    registered.push({ name: client.name, clientId: stored.clientId, clientSecret: stored.clientSecret, certificate: certificate.certificate, key: certificate.key });
+    registered.push({ name: client.name, clientId: stored.clientId, clientSecret: stored.clientSecret, certificate: certificate.certificate, key: certificate.key, scopes: stored.allowedOAuthScopes });
   }
   return { registered, unregistered };
 }

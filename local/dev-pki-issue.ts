@@ -4,10 +4,10 @@
  * certificate is one of these. Private keys are written readable by the owner only.
  */
 import { X509Certificate } from "node:crypto";
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { x5tS256FromDer } from "../handlers/lib/thumbprint";
-import { DEV_PKI_FILES, ensureDevPki, readPem } from "./dev-pki";
+import { DEV_PKI_FILES, ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { issueCertificate, loadIssuedCertificate } from "./pki";
 
 /** A name usable as a file name, a Cognito client name and a certificate CN. */
@@ -71,4 +71,17 @@ export function devClientCertificates(dir: string): Map<string, DevClientCertifi
     found.set(x5tS256, { name, certificate: join(dir, file), key, x5tS256 });
   }
   return found;
+}
+
+/**
+ * A new development PKI in `dir` (`npm run local -- --fresh-pki`): a new CA, new certificates,
+ * an empty CRL. Certificates issued with `cbat pki issue` are issued again from the new CA under
+ * the same names (new keys), so the config files that name them stay valid.
+ */
+export async function freshDevPki(dir: string): Promise<DevPki> {
+  const issuedNames = [...devClientCertificates(dir).values()].map((certificate) => certificate.name);
+  rmSync(dir, { recursive: true, force: true });
+  const pki = await ensureDevPki(dir);
+  for (const name of issuedNames) await issueDevClientCertificate(dir, name);
+  return pki;
 }

@@ -5,7 +5,7 @@
  * machine client bound to machine.pem.
  */
 import { randomInt } from "node:crypto";
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import type { ApiDefinition } from "../stacks/api-document";
@@ -16,6 +16,7 @@ import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
 import { registerConfiguredMachineClients, withLocalBindingHint, type UnregisteredMachineClient } from "./configured-machine-clients";
 import { isDevCertificateRevoked } from "./dev-crl";
+import { freshDevPki } from "./dev-pki-issue";
 import { DecisionConsole } from "./decision-console";
 import { DEMO_USERNAME, ensureDemoUser, ensureGroups } from "./demo-user";
 import { DecisionTally, parseDecisionLine } from "./decision-tally";
@@ -60,6 +61,8 @@ export interface LocalMachineClient {
   readonly clientSecret: string;
   readonly certificate: string;
   readonly key: string;
+  /** The scopes it may ask for (its token has all of them when it asks for none). */
+  readonly scopes?: readonly string[];
 }
 
 export interface LocalStackSummary {
@@ -127,8 +130,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
 async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   const host = options.host ?? "127.0.0.1";
-  if (options.freshPki) rmSync(join(dir, "pki"), { recursive: true, force: true });
-  const pki = await ensureDevPki(join(dir, "pki"));
+  const pki = options.freshPki ? await freshDevPki(join(dir, "pki")) : await ensureDevPki(join(dir, "pki"));
   const deployment = options.stackDir || options.api ? undefined : loadDeploymentConfig();
   const api = options.api ?? deployment?.api;
   const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), api, deployment?.machineClients);
@@ -246,7 +248,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     clientId,
     issuerEndpoint,
     tokenEndpoint: `${issuerEndpoint}/oauth2/token`,
-    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine }, ...configured.registered],
+    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine, scopes: demoMachine.allowedOAuthScopes }, ...configured.registered],
     gatewayUrl,
     demoUser: DEMO_USERNAME,
     demoPasswordFile,

@@ -26,6 +26,7 @@ import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
 import { registerAwsCommand } from "./aws-command";
 import { registerDecisionsCommand } from "./decisions-command";
+import { registerSetupCommand } from "./setup-command";
 import { registerPkiIssueCommand } from "./pki-issue";
 import { registerPkiRevokeCommand, registerPkiUnrevokeCommand } from "./pki-revoke";
 import { registerRevocationCommands } from "./revocation-check";
@@ -197,6 +198,7 @@ export function buildProgram(): Command {
     });
   registerDecisionsCommand(program);
   registerAwsCommand(program);
+  registerSetupCommand(program);
   return program;
 }
 

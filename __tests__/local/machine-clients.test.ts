@@ -60,7 +60,7 @@ function call(path: string, cert: "machine" | "client" | "client2", token: strin
 it("lists demo-machine in stack.json (owner-readable: it holds the secret), bound to its own dev certificate", () => {
   const summary = JSON.parse(readFileSync(env.summaryFile, "utf8"));
   expect(summary.tokenEndpoint).toBe(`${env.summary.issuerEndpoint}/oauth2/token`);
-  expect(summary.machineClients).toEqual([{ name: "demo-machine", clientId: expect.stringMatching(/^[a-z0-9]{26}$/), clientSecret: expect.stringMatching(/^[a-z0-9]{52}$/), certificate: pki().machine, key: pki().machineKey }]);
+  expect(summary.machineClients).toEqual([{ name: "demo-machine", clientId: expect.stringMatching(/^[a-z0-9]{26}$/), clientSecret: expect.stringMatching(/^[a-z0-9]{52}$/), certificate: pki().machine, key: pki().machineKey, scopes: ["accounts/invoke", "accounts/read", "accounts/write"] }]);
   expect(statSync(env.summaryFile).mode & 0o777).toBe(0o600);
   expect(new X509Certificate(readFileSync(pki().machine)).verify(new X509Certificate(readFileSync(pki().ca)).publicKey)).toBe(true);
   expect(instructions(env.summary)).not.toContain(machine.clientSecret); // the printed commands read it from the file
@@ -166,7 +166,7 @@ it("gives a client without a registered certificate no token (the trigger fails 
   const partner = { clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret! };
   const unbound = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(partner.clientId, partner.clientSecret) });
   expect(unbound.status).toBe(400);
-  expect(unbound.body).toEqual({ error: "invalid_request", error_description: expect.stringContaining("no certificate is registered for this machine client") });
+  expect(unbound.body).toEqual({ error: "invalid_request", error_description: expect.stringContaining("no certificate is registered locally for the machine client partner-b: issue it a certificate from the development CA (npx cbat pki issue partner-b") });
   expect(unbound.body.access_token).toBeUndefined();
 
   // Bind it to client2.pem in the local registry, as an operator would change the SSM parameter.

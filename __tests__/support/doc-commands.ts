@@ -46,7 +46,8 @@ export function cbatMentionProblems(text: string): string[] {
     }
     const options = new Set(command.options.flatMap((o) => [o.long, o.short]).filter(Boolean));
     options.add("--help");
-    for (const [flag] of rest.matchAll(/--[a-z][\w-]*/g)) if (!options.has(flag)) problems.push(`cbat ${path} has no ${flag}`);
+    // After a lone `--` come another program's arguments (`cbat aws -- cognito-idp … --user-pool-id …`).
+    for (const [flag] of rest.split(/ -- /)[0].matchAll(/--[a-z][\w-]*/g)) if (!options.has(flag)) problems.push(`cbat ${path} has no ${flag}`);
   }
   return problems;
 }

@@ -12,8 +12,8 @@ import { awsClients, type AwsClients } from "../../scripts/deploy-cycle/aws-clie
 import { findMotoServer, MOTO_INSTALL_HINT, startMotoServer, type AwsEndpoint } from "../../scripts/deploy-cycle/aws-endpoint";
 import { createSeedCertificates, seedUserInputs, type SeededInputs } from "../../scripts/deploy-cycle/seed";
 import { runCli } from "../support/run-cli";
-import { runScript } from "../support/run-script";
-import { PROJECT_ROOT } from "../support/terraform";
+import { OfflineTerraform, PROJECT_ROOT, synthApp } from "../support/terraform";
+import { STACK_NAME } from "../../stacks/stack-name";
 
 const dir = mkdtempSync(join(tmpdir(), "cbat-setup-"));
 /** The example config: it has a machine client, so the domain prefix is required. */
@@ -39,11 +39,12 @@ it("writes a tfvars file from flags alone that the offline plan accepts, and pri
   expect(result.stdout).toContain("[ ] after the apply, a DNS record for api.example.com points at the output regional_domain_name");
   expect(result.stdout).toContain("not checked: AWS: not called (--no-aws)");
 
-  const plan = await runScript("scripts/plan-offline.ts", [`-var-file=${out}`, "--out", join(dir, "plan.json")], { ...process.env, ...CONFIG, CHECKPOINT_DISABLE: "1" }, true);
-  expect({ code: plan.code, stderr: plan.code === 0 ? "" : plan.stderr }).toEqual({ code: 0, stderr: "" });
-  const planned = JSON.parse(readFileSync(join(dir, "plan.json"), "utf8"));
-  expect(planned.variables.custom_domain_name.value).toBe("api.example.com");
-  expect(planned.variables.user_pool_domain_prefix.value).toBe("acme-api-auth");
+  // What the printed `npm run plan:offline -- -var-file=…` runs: the offline plan of the synthesized stack with the file.
+  const terraform = new OfflineTerraform(join(synthApp(PROJECT_ROOT, CONFIG), "stacks", STACK_NAME));
+  terraform.ok("init", "-input=false");
+  const planned = terraform.planJson(out);
+  expect(planned.variables?.custom_domain_name.value).toBe("api.example.com");
+  expect(planned.variables?.user_pool_domain_prefix.value).toBe("acme-api-auth");
 }, 300_000);
 
 it("refuses a certificate in another region, a bad domain and a missing domain prefix, writing nothing", async () => {

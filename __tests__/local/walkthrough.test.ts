@@ -87,7 +87,8 @@ function commandsOf(walkthrough: string): string[] {
  */
 function runInBash(commands: readonly string[]): Promise<string[]> {
   const cbat = `node ${join(PROJECT_ROOT, "bin", "cbat.js")}`;
-  const script = commands.map((command, index) => `echo "@@ ${index}"\n${command.replace(/\bnpx cbat /g, `${cbat} `)}`).join("\n");
+  // A marker line before each command (after a newline: a response body may end without one).
+  const script = commands.map((command, index) => `echo; echo "@@ ${index}"\n${command.replace(/\bnpx cbat /g, `${cbat} `)}`).join("\n");
   return new Promise((resolve, reject) => {
     execFile("bash", ["-c", script], { cwd: process.cwd(), encoding: "utf8", timeout: 540_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`the walkthrough's commands failed (${error.code}):\n${stdout}\n${stderr}`));

@@ -25,8 +25,11 @@ import { readCertificates } from "./read-certificate";
 import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
 import { checkTruststore } from "./truststore-check";
+import { registerAwsCommand } from "./aws-command";
 import { registerDecisionsCommand } from "./decisions-command";
-import { registerPkiRevokeCommand } from "./pki-revoke";
+import { registerSetupCommand } from "./setup-command";
+import { registerPkiIssueCommand } from "./pki-issue";
+import { registerPkiRevokeCommand, registerPkiUnrevokeCommand } from "./pki-revoke";
 import { registerRevocationCommands } from "./revocation-check";
 import { registerUnbindCommand } from "./unbind";
 
@@ -97,7 +100,9 @@ export function buildProgram(): Command {
       out(`${created.created ? "created" : "kept existing"} development PKI in ${created.dir}: truststore ${created.cert.ca}, client ${created.cert.client}`);
     });
 
+  registerPkiIssueCommand(pki);
   registerPkiRevokeCommand(pki);
+  registerPkiUnrevokeCommand(pki);
   registerRevocationCommands(program);
   registerUnbindCommand(program);
 
@@ -198,6 +203,8 @@ export function buildProgram(): Command {
       if (response.status < 200 || response.status > 299) process.exitCode = 1;
     });
   registerDecisionsCommand(program);
+  registerAwsCommand(program);
+  registerSetupCommand(program);
   return program;
 }
 

@@ -58,6 +58,30 @@ export async function revokeDevCertificate(dir: string, name: string): Promise<D
   return { crlFile, serial: serialKey.toUpperCase().match(/../g)!.join(":"), subject: certificate.subject.split("\n").join(", "), alreadyRevoked };
 }
 
+/**
+ * Takes the certificate `<dir>/<name>.pem` off the CRL and re-signs it (a development PKI only:
+ * a real CA never un-revokes). Returns whether it was on the list.
+ * @throws Error naming the file when the certificate is missing
+ */
+export async function unrevokeDevCertificate(dir: string, name: string): Promise<{ crlFile: string; wasRevoked: boolean }> {
+  const certFile = join(dir, `${name}.pem`);
+  if (!/^[a-z0-9-]+$/.test(name) || !existsSync(certFile)) throw new Error(`${certFile}: no such certificate in the development PKI`);
+  const { serialKey } = certificateIdentity(new NodeCertificate(readFileSync(certFile)).raw);
+  const crlFile = join(dir, DEV_CRL_FILE);
+  const entries = existsSync(crlFile) ? readDevCrl(crlFile).entries : [];
+  const remaining = entries.filter((entry) => entry.serialKey !== serialKey);
+  await writeDevCrl(dir, remaining);
+  return { crlFile, wasRevoked: remaining.length < entries.length };
+}
+
+/** Whether the development CA's CRL in `dir` lists the certificate file. */
+export function isDevCertificateRevoked(dir: string, certFile: string): boolean {
+  const crlFile = join(dir, DEV_CRL_FILE);
+  if (!existsSync(crlFile) || !existsSync(certFile)) return false;
+  const { serialKey } = certificateIdentity(new NodeCertificate(readFileSync(certFile)).raw);
+  return readDevCrl(crlFile).entries.some((entry) => entry.serialKey === serialKey);
+}
+
 function readDevCrl(crlFile: string): { nextUpdate: number; entries: RevokedEntry[] } {
   const [crl] = readCrlBundle(readFileSync(crlFile));
   return { nextUpdate: crl.nextUpdate, entries: [...crl.revokedSerials].map((serialKey) => ({ serialKey, revokedAt: crl.revocationTimeOf(serialKey)! })) };

@@ -1,92 +1,132 @@
 /**
  * What `npm run local` prints once it runs: the endpoints, the routes, and copy-pasteable
- * commands for a user's token, a bound call, a refused one, groups, and a machine client's
- * token. Secrets are read from their files by the commands, never printed.
+ * commands, following the served API: a user's token (after joining a group when every route
+ * needs a scope), a bound call, a refused one, a call without the route's scope, each machine
+ * client's token, the AWS CLI against the local issuer, revocation. Every line indented by three
+ * spaces is a command (a test runs them all). Secrets are read from their files by the
+ * commands, never printed.
  */
-import { dirname, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import type { LocalStackSummary } from "./local-environment";
+import { planWalkthrough, routeFor, type WalkthroughRoute } from "./walkthrough-plan";
 
-/** A route to try first: one the demo user's token can call (no scope), without path variables if there is one. */
-function routeToTry(routes: LocalStackSummary["routes"]): { method: string; path: string } {
-  const keys = Object.keys(routes);
-  const pick = keys.find((k) => routes[k].length === 0 && k.startsWith("GET ") && !k.includes("{")) ?? keys.find((k) => routes[k].length === 0) ?? keys[0] ?? "GET /example";
-  const [method, template] = pick.split(" ");
-  return { method, path: template.replace(/\{[^}]+\}/g, "example") };
+/** The AWS CLI's settings for the local issuer: dummy credentials (it checks only the region of the signature). */
+export function localAwsCliEnvironment(region: string): Record<string, string> {
+  return { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_DEFAULT_REGION: region };
+}
+
+/** A curl of the gateway that shows the status line and WWW-Authenticate. */
+function curlCall(s: LocalStackSummary, rel: (path: string) => string, route: WalkthroughRoute, certificate: string, key: string, tokenVariable: string): string {
+  const body = route.method === "GET" || route.method === "DELETE" ? "" : `-X ${route.method} -H 'Content-Type: application/json' -d '{"name": "example"}' `;
+  return `   curl -si ${body}--cert ${rel(certificate)} --key ${rel(key)} --cacert ${rel(s.pki.ca)} \\
+     -H "Authorization: Bearer $${tokenVariable}" ${s.gatewayUrl}${route.path}`;
 }
 
 export function instructions(s: LocalStackSummary): string {
   const rel = (path: string) => relative(process.cwd(), path) || path;
-  const tryRoute = routeToTry(s.routes);
-  const methodFlag = tryRoute.method === "GET" ? "" : `-X ${tryRoute.method} `;
+  const stateDir = dirname(s.demoPasswordFile);
+  const summaryFile = rel(join(stateDir, "stack.json"));
+  const pkiDir = rel(dirname(s.pki.ca));
+  const plan = planWalkthrough({ routes: s.routes, groupScopes: s.groupScopes ?? {}, demoGroups: s.demoGroups ?? [] });
   const routeLines = Object.entries(s.routes).map(([route, scopes]) => `    ${route.padEnd(36)} ${scopes.length > 0 ? `scopes: ${scopes.join(" ")}` : "no scope (binding only)"}`).join("\n");
-  const groupHint = s.groups.length > 0
-    ? `\n4. Scopes come from Cognito groups (${s.groups.join(", ")}): put the demo user in one, then get a new token:\n   npx cbat group add ${s.demoUser} ${s.groups[0]} --outputs ${rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"))}\n`
-    : "";
+  const awsEnv = Object.entries(localAwsCliEnvironment(s.region)).map(([name, value]) => `${name}=${value}`).join(" ");
   const initiateAuth = JSON.stringify({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: s.clientId, AuthParameters: { USERNAME: s.demoUser, PASSWORD: "PASSWORD_HERE" } })
     .replace(/"/g, '\\"').replace("PASSWORD_HERE", `$(cat ${rel(s.demoPasswordFile)})`);
-  return `
-Local certificate-bound API is running.
+  const revoked = new Set(s.revoked ?? []);
+  let step = 0;
+  const next = () => `${++step}.`;
+  const sections: string[] = [];
+
+  sections.push(`Local certificate-bound API is running.
   issuer   ${s.issuerEndpoint}   (Cognito JSON protocol; pool ${s.userPoolId}, client ${s.clientId})
   gateway  ${s.gatewayUrl}  (mutual TLS; truststore ${rel(s.pki.ca)})
-  summary  ${rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"))}
+  summary  ${summaryFile}
   routes
-${routeLines}
+${routeLines}`);
 
-1. Get an access token for the user "${s.demoUser}" (bound to ${rel(s.pki.client)}), with curl:
+  if (revoked.has("client")) {
+    sections.push(`${rel(s.pki.client)}, the demo user's certificate, is revoked (on the dev CA's CRL ${rel(s.pki.crl ?? "crl.pem")}): every call with it answers 401 (cert_revoked), so the user steps are left out. Take it off the CRL, then restart npm run local (or start with npm run local -- --fresh-pki for a new PKI):
+   npx cbat pki unrevoke client --dir ${pkiDir}`);
+  } else {
+    const joinLine = plan.joinFirst
+      ? `${next()} Every route of the API needs a scope. Put the demo user in the group ${plan.joinFirst} (it grants ${(s.groupScopes?.[plan.joinFirst] ?? []).join(" ")}), before getting a token:
+   npx cbat group add ${s.demoUser} ${plan.joinFirst} --outputs ${summaryFile}\n\n`
+      : "";
+    const firstAnswer = plan.scopesMissing.length > 0 ? `403: no group grants ${plan.scopesMissing.join(" ")}; add one to api.groupScopes` : "200";
+    sections.push(`${joinLine}${next()} Get an access token for the user "${s.demoUser}" (bound to ${rel(s.pki.client)}), with curl:
    TOKEN=$(curl -s ${s.issuerEndpoint}/ -H 'Content-Type: application/x-amz-json-1.1' \\
      -H 'X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth' \\
      -d "${initiateAuth}" \\
      | node -pe 'JSON.parse(require("fs").readFileSync(0)).AuthenticationResult.AccessToken')
-   or with the AWS CLI:
-   TOKEN=$(aws cognito-idp initiate-auth --endpoint-url ${s.issuerEndpoint} --region ${s.region} --client-id ${s.clientId} \\
+   or with the AWS CLI (any credentials do locally; the region must be ${s.region}):
+   TOKEN=$(${awsEnv} aws cognito-idp initiate-auth --endpoint-url ${s.issuerEndpoint} --client-id ${s.clientId} \\
      --auth-flow USER_PASSWORD_AUTH --auth-parameters "USERNAME=${s.demoUser},PASSWORD=$(cat ${rel(s.demoPasswordFile)})" \\
      --query AuthenticationResult.AccessToken --output text)
 
-2. Call the API with the bound certificate:
-   curl ${methodFlag}--cert ${rel(s.pki.client)} --key ${rel(s.pki.clientKey)} --cacert ${rel(s.pki.ca)} \\
-     -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}${tryRoute.path}
+${next()} Call ${plan.first.key} with the bound certificate (${firstAnswer}):
+${curlCall(s, rel, plan.first, s.pki.client, s.pki.clientKey, "TOKEN")}
 
-3. The same token with another trusted certificate is refused (401, WWW-Authenticate: Bearer error="invalid_token"):
-   curl -i ${methodFlag}--cert ${rel(s.pki.client2)} --key ${rel(s.pki.client2Key)} --cacert ${rel(s.pki.ca)} \\
-     -H "Authorization: Bearer $TOKEN" ${s.gatewayUrl}${tryRoute.path}
-   A route whose scope the token lacks answers 403 (Bearer error="insufficient_scope").
-${groupHint}
-${machineInstructions(s, rel, s.groups.length > 0 ? 5 : 4)}
+${next()} The same token with another trusted certificate is refused (401, WWW-Authenticate: Bearer error="invalid_token"; reason cnf_mismatch):
+${curlCall(s, rel, plan.first, s.pki.client2, s.pki.client2Key, "TOKEN")}`);
+    if (plan.forbidden) {
+      const grant = plan.forbidden.group
+        ? `\n   The group ${plan.forbidden.group} grants it: add the user, get a new token (step ${plan.joinFirst ? 2 : 1}), and the call answers 200:
+   npx cbat group add ${s.demoUser} ${plan.forbidden.group} --outputs ${summaryFile}`
+        : "";
+      sections.push(`${next()} ${plan.forbidden.key} needs ${plan.forbidden.missing.join(" ")}, which the token lacks: 403, WWW-Authenticate: Bearer error="insufficient_scope":
+${curlCall(s, rel, plan.forbidden, s.pki.client, s.pki.clientKey, "TOKEN")}${grant}`);
+    }
+  }
 
-Revoke client.pem (the dev CA's CRL, ${rel(s.pki.crl ?? "crl.pem")}): within about 2 s the gateway answers 401 to it, other certificates keep working:
-   npx cbat pki revoke client --dir ${rel(dirname(s.pki.ca))}
+  sections.push(...machineInstructions(s, rel, plan.first, summaryFile, next, revoked));
 
-What an operator would see: the stage's access log ${rel(s.demoPasswordFile.replace(/demo-password$/, "access.log"))}, the authorizer's
-   decisions ${rel(s.demoPasswordFile.replace(/demo-password$/, "authorizer.log"))}, and by reason: npx cbat decisions --dir ${rel(s.demoPasswordFile.replace(/\/demo-password$/, ""))} --minutes 15
+  sections.push(`${next()} The AWS CLI against the local issuer: give it dummy credentials, the region ${s.region} and --endpoint-url, e.g.
+   ${awsEnv} aws cognito-idp admin-get-user --endpoint-url ${s.issuerEndpoint} --user-pool-id ${s.userPoolId} --username ${s.demoUser}
+   or let cbat set them (from ${summaryFile}):
+   npx cbat aws -- cognito-idp list-users --user-pool-id ${s.userPoolId}`);
 
-Press Ctrl-C to stop (it prints the decisions tally).
-`;
+  sections.push(`Revoke client.pem on the dev CA's CRL (${rel(s.pki.crl ?? "crl.pem")}): within about 2 s the gateway answers 401 to it, other certificates keep working; undo it with unrevoke:
+   npx cbat pki revoke client --dir ${pkiDir}
+   npx cbat pki unrevoke client --dir ${pkiDir}
+
+What an operator would see: the stage's access log ${rel(join(stateDir, "access.log"))}, the authorizer's decisions ${rel(join(stateDir, "authorizer.log"))}, and by reason:
+   npx cbat decisions --dir ${rel(stateDir)} --minutes 15
+
+Each request's decision is printed below as it happens, e.g. "401 cnf_mismatch ${plan.first.key}".
+Press Ctrl-C to stop (it prints the decisions tally).`);
+  return `\n${sections.join("\n\n")}\n`;
 }
 
-/** The demo machine client's token (client_credentials); its secret is read from stack.json, never printed. */
-function machineInstructions(s: LocalStackSummary, rel: (path: string) => string, step: number): string {
-  const machine = s.machineClients[0];
-  if (!machine) return "";
-  const summary = rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"));
-  const credentials = `$(node -pe 'const c=JSON.parse(require("fs").readFileSync("${summary}")).machineClients[0]; c.clientId+":"+c.clientSecret')`;
-  const tryRoute = routeToTry(s.routes);
-  return `${step}. A machine client, "${machine.name}" (bound to ${rel(machine.certificate)}), gets its token with OAuth client_credentials:
-   MACHINE_TOKEN=$(curl -s -u "${credentials}" -d grant_type=client_credentials ${s.tokenEndpoint} \\
+/** Each machine client's token (client_credentials) and call; secrets are read from stack.json, never printed. */
+function machineInstructions(s: LocalStackSummary, rel: (path: string) => string, route: WalkthroughRoute, summaryFile: string, next: () => string, revoked: ReadonlySet<string>): string[] {
+  const sections = s.machineClients.map((machine, index) => {
+    const variable = index === 0 ? "MACHINE_TOKEN" : `${machine.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_TOKEN`;
+    if (index === 0 && revoked.has("machine")) {
+      return `${rel(machine.certificate)}, the machine client ${machine.name}'s certificate, is revoked: its calls answer 401 (cert_revoked). Take it off the CRL and restart npm run local:
+   npx cbat pki unrevoke machine --dir ${rel(dirname(s.pki.ca))}`;
+    }
+    const credentials = `$(node -pe 'const c=JSON.parse(require("fs").readFileSync("${summaryFile}")).machineClients.find((c) => c.name === "${machine.name}"); c.clientId+":"+c.clientSecret')`;
+    const origin = index === 0 ? "the demo machine client" : "from cbat.config.json";
+    return `${next()} The machine client "${machine.name}" (${origin}, bound to ${rel(machine.certificate)}) gets its token with OAuth client_credentials:
+   ${variable}=$(curl -s -u "${credentials}" -d grant_type=client_credentials ${s.tokenEndpoint} \\
      | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-   or: MACHINE_TOKEN=$(npx cbat token --client-credentials --outputs ${summary} --machine-client ${machine.name})
-   curl ${tryRoute.method === "GET" ? "" : `-X ${tryRoute.method} `}--cert ${rel(machine.certificate)} --key ${rel(machine.key)} --cacert ${rel(s.pki.ca)} \\
-     -H "Authorization: Bearer $MACHINE_TOKEN" ${s.gatewayUrl}${tryRoute.path}${mtlsInstructions(s, rel)}`;
+   or with cbat:
+   ${variable}=$(npx cbat token --client-credentials --outputs ${summaryFile} --machine-client ${machine.name})
+   then call ${routeFor(s.routes, machine.scopes ?? [], route).key} with its certificate:
+${curlCall(s, rel, routeFor(s.routes, machine.scopes ?? [], route), machine.certificate, machine.key, variable)}`;
+  });
+  const unregistered = (s.unregisteredMachineClients ?? []).map((client) => `Machine client "${client.name}" of cbat.config.json is not registered locally: ${client.why}.`);
+  return [...sections, ...mtlsInstructions(s, rel, summaryFile, next), ...unregistered];
 }
 
 /** The mTLS token endpoint (RFC 8705 §2): demo-mtls gets a bound token with machine.pem alone, no secret. */
-function mtlsInstructions(s: LocalStackSummary, rel: (path: string) => string): string {
+function mtlsInstructions(s: LocalStackSummary, rel: (path: string) => string, summaryFile: string, next: () => string): string[] {
   const client = s.mtlsClients?.[0];
-  if (!client) return "";
-  return `
-   With the certificate alone, no secret (RFC 8705 tls_client_auth: "${client.name}" is registered by ${rel(client.certificate)}'s subject DN):
-   MTLS_TOKEN=$(curl -s --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} \
-     -d grant_type=client_credentials -d client_id=${client.clientId} ${s.mtlsTokenEndpoint} \
+  if (!client) return [];
+  return [`${next()} With the certificate alone, no secret (RFC 8705 tls_client_auth: "${client.name}" is registered by ${rel(client.certificate)}'s subject DN):
+   MTLS_TOKEN=$(curl -s --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} \\
+     -d grant_type=client_credentials -d client_id=${client.clientId} ${s.mtlsTokenEndpoint} \\
      | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-   or: MTLS_TOKEN=$(npx cbat token --mtls --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} --outputs ${rel(s.demoPasswordFile.replace(/demo-password$/, "stack.json"))})
-   Its metadata (RFC 8414): curl --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} ${s.gatewayUrl}/.well-known/oauth-authorization-server`;
+   or: MTLS_TOKEN=$(npx cbat token --mtls --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} --outputs ${summaryFile})
+   Its metadata (RFC 8414): curl --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} ${s.gatewayUrl}/.well-known/oauth-authorization-server`];
 }

@@ -17,6 +17,11 @@ import { STACK_NAME } from "../stacks/stack-name";
 import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
 import { AppendOnlyFile } from "./append-only-file";
+import { registerConfiguredMachineClients, withLocalBindingHint, type UnregisteredMachineClient } from "./configured-machine-clients";
+import { isDevCertificateRevoked } from "./dev-crl";
+import { freshDevPki } from "./dev-pki-issue";
+import { DecisionConsole } from "./decision-console";
+import { DEMO_USERNAME, ensureDemoUser, ensureGroups } from "./demo-user";
 import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage, packagedJson } from "./lambda-package";
@@ -30,7 +35,7 @@ import { DEMO_MTLS_CLIENT, prepareLocalTokenEndpoint } from "./local-token-endpo
 
 export const LOCAL_REGION = "eu-west-1";
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;
-export const DEMO_USERNAME = "demo";
+export { DEMO_USERNAME };
 
 export interface LocalEnvironmentOptions {
   /** State folder: PKI, users, keys, summary. @default ".local" */
@@ -47,6 +52,10 @@ export interface LocalEnvironmentOptions {
   readonly api?: ApiDefinition;
   /** Where notes go (e.g. a stale lock taken over). @default stderr */
   readonly note?: (text: string) => void;
+  /** Start from a new development PKI (a new CA: revocations and issued certificates are gone). @default false */
+  readonly freshPki?: boolean;
+  /** Where the per-request decision lines go (`401 cnf_mismatch GET /example`). @default console.log */
+  readonly console?: (text: string) => void;
 }
 
 /** A machine client and the dev PKI pair bound to it (stack.json holds its secret: owner-readable). */
@@ -56,6 +65,8 @@ export interface LocalMachineClient {
   readonly clientSecret: string;
   readonly certificate: string;
   readonly key: string;
+  /** The scopes it may ask for (its token has all of them when it asks for none). */
+  readonly scopes?: readonly string[];
 }
 
 export interface LocalStackSummary {
@@ -78,6 +89,14 @@ export interface LocalStackSummary {
   readonly routes: Readonly<Record<string, readonly string[]>>;
   /** The pool's groups (from the stack), which map to scopes. */
   readonly groups: readonly string[];
+  /** Each group's scopes (the stack's GROUP_SCOPES). */
+  readonly groupScopes?: Readonly<Record<string, readonly string[]>>;
+  /** The groups the demo user is in now. */
+  readonly demoGroups?: readonly string[];
+  /** The development PKI's certificates on the CA's CRL at start (`client`, `machine`, …). */
+  readonly revoked?: readonly string[];
+  /** Machine clients of cbat.config.json not registered locally, with why and what to do. */
+  readonly unregisteredMachineClients?: readonly UnregisteredMachineClient[];
 }
 
 export interface LocalEnvironment {
@@ -119,7 +138,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
 async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): Promise<LocalEnvironment> {
   const host = options.host ?? "127.0.0.1";
-  const pki = await ensureDevPki(join(dir, "pki"));
+  const pki = options.freshPki ? await freshDevPki(join(dir, "pki")) : await ensureDevPki(join(dir, "pki"));
   const deployment = options.stackDir || options.api ? undefined : loadDeploymentConfig();
   const api = options.api ?? deployment?.api;
   const stackDir = options.stackDir ? resolve(options.stackDir) : synthesizeStack(join(dir, "cdktf.out"), api, deployment?.machineClients);
@@ -131,13 +150,16 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   // The local stand-in of the stack's SSM registry of machine-client certificates.
   const machineBindings = new MachineBindingsFile(join(dir, "machine-client-bindings.json"));
 
-  const preTokenGeneration = config.preTokenGeneration
+  const machineClientName = (clientId: string): string | undefined => issuer.machineClients?.get(clientId)?.clientName;
+  const groupScopes = config.preTokenGeneration ? packagedJson<Record<string, string[]>>(config.preTokenGeneration, GROUP_SCOPES_FILE) : undefined;
+  const stackTrigger = config.preTokenGeneration
     ? loadLambdaPackage<typeof import("../handlers/pre-token-generation")>(config.preTokenGeneration, workDir).createPreTokenGenerationHandler({
-        groupScopes: packagedJson(config.preTokenGeneration, GROUP_SCOPES_FILE),
+        groupScopes,
         machineBindings: machineBindings.lookup,
         voucherMac: tokenEndpoint.voucherMac,
       }) as unknown as PreTokenGenerationHandler
     : undefined;
+  const preTokenGeneration = stackTrigger && withLocalBindingHint(stackTrigger, machineClientName, machineBindings, pki.dir);
   const resourceServerScopes = localResourceServerScopes(config, api?.resourceServer);
   const issuer = new CognitoIssuer({
     region: LOCAL_REGION,
@@ -156,15 +178,19 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   const logs = { access: join(dir, "access.log"), authorizer: join(dir, "authorizer.log"), tokenEndpoint: join(dir, "token-endpoint.log") };
   const accessLog = config.accessLogFormat ? new AccessLogFile(logs.access, config.accessLogFormat) : undefined;
   const authorizerLog = new AppendOnlyFile(logs.authorizer);
-  // The authorizer's decision lines: on the terminal as before, in its log file, and counted.
+  // The authorizer's decision lines: in its log file, counted, and on the terminal as one line a request (`401 cnf_mismatch GET /example`).
+  const decisionConsole = new DecisionConsole(options.console);
   const decisionLog = (line: string) => {
-    console.log(line);
     authorizerLog.append(`${line}\n`);
     const decision = parseDecisionLine(line);
-    if (decision) tally.addDecision(decision);
+    if (decision) {
+      tally.addDecision(decision);
+      decisionConsole.decision(decision);
+    }
   };
   const recordAccess = (values: Parameters<AccessLogFile["write"]>[0]) => {
     if (accessLog) tally.addAccess(accessLog.write(values));
+    decisionConsole.request(values);
   };
 
   const authorizers: Record<string, AuthorizerFunction> = {};
@@ -219,14 +245,16 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
   const demoPasswordFile = join(dir, "demo-password");
   let demoMachine;
   let mtlsClientId: string;
+  let configured;
   try {
-    await ensureDemoUser(issuer, demoPasswordFile, readPem(pki.cert.client));
-    await ensureGroups(issuer, config.groups);
+    await ensureDemoUser(issuer, LOCAL_USER_POOL_ID, demoPasswordFile, readPem(pki.cert.client));
+    await ensureGroups(issuer, LOCAL_USER_POOL_ID, config.groups);
     demoMachine = await ensureDemoMachineClient(issuer, machineBindings, LOCAL_USER_POOL_ID, resourceServerScopes, readPem(pki.cert.machine));
     mtlsClientId = await tokenEndpoint.start({
       gatewayUrl, issuer, issuerEndpoint, bindings: machineBindings, userPoolId: LOCAL_USER_POOL_ID, scopes: resourceServerScopes,
       machinePem: readPem(pki.cert.machine), crlFile: pki.crl, truststoreFile: pki.cert.ca, logFile: logs.tokenEndpoint,
     });
+    configured = await registerConfiguredMachineClients(issuer, machineBindings, LOCAL_USER_POOL_ID, pki.dir, deployment?.machineClients ?? []);
   } catch (error) {
     tokenEndpoint.close();
     await Promise.all([gateway.close(), issuer.close()]);
@@ -241,7 +269,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     tokenEndpoint: `${issuerEndpoint}/oauth2/token`,
     mtlsTokenEndpoint: `${gatewayUrl}/oauth2/token`,
     mtlsClients: [{ name: DEMO_MTLS_CLIENT, clientId: mtlsClientId, tokenEndpointAuthMethod: "tls_client_auth", certificate: pki.cert.machine, key: pki.key.machine }],
-    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine }],
+    machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine, scopes: demoMachine.allowedOAuthScopes }, ...configured.registered],
     gatewayUrl,
     demoUser: DEMO_USERNAME,
     demoPasswordFile,
@@ -257,6 +285,10 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       route.authorizer ? packagedJson<Record<string, string[]>>(route.authorizer.function, ROUTE_SCOPES_FILE)[`${route.httpMethod} ${route.path}`] ?? [] : [],
     ])),
     groups: config.groups,
+    groupScopes: groupScopes ?? {},
+    demoGroups: issuer.groups.groupsOf(DEMO_USERNAME).map((group) => group.name),
+    revoked: (["client", "client2", "machine"] as const).filter((name) => isDevCertificateRevoked(pki.dir, pki.cert[name])),
+    unregisteredMachineClients: configured.unregistered,
   };
   const summaryFile = join(dir, "stack.json");
   // It holds the demo machine client's secret: readable by the owner only.
@@ -273,6 +305,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     async close() {
       stopRevocation.forEach((stop) => stop());
       tokenEndpoint.close();
+      decisionConsole.flush();
       await Promise.all([gateway.close(), issuer.close()]);
       authorizerLog.close();
       accessLog?.close();
@@ -296,30 +329,4 @@ function localClientId(dir: string): string {
     writeFileSync(file, Array.from({ length: 26 }, () => alphabet[randomInt(alphabet.length)]).join(""));
   }
   return readFileSync(file, "utf8").trim();
-}
-
-/** The stack's groups, created in the issuer as Terraform creates them in the pool. */
-async function ensureGroups(issuer: CognitoIssuer, groups: readonly string[]): Promise<void> {
-  for (const group of groups) {
-    if (!issuer.groups.get(group)) await issuer.call("CreateGroup", { UserPoolId: LOCAL_USER_POOL_ID, GroupName: group, Description: "From the stack (api.groupScopes)" });
-  }
-}
-
-/** The demo user, bound to client.pem; its password lives only in an owner-readable file. */
-async function ensureDemoUser(issuer: CognitoIssuer, passwordFile: string, clientPem: string): Promise<void> {
-  if (issuer.users.get(DEMO_USERNAME)) return;
-  const password = `Demo-${randomBytes(12).toString("base64url")}-7a`;
-  writeFileSync(passwordFile, password, { mode: 0o600 });
-  const userPoolId = LOCAL_USER_POOL_ID;
-  await issuer.call("AdminCreateUser", {
-    UserPoolId: userPoolId,
-    Username: DEMO_USERNAME,
-    MessageAction: "SUPPRESS",
-    UserAttributes: [
-      { Name: "email", Value: "demo@example.com" },
-      { Name: "email_verified", Value: "true" },
-      { Name: "custom:cert_fingerprint", Value: x5tS256FromPem(clientPem) },
-    ],
-  });
-  await issuer.call("AdminSetUserPassword", { UserPoolId: userPoolId, Username: DEMO_USERNAME, Password: password, Permanent: true });
 }

@@ -29,18 +29,23 @@ export function localResourceServerScopes(config: LocalApiConfig, identifier = D
 
 /** demo-machine with `scopes`, bound to `certificatePem`; created once, its scopes and binding kept current. */
 export async function ensureDemoMachineClient(issuer: CognitoIssuer, bindings: MachineBindingsFile, userPoolId: string, scopes: readonly string[], certificatePem: string): Promise<StoredMachineClient> {
+  return ensureMachineClient(issuer, bindings, userPoolId, DEMO_MACHINE_CLIENT, scopes, x5tS256FromPem(certificatePem));
+}
+
+/** The client `name` with `scopes`, bound to `x5tS256`: created once (CreateUserPoolClient), its scopes and binding kept current. */
+export async function ensureMachineClient(issuer: CognitoIssuer, bindings: MachineBindingsFile, userPoolId: string, name: string, scopes: readonly string[], x5tS256: string): Promise<StoredMachineClient> {
   const store = issuer.machineClients!;
-  let client = store.byName(DEMO_MACHINE_CLIENT);
+  let client = store.byName(name);
   if (!client) {
     const created = await issuer.call("CreateUserPoolClient", {
-      UserPoolId: userPoolId, ClientName: DEMO_MACHINE_CLIENT, GenerateSecret: true,
+      UserPoolId: userPoolId, ClientName: name, GenerateSecret: true,
       AllowedOAuthFlows: ["client_credentials"], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: [...scopes],
     });
     client = store.get((created.UserPoolClient as { ClientId: string }).ClientId)!;
   } else if (client.allowedOAuthScopes.join(" ") !== scopes.join(" ")) {
-    store.setScopes(client.clientId, scopes); // another API is served than last time
+    store.setScopes(client.clientId, scopes); // another API or other scopes are configured than last time
     client = store.get(client.clientId)!;
   }
-  bindings.bind(client.clientId, x5tS256FromPem(certificatePem));
+  bindings.bind(client.clientId, x5tS256);
   return client;
 }

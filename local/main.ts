@@ -1,5 +1,5 @@
 /**
- * `npm run local [-- --dir .local --issuer-port 9229 --gateway-port 8443 --stack-dir DIR]`
+ * `npm run local [-- --dir .local --issuer-port 9229 --gateway-port 8443 --stack-dir DIR --fresh-pki]`
  * Starts the local certificate-binding environment and prints how to use it. Ctrl-C stops it.
  * Settings also come from CBAT_LOCAL_DIR, CBAT_LOCAL_ISSUER_PORT, CBAT_LOCAL_GATEWAY_PORT,
  * CBAT_LOCAL_STACK_DIR.
@@ -8,12 +8,14 @@ import { parseArgs } from "node:util";
 import { instructions } from "./instructions";
 import { startLocalEnvironment } from "./local-environment";
 
-const USAGE = `usage: npm run local -- [--dir DIR] [--issuer-port N] [--gateway-port N] [--stack-dir DIR]
+const USAGE = `usage: npm run local -- [--dir DIR] [--issuer-port N] [--gateway-port N] [--stack-dir DIR] [--fresh-pki]
   --dir           state folder (PKI, users, keys, stack.json;   default .local        env CBAT_LOCAL_DIR
                   one running instance per folder)
   --issuer-port   Cognito-compatible issuer port (0 = any)      default 9229          env CBAT_LOCAL_ISSUER_PORT
   --gateway-port  mutual-TLS gateway port (0 = any)             default 8443          env CBAT_LOCAL_GATEWAY_PORT
-  --stack-dir     a synthesized stack folder to serve           default: synthesize   env CBAT_LOCAL_STACK_DIR`;
+  --stack-dir     a synthesized stack folder to serve           default: synthesize   env CBAT_LOCAL_STACK_DIR
+  --fresh-pki     start from a new development PKI (new CA and certificates: revocations and
+                  certificates from \`cbat pki issue\` are gone; the demo user follows the new client.pem)`;
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
       "issuer-port": { type: "string" },
       "gateway-port": { type: "string" },
       "stack-dir": { type: "string" },
+      "fresh-pki": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
     issuerPort: port(values["issuer-port"] ?? env.CBAT_LOCAL_ISSUER_PORT, "--issuer-port", 9229),
     gatewayPort: port(values["gateway-port"] ?? env.CBAT_LOCAL_GATEWAY_PORT, "--gateway-port", 8443),
     stackDir: values["stack-dir"] ?? env.CBAT_LOCAL_STACK_DIR,
+    freshPki: values["fresh-pki"] ?? false,
   });
   process.stdout.write(instructions(environment.summary));
   process.stdout.write(`(started in ${Date.now() - started} ms)\n`);

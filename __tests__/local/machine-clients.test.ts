@@ -21,7 +21,7 @@ let machine: LocalMachineClient;
 const decisions: string[] = [];
 
 beforeAll(async () => {
-  jest.spyOn(console, "log").mockImplementation((line: string) => void decisions.push(line)); // the authorizer's decision log
+  jest.spyOn(console, "log").mockImplementation((line: string) => void decisions.push(line)); // the decision lines on the console
   const api = loadApiDocument(join(PROJECT_ROOT, "examples", "accounts-api.yaml"), { "account-readers": ["accounts/read"] }, { resourceServer: "accounts" });
   env = await startLocalEnvironment({ dir: mkdtempSync(join(tmpdir(), "cbat-local-machine-")), issuerPort: 0, gatewayPort: 0, api });
   cognito = new CognitoIdentityProviderClient({ region: env.summary.region, endpoint: env.summary.issuerEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
@@ -60,7 +60,7 @@ function call(path: string, cert: "machine" | "client" | "client2", token: strin
 it("lists demo-machine in stack.json (owner-readable: it holds the secret), bound to its own dev certificate", () => {
   const summary = JSON.parse(readFileSync(env.summaryFile, "utf8"));
   expect(summary.tokenEndpoint).toBe(`${env.summary.issuerEndpoint}/oauth2/token`);
-  expect(summary.machineClients).toEqual([{ name: "demo-machine", clientId: expect.stringMatching(/^[a-z0-9]{26}$/), clientSecret: expect.stringMatching(/^[a-z0-9]{52}$/), certificate: pki().machine, key: pki().machineKey }]);
+  expect(summary.machineClients).toEqual([{ name: "demo-machine", clientId: expect.stringMatching(/^[a-z0-9]{26}$/), clientSecret: expect.stringMatching(/^[a-z0-9]{52}$/), certificate: pki().machine, key: pki().machineKey, scopes: ["accounts/invoke", "accounts/read", "accounts/write"] }]);
   expect(statSync(env.summaryFile).mode & 0o777).toBe(0o600);
   expect(new X509Certificate(readFileSync(pki().machine)).verify(new X509Certificate(readFileSync(pki().ca)).publicKey)).toBe(true);
   expect(instructions(env.summary)).not.toContain(machine.clientSecret); // the printed commands read it from the file
@@ -97,10 +97,14 @@ it("answers 200 to the machine token with its bound certificate on a route withi
   const viaCurl = await curl(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cert", pki().machine, "--key", pki().machineKey, "--cacert", pki().ca,
     "-H", `Authorization: Bearer ${token}`, `${env.summary.gatewayUrl}/health`]);
   expect(viaCurl.stdout).toBe("200");
-  const logged = decisions.map((line) => JSON.parse(line)).filter((d) => d.clientId === machine.clientId);
+  // The decision lines are in the authorizer's log file; the console gets one short line a request.
+  const lines = readFileSync(env.logs.authorizer, "utf8").trim().split("\n");
+  const logged = lines.map((line) => JSON.parse(line)).filter((d) => d.clientId === machine.clientId);
   expect(logged[logged.length - 1]).toMatchObject({ decision: "Allow", reason: "cert_bound", sub: machine.clientId, clientId: machine.clientId });
-  expect(decisions.join("\n")).not.toContain(machine.clientSecret);
-  expect(decisions.join("\n")).not.toContain(token);
+  for (const text of [lines.join("\n"), decisions.join("\n")]) {
+    expect(text).not.toContain(machine.clientSecret);
+    expect(text).not.toContain(token);
+  }
 });
 
 it("answers 403 insufficient_scope to a machine token without the route's scope", async () => {
@@ -162,7 +166,7 @@ it("gives a client without a registered certificate no token (the trigger fails 
   const partner = { clientId: UserPoolClient!.ClientId!, clientSecret: UserPoolClient!.ClientSecret! };
   const unbound = await tokenRequest({ grant_type: "client_credentials" }, { authorization: basic(partner.clientId, partner.clientSecret) });
   expect(unbound.status).toBe(400);
-  expect(unbound.body).toEqual({ error: "invalid_request", error_description: expect.stringContaining("no certificate is registered for this machine client") });
+  expect(unbound.body).toEqual({ error: "invalid_request", error_description: expect.stringContaining("no certificate is registered locally for the machine client partner-b: issue it a certificate from the development CA (npx cbat pki issue partner-b") });
   expect(unbound.body.access_token).toBeUndefined();
 
   // Bind it to client2.pem in the local registry, as an operator would change the SSM parameter.

@@ -22,10 +22,11 @@ export function cbatCommands(): Map<string, Command> {
   return commands;
 }
 
-/** Each `cbat …` mention in text: the command path it names (as far as it names commands) and the rest of its line. */
+/** Each `cbat …` mention in text: the command path it names (as far as it names commands) and the rest of its line, up to the next mention. */
 export function cbatMentions(text: string): Array<{ path: string; rest: string }> {
   const top = new Map(buildProgram().commands.map((c) => [c.name(), c]));
-  return [...text.matchAll(/\bcbat ([a-z][\w-]*)(?: ([a-z][\w-]*))?([^\n]*)/g)].map(([, first, second, rest]) => {
+  // The rest of a mention runs to the end of its line or to the next mention on it.
+  return [...text.matchAll(/\bcbat ([a-z][\w-]*)(?: ([a-z][\w-]*))?((?:(?!\bcbat )[^\n])*)/g)].map(([, first, second, rest]) => {
     const command = top.get(first);
     const subcommand = command && command.commands.length > 0 ? command.commands.find((c) => c.name() === second) : undefined;
     const path = subcommand ? `${first} ${second}` : command && command.commands.length > 0 ? `${first} ${second ?? ""}`.trim() : first;
@@ -45,7 +46,8 @@ export function cbatMentionProblems(text: string): string[] {
     }
     const options = new Set(command.options.flatMap((o) => [o.long, o.short]).filter(Boolean));
     options.add("--help");
-    for (const [flag] of rest.matchAll(/--[a-z][\w-]*/g)) if (!options.has(flag)) problems.push(`cbat ${path} has no ${flag}`);
+    // After a lone `--` come another program's arguments (`cbat aws -- cognito-idp … --user-pool-id …`).
+    for (const [flag] of rest.split(/ -- /)[0].matchAll(/--[a-z][\w-]*/g)) if (!options.has(flag)) problems.push(`cbat ${path} has no ${flag}`);
   }
   return problems;
 }

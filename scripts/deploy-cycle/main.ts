@@ -7,6 +7,7 @@
  */
 import { parseDeployArgs, USAGE } from "./cli-args";
 import { DeployCycleError, runDeployCycle, summaryLine } from "./cycle";
+import { destroyGapsLine } from "./release-resources";
 
 async function main(argv: string[]): Promise<number> {
   const args = parseDeployArgs(argv);
@@ -28,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const result = await runDeployCycle({ stack });
+    const gaps = destroyGapsLine(result.released);
+    if (gaps) console.log(gaps);
     console.log(summaryLine(result));
     return 0;
   } catch (error) {

@@ -97,7 +97,7 @@ export const MOTO_DESTROY_GAPS: readonly MotoDestroyGap[] = [
   {
     resourceType: "aws_cognito_resource_server",
     operation: "DeleteResourceServer",
-    why: "moto 5.2.1 does not implement DeleteResourceServer (NotImplementedError, answered 500); a resource server lives inside its user pool, which the destroy deletes, so the cycle leaves it to that deletion and checks that the pool is gone",
+    why: "moto 5.2.1 has no DeleteResourceServer (nor UpdateResourceServer: a change of its scopes cannot be tried there either); its responses.py implements only Create/Describe/ListResourceServers. A resource server lives inside its user pool, and the pool's DeleteUserPool takes it along (on AWS as on moto), so the cycle leaves it to the pool's destroy and then shows through the SDK that DescribeResourceServer finds it no more",
   },
 ];
 

@@ -31,15 +31,16 @@ export const RELEASES: Readonly<Record<string, Release>> = {
     },
   },
   aws_cognito_resource_server: {
-    // Nothing to do before the destroy: deleting its user pool deletes it.
+    // Nothing to call first: the user pool's destroy deletes the resource servers inside it.
     undo: async () => undefined,
     remains: async (values, clients) => {
       try {
         await clients.cognito.send(new DescribeResourceServerCommand({ UserPoolId: values.user_pool_id, Identifier: values.identifier }));
-      } catch {
-        return undefined; // the pool (and with it the resource server) is gone
+        return `resource server ${values.identifier} of user pool ${values.user_pool_id} still answers DescribeResourceServer`;
+      } catch (error) {
+        if ((error as Error).name === "ResourceNotFoundException") return undefined;
+        throw error;
       }
-      return `the resource server ${values.identifier} of pool ${values.user_pool_id} is still there`;
     },
   },
 };
@@ -77,4 +78,11 @@ export async function findUnreleased(clients: AwsClients, released: readonly Rel
     if (remains) remaining.push(`${resource.address}: ${remains}`);
   }
   return remaining;
+}
+
+/** One line naming each destroy gap the cycle met, or undefined when it met none. */
+export function destroyGapsLine(released: readonly ReleasedResource[]): string | undefined {
+  const gaps = [...new Map(released.map((r) => [r.type, r.gap])).values()];
+  if (gaps.length === 0) return undefined;
+  return `named destroy gaps of the stand-in: ${gaps.map((g) => `${g.resourceType} (${g.operation})`).join(", ")}: released from the state, shown gone through the SDK (scripts/deploy-cycle/moto-gaps.ts says why)`;
 }

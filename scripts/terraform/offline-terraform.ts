@@ -96,9 +96,17 @@ export class OfflineTerraform {
   }
 }
 
+/** Lines of a failed run's stdout kept in its error: Terraform writes the error itself to stderr; stdout is a plan or a progress log, thousands of lines long. */
+const STDOUT_TAIL_LINES = 20;
+
 function checked(args: string[], result: TerraformRun): string {
-  if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}\n${result.stdout}`);
+  if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}\n${tail(result.stdout, STDOUT_TAIL_LINES)}`);
   return result.stdout;
+}
+
+function tail(text: string, lines: number): string {
+  const all = text.trimEnd().split("\n");
+  return all.length <= lines ? all.join("\n") : [`(${all.length - lines} earlier lines of terraform's output left out)`, ...all.slice(-lines)].join("\n");
 }
 
 export interface PlannedResource {

@@ -1,0 +1,87 @@
+/**
+ * `cbat setup`'s checks with AWS credentials (the standard chain; AWS_ENDPOINT_URL for a
+ * stand-in): the truststore bucket is versioned and holds the truststore, the custom domain's
+ * certificate is issued, the Cognito domain prefix is free. Without credentials nothing is
+ * called and each check is listed as not done.
+ */
+import { CognitoIdentityProviderClient, DescribeUserPoolDomainCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { GetBucketVersioningCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { quietNodeVersionNotice } from "./node-version-notice";
+import type { SetupAnswers, SetupProblem } from "./setup-checks";
+
+export interface AwsCheckReport {
+  readonly problems: SetupProblem[];
+  /** What was confirmed. */
+  readonly confirmed: string[];
+  /** What could not be checked, and why. */
+  readonly unchecked: string[];
+}
+
+const isCredentialsError = (error: unknown) => ["CredentialsProviderError", "ExpiredTokenException", "UnrecognizedClientException", "InvalidClientTokenId"].includes((error as Error).name);
+
+export async function checkWithAws(answers: SetupAnswers): Promise<AwsCheckReport> {
+  quietNodeVersionNotice();
+  const report: AwsCheckReport = { problems: [], confirmed: [], unchecked: [] };
+  const s3 = new S3Client({ region: answers.region, forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL), maxAttempts: 2 });
+  const cognito = new CognitoIdentityProviderClient({ region: answers.region, maxAttempts: 2 });
+  try {
+    const versioning = await s3.send(new GetBucketVersioningCommand({ Bucket: answers.bucket }));
+    if (versioning.Status !== "Enabled") {
+      report.problems.push({ flag: "--bucket", message: `s3://${answers.bucket} is not versioned (${versioning.Status ?? "never enabled"}): API Gateway reads the truststore by version. Enable it: aws s3api put-bucket-versioning --bucket ${answers.bucket} --versioning-configuration Status=Enabled` });
+    } else report.confirmed.push(`s3://${answers.bucket} is versioned`);
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: answers.bucket, Key: answers.truststoreKey }));
+      report.confirmed.push(`s3://${answers.bucket}/${answers.truststoreKey} exists`);
+    } catch (error) {
+      if (isCredentialsError(error)) throw error;
+      report.problems.push({ flag: "--truststore-key", message: `s3://${answers.bucket}/${answers.truststoreKey} cannot be read (${(error as Error).name}): upload the truststore first (npx cbat truststore check truststore.pem && aws s3 cp truststore.pem s3://${answers.bucket}/${answers.truststoreKey})` });
+    }
+  } catch (error) {
+    s3.destroy();
+    cognito.destroy();
+    if (isCredentialsError(error)) return { problems: [], confirmed: [], unchecked: [`no usable AWS credentials (${(error as Error).name}): the bucket's versioning, the certificate's status and the domain prefix were not checked`] };
+    report.problems.push({ flag: "--bucket", message: `s3://${answers.bucket}: ${(error as Error).name}: it must exist in your account, versioned` });
+  }
+  s3.destroy();
+
+  await checkCertificate(answers, report);
+
+  if (answers.domainPrefix !== undefined) {
+    try {
+      const domain = await cognito.send(new DescribeUserPoolDomainCommand({ Domain: answers.domainPrefix }));
+      const owner = domain.DomainDescription?.UserPoolId;
+      if (owner) report.problems.push({ flag: "--domain-prefix", message: `${answers.domainPrefix} is taken in ${answers.region} (by user pool ${owner}); choose another, e.g. ${answers.domainPrefix}-auth` });
+      else report.confirmed.push(`the Cognito domain prefix ${answers.domainPrefix} is free in ${answers.region}`);
+    } catch (error) {
+      report.unchecked.push(`the Cognito domain prefix ${answers.domainPrefix}: ${(error as Error).name}`);
+    }
+  }
+  cognito.destroy();
+  return report;
+}
+
+/** ACM's DescribeCertificate: the domain's certificate (and the ownership one) must be ISSUED. */
+async function checkCertificate(answers: SetupAnswers, report: AwsCheckReport): Promise<void> {
+  let acm: typeof import("@aws-sdk/client-acm");
+  try {
+    acm = await import("@aws-sdk/client-acm");
+  } catch {
+    report.unchecked.push("the certificates' status: @aws-sdk/client-acm is not installed");
+    return;
+  }
+  const client = new acm.ACMClient({ region: answers.region, maxAttempts: 2 });
+  try {
+    for (const [flag, arn] of [["--certificate-arn", answers.certificateArn], ["--ownership-certificate-arn", answers.ownershipCertificateArn]] as const) {
+      if (arn === undefined) continue;
+      try {
+        const certificate = (await client.send(new acm.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
+        if (certificate?.Status !== "ISSUED") report.problems.push({ flag, message: `${arn} is ${certificate?.Status ?? "unknown"}, not ISSUED: finish its validation in ACM first` });
+        else report.confirmed.push(`${arn} is issued${certificate.DomainName ? ` for ${certificate.DomainName}` : ""}`);
+      } catch (error) {
+        report.problems.push({ flag, message: `${arn}: ${(error as Error).name}: it must be an ACM certificate of this account in ${answers.region}` });
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+}

@@ -4,12 +4,11 @@
  * the stack's authorizer and example bundles, plus a demo user bound to client.pem and a demo
  * machine client bound to machine.pem.
  */
-import { randomBytes, randomInt } from "node:crypto";
+import { randomInt } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { App } from "cdktf";
 import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-data";
-import { x5tS256FromPem } from "../handlers/lib/thumbprint";
 import type { ApiDefinition } from "../stacks/api-document";
 import { defineStacks } from "../stacks/app-stacks";
 import { loadDeploymentConfig, type DeploymentConfig } from "../stacks/deployment-config";

@@ -137,13 +137,13 @@ export class CertBoundApiStack extends TerraformStack {
     });
     machine?.grantRead(preTokenGeneration.role);
     voucherKey?.grant(preTokenGeneration.role, "kms:VerifyMac", "trigger-verifies");
+    // One truststore version for the custom domain, the authorizer and the token endpoint: every upload shows in the plan.
+    const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
     const tokenEndpoint = machine && voucherKey ? new MtlsTokenEndpoint(this, "token-endpoint", {
       namePrefix, clients: endpointClients, appClients: machine.clients, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
-      inputs, voucherKey, logRetentionDays, xrayTracingEnabled,
+      inputs, truststoreVersion: truststore.versionIdOrEmpty, voucherKey, logRetentionDays, xrayTracingEnabled,
     }) : undefined;
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
-    // One truststore version for the custom domain and the authorizer: every upload shows in the plan.
-    const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
 
     const authorizer = new BundledFunction(this, "authorizer", {
       handlerName: "authorizer",
@@ -172,6 +172,7 @@ export class CertBoundApiStack extends TerraformStack {
       crlKey: inputs.crlKey.stringValue,
     });
     new TruststoreKmsAccess(this, "authorizer-truststore-kms", { role: authorizer.role, kmsKeyArn: inputs.truststoreKmsKeyArn.stringValue, crlKey: inputs.crlKey.stringValue });
+    if (tokenEndpoint) new TruststoreKmsAccess(this, "token-endpoint-truststore-kms", { role: tokenEndpoint.fn.role, kmsKeyArn: inputs.truststoreKmsKeyArn.stringValue, crlKey: inputs.crlKey.stringValue });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {
       if (route.backend.kind !== "handler" || handlerFunctions[route.backend.handler]) continue;

@@ -42,6 +42,8 @@ export interface MtlsTokenEndpointProps {
   /** Cognito's token endpoint (the pool domain's). */
   readonly cognitoTokenEndpoint: string;
   readonly inputs: StackInputs;
+  /** The truststore's S3 version the custom domain uses ("" = latest): the CRL check reads the same CAs. */
+  readonly truststoreVersion: string;
   readonly voucherKey: VoucherKey;
   readonly logRetentionDays: number;
   readonly xrayTracingEnabled?: boolean | IResolvable;
@@ -101,7 +103,7 @@ export class MtlsTokenEndpoint extends Construct {
         COGNITO_TOKEN_ENDPOINT: props.cognitoTokenEndpoint,
         CLIENT_SECRET_PARAMETER_PREFIX: this.secretParameterPrefix,
         VOUCHER_KEY_ID: props.voucherKey.key.arn,
-        ...revocationEnvironment(inputs),
+        ...revocationEnvironment(inputs, props.truststoreVersion),
       },
       xrayTracingEnabled: props.xrayTracingEnabled,
     });

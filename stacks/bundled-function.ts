@@ -9,12 +9,20 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { ZipEntry } from "./deterministic-zip";
 import { xrayTracing } from "./function-tracing";
 import { bundleHandler, LAMBDA_RUNTIME } from "./handler-bundle";
 
 export interface BundledFunctionProps {
-  /** Handler file in `handlers/`, without `.ts` (e.g. `authorizer`). */
+  /** Handler file in `handlersDir`, without `.ts` (e.g. `authorizer`). */
   readonly handlerName: string;
+  /**
+   * Folder (absolute) of a team's own handler sources, bundled at synth.
+   * @default the package's handlers (authorizer, pre-token-generation, example), prebuilt
+   */
+  readonly handlersDir?: string;
+  /** Files added to the Lambda package next to index.js (e.g. per-stack data). @default none */
+  readonly extraFiles?: readonly ZipEntry[];
   /** Lambda function name; also names the role and the log group. */
   readonly functionName: string;
   readonly description: string;
@@ -47,7 +55,7 @@ export class BundledFunction extends Construct {
     if (!/^[A-Za-z0-9_-]{1,59}$/.test(props.functionName)) {
       throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-59 letters, digits, '-' or '_' (its role adds "-role")`);
     }
-    const bundle = bundleHandler(props.handlerName);
+    const bundle = bundleHandler(props.handlerName, { handlersDir: props.handlersDir, extraFiles: props.extraFiles });
     const asset = new TerraformAsset(this, "bundle", { path: bundle.zipFile, type: AssetType.FILE, assetHash: bundle.hash });
 
     this.logGroup = new CloudwatchLogGroup(this, "log-group", {

@@ -24,6 +24,7 @@ import { RevocationListAccess } from "./revocation-list-access";
 import type { MachineClientDefinition } from "./machine-client-config";
 import { machineBindingsParameterName, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
+import { PACKAGE } from "./package-layout";
 import { addStateBackend } from "./state-backend";
 
 export interface CertBoundApiStackProps {
@@ -161,6 +162,7 @@ export class CertBoundApiStack extends TerraformStack {
       }
       handlerFunctions[handler] = new BundledFunction(this, handler, {
         handlerName: handler,
+        handlersDir: api.handlersDir,
         functionName,
         description: terraformLiteral(`API backend (x-cbat-handler ${handler}): ${served.join(", ")}`.slice(0, 250)),
         logRetentionDays,
@@ -210,6 +212,8 @@ export class CertBoundApiStack extends TerraformStack {
       value: Object.fromEntries(machineClients.map((client, index) => [client.name, machineClientIds[index]])),
       description: "App client id of each machine client (machineClients), by name. Their secrets are no outputs: aws cognito-idp describe-user-pool-client --user-pool-id … --client-id … --query UserPoolClient.ClientSecret",
     }).overrideLogicalId("machine_client_ids");
+    // A version bump of the package shows in every plan review (CHANGELOG.md says what else changes).
+    output("cbat_version", `${PACKAGE.name}@${PACKAGE.version}`, "The cert-bound-access-tokens package (name@version) this stack was synthesized with.");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
   }
 }

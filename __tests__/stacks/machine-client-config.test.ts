@@ -91,7 +91,7 @@ it.each([
   ["a list instead of an object", { machineClients: ["a"] }, "machineClients", /must map client names/],
   ["51 clients", { machineClients: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`c${i}`, { fingerprint: "x" }])) }, "machineClients", /51 clients; at most 50/],
   ["a bad resource server identifier", { api: { resourceServer: "has space" } }, "api", /api\.resourceServer: "has space" is not a resource server identifier/],
-  ["an unknown api setting", { api: { resourceServers: "x" } }, "api", /unknown setting\(s\) resourceServers; allowed: openapi, groupScopes, resourceServer/],
+  ["an unknown api setting", { api: { resourceServers: "x" } }, "api", /unknown setting\(s\) resourceServers; allowed: openapi, groupScopes, resourceServer, handlersDir/],
 ])("refuses %s", (_label, content, setting, message) => {
   const error = refusal(content);
   expect(error.setting).toMatch(new RegExp(`cbat\\.config\\.\\d+\\.json: ${setting.replace(/[.!]/g, "\\$&")}$`));

@@ -28,6 +28,8 @@ import { registerDecisionsCommand } from "./decisions-command";
 import { registerPkiRevokeCommand } from "./pki-revoke";
 import { registerRevocationCommands } from "./revocation-check";
 import { registerUnbindCommand } from "./unbind";
+import { registerProjectCommands } from "./project-commands";
+import { registerInitCommand } from "./init-command";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -192,6 +194,8 @@ export function buildProgram(): Command {
       if (response.status < 200 || response.status > 299) process.exitCode = 1;
     });
   registerDecisionsCommand(program);
+  registerInitCommand(program);
+  registerProjectCommands(program);
   return program;
 }
 

@@ -68,7 +68,8 @@ function parseArguments(argv: string[], userDir: string): Options | "help" {
   return { varArgs, stack, out };
 }
 
-function main(argv: string[]): number {
+/** `cbat plan-offline` (and `npm run plan:offline` here): returns the exit code. */
+export function main(argv: string[]): number {
   // npm runs scripts at the project root; paths on the command line are the user's.
   const userDir = process.env.INIT_CWD ?? process.cwd();
   let options: Options | "help";
@@ -118,4 +119,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

@@ -12,7 +12,8 @@ const USAGE = `usage: npm run test:deploy [-- --stack NAME]
   --stack  which stack, when several environments are configured
   AWS_ENDPOINT_URL=http://host:port  use a running AWS stand-in instead of starting moto_server`;
 
-async function main(argv: string[]): Promise<number> {
+/** `cbat test-deploy` (and `npm run test:deploy` here): resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
   let stack: string | undefined;
   try {
     const parsed = parseArgs({ args: argv, options: { stack: { type: "string" }, help: { type: "boolean", short: "h" } } });
@@ -43,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,17 @@
+/**
+ * The CDKTF app: `npx cdktf synth` writes cdktf.out/stacks/<stack>/cdk.tf.json, one stack per
+ * environment of cbat.config.json (by default the single stack `cert-bound-api`).
+ * Compose your own stack from the package's constructs if you need more than CertBoundApiStack.
+ */
+import { App } from "cdktf";
+import { defineStacks, DeploymentConfigError, loadDeploymentConfig } from "cert-bound-access-tokens";
+
+try {
+  const app = new App();
+  defineStacks(app, loadDeploymentConfig({ configFile: "cbat.config.json" }));
+  app.synth();
+} catch (error) {
+  if (!(error instanceof DeploymentConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(1);
+}

@@ -10,6 +10,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { OfflineTerraform, assertTerraformAvailable, type PlanJson } from "./terraform/offline-terraform";
 import { PROJECT_ROOT, pickStack, synthApp } from "./terraform/synth-app";
+import { BUILT } from "../stacks/package-layout";
 
 const USAGE = `usage: npm run plan:offline [-- -var-file=FILE ...] [-var NAME=VALUE ...] [--stack NAME] [--out FILE]
   -var-file, -var  the stack's inputs, as for terraform plan (without any: example inputs)
@@ -109,7 +110,8 @@ export function main(argv: string[]): number {
     const shown = relative(userDir, options.out) || options.out;
     console.log(`wrote ${shown}: stack ${stack.name}, ${changes.length} resource(s) to create, planned offline (no AWS account, empty state)`);
     const fromRoot = relative(PROJECT_ROOT, options.out);
-    console.log(`next: npm run plan:summary -- ${fromRoot.startsWith("..") ? options.out : fromRoot}`);
+    const planFile = fromRoot.startsWith("..") ? options.out : fromRoot;
+    console.log(BUILT ? `next: npx cbat plan-summary ${planFile}` : `next: npm run plan:summary -- ${planFile}`);
     return 0;
   } catch (error) {
     console.error((error as Error).message);

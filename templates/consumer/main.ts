@@ -8,7 +8,8 @@ import { defineStacks, DeploymentConfigError, loadDeploymentConfig } from "cert-
 
 try {
   const app = new App();
-  defineStacks(app, loadDeploymentConfig({ configFile: "cbat.config.json" }));
+  // cbat.config.json in this folder, or the file named by CBAT_CONFIG; CBAT_* variables win.
+  defineStacks(app, loadDeploymentConfig());
   app.synth();
 } catch (error) {
   if (!(error instanceof DeploymentConfigError)) throw error;

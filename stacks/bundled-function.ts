@@ -28,6 +28,7 @@ export interface BundledFunctionProps {
   readonly description: string;
   /** Log retention in days (Terraform expression allowed). */
   readonly logRetentionDays: number;
+  /** Environment variables of the function (NODE_OPTIONS is set to enable source maps). @default none */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 10 */
   readonly timeoutSeconds?: number;

@@ -45,7 +45,7 @@ export interface MtlsRestApiProps {
   readonly handlerFunctions: Readonly<Record<string, LambdaFunction>>;
   /** @default "prod" */
   readonly stageName?: string;
-  /** Access log, tracing, and what the stage waits for (e.g. the account's logging role). */
+  /** Access log, tracing, and what the stage waits for (e.g. the account's logging role). @default no access log, no tracing */
   readonly stageSettings?: Pick<ApiGatewayStageConfig, "accessLogSettings" | "xrayTracingEnabled" | "dependsOn">;
 }
 

@@ -118,11 +118,11 @@ function runtimeCheck(functions: readonly PlannedResource[], today: Date): Opera
     const days = Math.ceil((Date.parse(`${date}T00:00:00Z`) - today.getTime()) / DAY_MS);
     if (days <= 0) {
       ok = false;
-      return `${runtime} (${functionsText}): deprecated since ${date}; upgrade the provider and the runtime (README)`;
+      return `${runtime} (${functionsText}): deprecated since ${date}; upgrade the provider and the runtime (docs/operations.md, "Upgrades")`;
     }
     if (days <= RUNTIME_WARNING_DAYS) {
       warning = true;
-      return `${runtime} (${functionsText}): deprecated ${date}, in ${days} days; plan the provider upgrade (README)`;
+      return `${runtime} (${functionsText}): deprecated ${date}, in ${days} days; plan the provider upgrade (docs/operations.md, "Upgrades")`;
     }
     return `${runtime} (${functionsText}): supported until ${date}`;
   });

@@ -95,7 +95,7 @@ export function registerInitCommand(program: Command): void {
     .addHelpText("after", "\nExample:\n  npx -p cert-bound-access-tokens cbat init my-api && cd my-api && npm install && npm test")
     .action((dir: string) => {
       const written = initProject(dir);
-      const cd = resolve(dir) === process.cwd() ? "" : `cd ${dir} && `;
+      const cd = resolve(dir) === process.cwd() ? "" : `cd ${/^[\w./-]+$/.test(dir) ? dir : `'${dir.replace(/'/g, "'\\''")}'`} && `;
       process.stdout.write(`created ${written.length} files in ${dir}: ${written.join(", ")}\n`);
       process.stdout.write(`next: ${cd}npm install && npm test && npx cbat local   (cat help: every command)\n`);
     });

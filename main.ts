@@ -4,8 +4,8 @@
  * single stack `cert-bound-api` with a local state file.
  */
 import { App } from "cdktf";
-import { defineStacks } from "./stacks/app-stacks";
-import { DeploymentConfigError, loadDeploymentConfig } from "./stacks/deployment-config";
+// Only the package's public API (index.ts, its `exports`): this app is built the way a team's own is.
+import { defineStacks, DeploymentConfigError, loadDeploymentConfig } from "./index";
 
 // cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
 // them on), formatting those traces is most of the synth time of a large API. Our own errors

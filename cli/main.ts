@@ -32,6 +32,8 @@ import { registerPkiIssueCommand } from "./pki-issue";
 import { registerPkiRevokeCommand, registerPkiUnrevokeCommand } from "./pki-revoke";
 import { registerRevocationCommands } from "./revocation-check";
 import { registerUnbindCommand } from "./unbind";
+import { registerProjectCommands } from "./project-commands";
+import { registerInitCommand } from "./init-command";
 
 const out = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 const note = (text: string) => process.stderr.write(`${text}\n`);
@@ -205,6 +207,8 @@ export function buildProgram(): Command {
   registerDecisionsCommand(program);
   registerAwsCommand(program);
   registerSetupCommand(program);
+  registerInitCommand(program);
+  registerProjectCommands(program);
   return program;
 }
 

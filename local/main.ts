@@ -26,8 +26,22 @@ function port(value: string | undefined, name: string, fallback: number): number
 
 class UsageError extends Error {}
 
-async function main(): Promise<void> {
+/**
+ * `cbat local` (and `npm run local` here): resolves to the exit code once the environment is up
+ * (it keeps running until Ctrl-C) or has failed to start.
+ */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await start(argv);
+    return 0;
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+async function start(argv: string[]): Promise<void> {
   const { values } = parseArgs({
+    args: argv,
     options: {
       dir: { type: "string" },
       "issuer-port": { type: "string" },
@@ -60,12 +74,18 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-main().catch((error) => {
+function failure(error: unknown): number {
   if (error instanceof UsageError || (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
     console.error(`${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
+    return 2;
   }
   const code = (error as { code?: string }).code;
   console.error(code === "EADDRINUSE" ? `A port is already in use (${(error as Error).message}); pick others with --issuer-port/--gateway-port.` : `Could not start: ${(error as Error).message}`);
-  process.exit(1);
-});
+  return 1;
+}
+
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code !== 0) process.exit(code);
+  });
+}

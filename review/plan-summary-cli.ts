@@ -9,7 +9,8 @@ import { PlanFormatError, summarizePlan } from "./plan-summary";
 
 const USAGE = "usage: npm run plan:summary -- <plan.json> [--strict] [--title TEXT] [--today YYYY-MM-DD]\n  plan.json: output of `terraform show -json tfplan`\n  --today:   the date Lambda runtime support is judged on (default: today)";
 
-function main(argv: string[]): number {
+/** `cbat plan-summary` (and `npm run plan:summary` here): returns the exit code. */
+export function main(argv: string[]): number {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { strict: { type: "boolean" }, title: { type: "string" }, today: { type: "string" }, help: { type: "boolean", short: "h" } } });
@@ -88,4 +89,4 @@ function unreadablePlanMessage(file: string, error: NodeJS.ErrnoException): stri
   return `${file}: not JSON (${error.message}); plan:summary reads a plan's JSON form: ${convert("tfplan")}`;
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

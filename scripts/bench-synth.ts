@@ -57,7 +57,7 @@ function fiftyOperationConfig(): string {
     };
   }
   writeFileSync(join(dir, "api.json"), JSON.stringify({ openapi: "3.0.3", info: { title: "bench", version: "1" }, paths }));
-  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({ api: { openapi: "api.json" } }));
+  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({ api: { openapi: "api.json", handlersDir: join(ROOT, "handlers") } }));
   return join(dir, "cbat.config.json");
 }
 

@@ -10,6 +10,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { OfflineTerraform, assertTerraformAvailable, type PlanJson } from "./terraform/offline-terraform";
 import { PROJECT_ROOT, pickStack, synthApp } from "./terraform/synth-app";
+import { BUILT } from "../stacks/package-layout";
 
 const USAGE = `usage: npm run plan:offline [-- -var-file=FILE ...] [-var NAME=VALUE ...] [--stack NAME] [--out FILE]
   -var-file, -var  the stack's inputs, as for terraform plan (without any: example inputs)
@@ -68,7 +69,8 @@ function parseArguments(argv: string[], userDir: string): Options | "help" {
   return { varArgs, stack, out };
 }
 
-function main(argv: string[]): number {
+/** `cbat plan-offline` (and `npm run plan:offline` here): returns the exit code. */
+export function main(argv: string[]): number {
   // npm runs scripts at the project root; paths on the command line are the user's.
   const userDir = process.env.INIT_CWD ?? process.cwd();
   let options: Options | "help";
@@ -108,7 +110,8 @@ function main(argv: string[]): number {
     const shown = relative(userDir, options.out) || options.out;
     console.log(`wrote ${shown}: stack ${stack.name}, ${changes.length} resource(s) to create, planned offline (no AWS account, empty state)`);
     const fromRoot = relative(PROJECT_ROOT, options.out);
-    console.log(`next: npm run plan:summary -- ${fromRoot.startsWith("..") ? options.out : fromRoot}`);
+    const planFile = fromRoot.startsWith("..") ? options.out : fromRoot;
+    console.log(BUILT ? `next: npx cbat plan-summary ${planFile}` : `next: npm run plan:summary -- ${planFile}`);
     return 0;
   } catch (error) {
     console.error((error as Error).message);
@@ -118,4 +121,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

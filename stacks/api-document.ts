@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { hasPrebuiltBundle, PACKAGE_HANDLERS_DIR } from "./package-layout";
 import { ApiDocumentError } from "./api-document-error";
 import { checkIntegrationMappings, parseIntegration, type ApiIntegration } from "./api-integration";
 import { checkResourceServerIdentifier, checkScopes, DEFAULT_RESOURCE_SERVER, SECURITY_SCHEME } from "./api-scopes";
@@ -34,7 +35,6 @@ const OPERATION_FIELDS = new Set(["tags", "summary", "description", "externalDoc
 /** Handlers that are part of the binding machinery, never an API backend. */
 const RESERVED_HANDLERS = new Set(["authorizer", "pre-token-generation"]);
 const HANDLER_NAME = /^[a-z][a-z0-9-]{0,39}$/;
-const PROJECT_HANDLERS_DIR = join(resolve(__dirname, ".."), "handlers");
 
 export type ApiBackend =
   | { readonly kind: "handler"; readonly handler: string }
@@ -68,6 +68,11 @@ export interface ApiDefinition {
   readonly resourceServer: string;
   /** `api.quotas`: the account's raised AWS quotas (stacks/quota-settings.ts). @default AWS's defaults */
   readonly quotas?: QuotaSettings;
+  /**
+   * Folder (absolute) where the document's `x-cbat-handler` names are `<name>.ts` (`api.handlersDir`).
+   * @default the package's own handlers (the built-in API's example)
+   */
+  readonly handlersDir?: string;
 }
 
 
@@ -91,7 +96,7 @@ export function describeBackend(backend: ApiBackend): string {
 }
 
 export interface LoadApiOptions {
-  /** Where `x-cbat-handler` names are looked up. @default the project's handlers/ */
+  /** Where `x-cbat-handler` names are looked up. @default the package's handlers (the built-in example) */
   readonly handlersDir?: string;
   /** `api.resourceServer`. @default "cbat" (DEFAULT_RESOURCE_SERVER) */
   readonly resourceServer?: string;
@@ -122,14 +127,15 @@ export function parseApiDocument(text: string, source: string, groupScopes: Read
   if (!isObject(root.paths) || Object.keys(root.paths).length === 0) {
     throw new ApiDocumentError(`${at(["paths"])}: "paths" must list at least one path`);
   }
-  const handlersDir = options.handlersDir ?? PROJECT_HANDLERS_DIR;
-  const routes = readRoutes(root, at, handlersDir);
+  const handlersDir = options.handlersDir === undefined ? undefined : resolve(options.handlersDir);
+  const routes = readRoutes(root, at, handlersDir ?? PACKAGE_HANDLERS_DIR);
   return {
     source,
     title: isObject(root.info) && typeof root.info.title === "string" ? root.info.title : "API",
     routes,
     groupScopes: checkGroupScopes(groupScopes),
     resourceServer: checkResourceServerIdentifier(options.resourceServer ?? DEFAULT_RESOURCE_SERVER, "api.resourceServer"),
+    ...(handlersDir === undefined ? {} : { handlersDir }),
   };
 }
 
@@ -244,7 +250,8 @@ function backendOf(operation: Record<string, unknown>, where: string, handlersDi
     throw new ApiDocumentError(`${where}: x-cbat-handler ${JSON.stringify(handler)} must name a file handlers/<name>.ts (lowercase letters, digits, '-'; not ${[...RESERVED_HANDLERS].join(" or ")})`);
   }
   const file = join(handlersDir, `${handler}.ts`);
-  if (!existsSync(file)) throw new ApiDocumentError(`${where}: x-cbat-handler "${handler}": ${file} does not exist (it must export \`handler\`)`);
+  const prebuilt = handlersDir === PACKAGE_HANDLERS_DIR && hasPrebuiltBundle(handler);
+  if (!existsSync(file) && !prebuilt) throw new ApiDocumentError(`${where}: x-cbat-handler "${handler}": ${file} does not exist (it must export \`handler\`)`);
   return { kind: "handler", handler };
 }
 

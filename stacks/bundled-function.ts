@@ -9,19 +9,28 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import type { ZipEntry } from "./deterministic-zip";
 import { xrayTracing } from "./function-tracing";
 import { checkFunctionEnvironment } from "./function-environment";
 import { bundleHandler, LAMBDA_RUNTIME } from "./handler-bundle";
 import { bundleWithData } from "./packaged-function-data";
 
 export interface BundledFunctionProps {
-  /** Handler file in `handlers/`, without `.ts` (e.g. `authorizer`). */
+  /** Handler file in `handlersDir`, without `.ts` (e.g. `authorizer`). */
   readonly handlerName: string;
+  /**
+   * Folder (absolute) of a team's own handler sources, bundled at synth.
+   * @default the package's handlers (authorizer, pre-token-generation, example), prebuilt
+   */
+  readonly handlersDir?: string;
+  /** Files added to the Lambda package next to index.js (e.g. per-stack data). @default none */
+  readonly extraFiles?: readonly ZipEntry[];
   /** Lambda function name; also names the role and the log group. */
   readonly functionName: string;
   readonly description: string;
   /** Log retention in days (Terraform expression allowed). */
   readonly logRetentionDays: number;
+  /** Environment variables of the function (NODE_OPTIONS is set to enable source maps). @default none */
   readonly environment?: Readonly<Record<string, string>>;
   /** What values known only at apply add to the environment beyond one reference each (function-environment.ts). @default 0 */
   readonly unresolvedEnvironmentBytes?: number;
@@ -53,7 +62,8 @@ export class BundledFunction extends Construct {
     if (!/^[A-Za-z0-9_-]{1,59}$/.test(props.functionName)) {
       throw new Error(`BundledFunction ${id}: functionName "${props.functionName}" must be 1-59 letters, digits, '-' or '_' (its role adds "-role")`);
     }
-    const bundle = props.packagedData ? bundleWithData(bundleHandler(props.handlerName), props.packagedData) : bundleHandler(props.handlerName);
+    const packaged = bundleHandler(props.handlerName, { handlersDir: props.handlersDir, extraFiles: props.extraFiles });
+    const bundle = props.packagedData ? bundleWithData(packaged, props.packagedData) : packaged;
     const environment = { NODE_OPTIONS: "--enable-source-maps", ...(props.environment ?? {}) };
     checkFunctionEnvironment(props.functionName, environment, props.unresolvedEnvironmentBytes);
     const asset = new TerraformAsset(this, "bundle", { path: bundle.zipFile, type: AssetType.FILE, assetHash: bundle.hash });

@@ -29,6 +29,7 @@ import { machineBindingsPath, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
 import { TruststoreKmsAccess } from "./truststore-kms-access";
 import { TruststoreVersion } from "./truststore-version";
+import { PACKAGE } from "./package-layout";
 import { addStateBackend } from "./state-backend";
 import { MtlsTokenEndpoint } from "./token-endpoint";
 import { TokenEndpointInputs } from "./token-endpoint-inputs";
@@ -187,6 +188,7 @@ export class CertBoundApiStack extends TerraformStack {
       }
       handlerFunctions[handler] = new BundledFunction(this, handler, {
         handlerName: handler,
+        handlersDir: api.handlersDir,
         functionName,
         description: terraformLiteral(`API backend (x-cbat-handler ${handler}): ${served.join(", ")}`.slice(0, 250)),
         logRetentionDays,
@@ -251,6 +253,8 @@ export class CertBoundApiStack extends TerraformStack {
       value: Object.fromEntries(Object.entries(api.groupScopes).map(([group, scopes]) => [terraformLiteral(group), scopes.map(terraformLiteral)])),
       description: "The scopes the binding trigger adds to the access tokens of each Cognito group's members (api.groupScopes).",
     }).overrideLogicalId("group_scopes");
+    // A version bump of the package shows in every plan review (CHANGELOG.md says what else changes).
+    output("cbat_version", `${PACKAGE.name}@${PACKAGE.version}`, "The cert-bound-access-tokens package (name@version) this stack was synthesized with.");
     if (machine) output("token_endpoint", machine.tokenEndpoint, "OAuth token endpoint of the machine clients (client_credentials): https://<user_pool_domain_prefix>.auth.<region>.amazoncognito.com/oauth2/token.");
     if (machine) {
       new TerraformOutput(this, "machine_client_auth_methods", {

@@ -11,6 +11,7 @@
  * | S3 bucket / region / key prefix | `backend.bucket`, `backend.region`, `backend.keyPrefix` | CBAT_STATE_BUCKET, CBAT_STATE_REGION, CBAT_STATE_KEY_PREFIX |
  * | HCP Terraform | `backend.organization`, `backend.workspace` or `backend.workspaceTags`, `backend.hostname` | CBAT_TFC_ORGANIZATION, CBAT_TFC_WORKSPACE, CBAT_TFC_WORKSPACE_TAGS, CBAT_TFC_HOSTNAME |
  * | the API document | `api.openapi`: path of an OpenAPI 3.0 document, relative to the config file | (none) |
+ * | the team's handlers | `api.handlersDir`: folder of the `x-cbat-handler` sources, relative to the config file, default "handlers" | (none) |
  * | user scopes from groups | `api.groupScopes`: { "<group>": ["<scope>", …] } | (none) |
  * | the resource server (custom scopes `<identifier>/<name>`) | `api.resourceServer`: identifier, default "cbat" | (none) |
  * | raised AWS quotas | `api.quotas`: { "resourcesPerApi", "appClientsPerPool" } (stacks/quota-settings.ts) | (none) |
@@ -23,8 +24,10 @@ import { DEFAULT_RESOURCE_SERVER } from "./api-scopes";
 import { parseQuotaSettings, QuotaSettingsError } from "./quota-settings";
 import { MachineClientConfigError, parseMachineClients, type MachineClientDefinition } from "./machine-client-config";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
+import { projectRoot } from "./package-layout";
 
-export const DEFAULT_CONFIG_FILE = join(resolve(__dirname, ".."), "cbat.config.json");
+/** This repository's cbat.config.json; the built package (a consumer's project) reads the one in the current folder. */
+export const DEFAULT_CONFIG_FILE = join(projectRoot(), "cbat.config.json");
 export const BACKEND_TYPES = ["local", "s3", "cloud"] as const;
 
 export type BackendSettings =
@@ -160,9 +163,11 @@ function readConfigFile(fileName: string, mustExist: boolean): Record<string, un
 }
 
 const CONFIG_KEYS = ["environments", "backend", "api", "machineClients"];
-const API_KEYS = ["openapi", "groupScopes", "resourceServer", "quotas"];
+const API_KEYS = ["openapi", "groupScopes", "resourceServer", "quotas", "handlersDir"];
+/** `api.handlersDir` when not set: handlers/ next to the config file. */
+export const DEFAULT_HANDLERS_DIR = "handlers";
 
-/** `api.openapi` (relative to the config file), `api.groupScopes`, `api.resourceServer` and `api.quotas`, read and validated. */
+/** `api.openapi` and `api.handlersDir` (relative to the config file), `api.groupScopes`, `api.resourceServer` and `api.quotas`, read and validated. */
 function parseApi(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
   const api = parseApiDocumentSettings(section, configDir, where);
   try {
@@ -181,10 +186,15 @@ function parseApiDocumentSettings(section: unknown, configDir: string, where: (k
   if (!isObject(groupScopes)) throw new DeploymentConfigError(where("api.groupScopes"), 'must map Cognito group names to scope lists, e.g. {"readers": ["accounts:read"]}');
   try {
     const options = { resourceServer: section.resourceServer as string | undefined };
-    if (section.openapi === undefined) return builtInApi(groupScopes as Record<string, string[]>, options);
+    if (section.openapi === undefined) {
+      if (section.handlersDir !== undefined) throw new DeploymentConfigError(where("api.handlersDir"), "is used only with api.openapi (the built-in API has its own handler); set api.openapi or remove api.handlersDir");
+      return builtInApi(groupScopes as Record<string, string[]>, options);
+    }
+    const handlersDir = section.handlersDir ?? DEFAULT_HANDLERS_DIR;
+    if (typeof handlersDir !== "string" || handlersDir === "") throw new DeploymentConfigError(where("api.handlersDir"), 'must be the folder of your x-cbat-handler sources (<name>.ts), relative to the config file, e.g. "handlers"');
     if (typeof section.openapi !== "string" || section.openapi === "") throw new DeploymentConfigError(where("api.openapi"), "must be the path of an OpenAPI 3.0 document (YAML or JSON), relative to the config file");
     const file = resolve(configDir, section.openapi);
-    return loadApiDocument(relative(process.cwd(), file) || file, groupScopes as Record<string, string[]>, options);
+    return loadApiDocument(relative(process.cwd(), file) || file, groupScopes as Record<string, string[]>, { ...options, handlersDir: resolve(configDir, handlersDir) });
   } catch (error) {
     if (error instanceof ApiDocumentError) throw new DeploymentConfigError(where("api"), error.message);
     throw error;

@@ -17,13 +17,13 @@ export interface MtlsCustomDomainProps {
   /** S3 bucket and key of the truststore PEM bundle. */
   readonly truststoreBucket: string;
   readonly truststoreKey: string;
-  /** S3 object version of the truststore; null/undefined = latest. */
+  /** S3 object version of the truststore. @default the latest version */
   readonly truststoreVersion?: string;
-  /** Needed for imported or private-CA server certificates; null/undefined = none. */
+  /** Needed for imported or private-CA server certificates. @default none */
   readonly ownershipVerificationCertificateArn?: string;
   readonly restApiId: string;
   readonly stageName: string;
-  /** Route 53 hosted zone for an alias A record; null/undefined = no record. */
+  /** Route 53 hosted zone for an alias A record. @default no record */
   readonly route53ZoneId?: string;
 }
 

@@ -48,7 +48,7 @@ export interface MtlsRestApiProps {
   readonly stageName?: string;
   /** Routes without the authorizer (the mTLS token endpoint's, see token-endpoint.ts). @default none */
   readonly unauthorizedRoutes?: readonly UnauthorizedRoute[];
-  /** Access log, tracing, and what the stage waits for (e.g. the account's logging role). */
+  /** Access log, tracing, and what the stage waits for (e.g. the account's logging role). @default no access log, no tracing */
   readonly stageSettings?: Pick<ApiGatewayStageConfig, "accessLogSettings" | "xrayTracingEnabled" | "dependsOn">;
 }
 

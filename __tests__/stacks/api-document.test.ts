@@ -2,7 +2,7 @@
  * The API document module on real documents: the example, the built-in one, and every kind
  * of bad input, each with the file, line, path and method the user must fix.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -245,17 +245,27 @@ describe("fields that would otherwise be dropped in silence (security review)", 
 describe("api in cbat.config.json", () => {
   const config = (content: unknown, files: Record<string, string> = {}) => {
     const dir = mkdtempSync(join(tmpdir(), "cbat-config-"));
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    // A name with empty text and no dot is a folder.
+    for (const [name, text] of Object.entries(files)) (text === "" && !name.includes(".") ? mkdirSync(join(dir, name)) : writeFileSync(join(dir, name), text));
     const file = join(dir, "cbat.config.json");
     writeFileSync(file, JSON.stringify(content));
     return () => loadDeploymentConfig({ configFile: file, env: {} });
   };
 
-  it("reads api.openapi relative to the config file, with group scopes", () => {
-    const load = config({ api: { openapi: "api.yaml", groupScopes: { readers: ["things:read"] } } }, { "api.yaml": stringify(JSON.parse(doc({ "x-cbat-handler": "example", security: [{ certificateBound: ["things:read"] }] }))) });
+  const things = stringify(JSON.parse(doc({ "x-cbat-handler": "things", security: [{ certificateBound: ["things:read"] }] })));
+  it("reads api.openapi relative to the config file, with group scopes, and x-cbat-handler from handlers/ next to it", () => {
+    const load = config({ api: { openapi: "api.yaml", groupScopes: { readers: ["things:read"] } } }, { "api.yaml": things, handlers: "", "handlers/things.ts": "export const handler = async () => ({ statusCode: 200 });" });
     const { api } = load();
     expect(api!.routes.map(routeKey)).toEqual(["GET /things/{id}"]);
     expect(api!.groupScopes).toEqual({ readers: ["things:read"] });
+    expect(api!.handlersDir).toMatch(/cbat-config-\w+\/handlers$/);
+  });
+  it("reads x-cbat-handler from api.handlersDir, relative to the config file, and says where it looked", () => {
+    const load = config({ api: { openapi: "api.yaml", handlersDir: "src/fns" } }, { "api.yaml": things, src: "", "src/fns": "", "src/fns/things.ts": "export const handler = async () => ({ statusCode: 200 });" });
+    expect(load().api!.handlersDir).toMatch(/src\/fns$/);
+    expect(() => config({ api: { openapi: "api.yaml" } }, { "api.yaml": things })()).toThrow(/x-cbat-handler "things": .*cbat-config-\w+\/handlers\/things\.ts does not exist/);
+    expect(() => config({ api: { openapi: "api.yaml", handlersDir: 3 } }, { "api.yaml": things })()).toThrow(/api\.handlersDir: must be the folder of your x-cbat-handler sources/);
+    expect(() => config({ api: { handlersDir: "handlers" } })()).toThrow(/api\.handlersDir: is used only with api\.openapi/);
   });
   it("refuses a group named __proto__ instead of dropping it silently (issue 21)", () => {
     const groupScopes = JSON.parse('{"readers": ["r"], "__proto__": ["r"]}');

@@ -47,7 +47,7 @@ function writeConfig(changeDocument: (document: any) => void = () => undefined, 
   };
   changeDocument(document);
   writeFileSync(join(dir, "api.yaml"), stringify(document));
-  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({ api: { openapi: "api.yaml", groupScopes: { "account-readers": ["accounts/read"], "order-desk": ["orders/read"] } }, ...moreConfig }));
+  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({ api: { openapi: "api.yaml", handlersDir: join(PROJECT_ROOT, "handlers"), groupScopes: { "account-readers": ["accounts/read"], "order-desk": ["orders/read"] } }, ...moreConfig }));
   return join(dir, "cbat.config.json");
 }
 

@@ -3,6 +3,8 @@
  * constructor validation, and a snapshot of the whole Terraform JSON.
  */
 import "cdktf/lib/testing/adapters/jest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
@@ -196,9 +198,10 @@ describe("inputs and outputs are the documented Terraform names", () => {
 
   it("declares the outputs", () => {
     expect(Object.keys(json.output).sort()).toEqual([
-      "access_log_group", "api_id", "api_routes", "custom_domain_url", "dashboard_name", "group_scopes", "machine_client_bindings", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
+      "access_log_group", "api_id", "api_routes", "cbat_version", "custom_domain_url", "dashboard_name", "group_scopes", "machine_client_bindings", "machine_client_ids", "regional_domain_name", "regional_zone_id", "user_pool_client_id", "user_pool_id",
     ]);
     expect(json.output.machine_client_ids.value).toEqual({}); // token_endpoint only with machine clients
+    expect(json.output.cbat_version.value).toBe(`cert-bound-access-tokens@${JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")).version}`);
   });
 
   it("uses an explicit local backend with a relative path", () => {

@@ -11,7 +11,7 @@ import { PROJECT_ROOT, synthApp, synthAppFresh } from "../support/terraform";
 /** A checkout of the project's sources in a new folder, sharing node_modules through a symlink. */
 function checkoutElsewhere(): string {
   const dir = join(mkdtempSync(join(tmpdir(), "cbat-checkout-")), "some", "other", "place");
-  for (const entry of ["main.ts", "stacks", "handlers", "cdktf.json", "package.json", "tsconfig.json"]) {
+  for (const entry of ["main.ts", "index.ts", "stacks", "handlers", "cdktf.json", "package.json", "tsconfig.json"]) {
     cpSync(join(PROJECT_ROOT, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(join(PROJECT_ROOT, "node_modules"), join(dir, "node_modules"), "dir");

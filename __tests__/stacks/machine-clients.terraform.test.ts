@@ -24,7 +24,7 @@ beforeAll(async () => {
   partnerX5t = createHash("sha256").update(partner.der).digest("base64url");
   writeFileSync(join(dir, "partner-a.pem"), partner.pem);
   writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({
-    api: { openapi: join(PROJECT_ROOT, "examples", "accounts-api.yaml"), resourceServer: "accounts" },
+    api: { openapi: join(PROJECT_ROOT, "examples", "accounts-api.yaml"), handlersDir: join(PROJECT_ROOT, "handlers"), resourceServer: "accounts" },
     machineClients: { "partner-a": { certificate: "partner-a.pem", scopes: ["accounts/read"] }, billing: { fingerprint: FINGERPRINT, scopes: ["accounts/write"] } },
   }));
   terraform = new OfflineTerraform(join(synthApp(PROJECT_ROOT, { CBAT_CONFIG: join(dir, "cbat.config.json") }), "stacks", STACK_NAME));

@@ -9,7 +9,8 @@ import { parseDeployArgs, USAGE } from "./cli-args";
 import { DeployCycleError, runDeployCycle, summaryLine } from "./cycle";
 import { destroyGapsLine } from "./release-resources";
 
-async function main(argv: string[]): Promise<number> {
+/** `cbat test-deploy`: resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const args = parseDeployArgs(argv);
   if ("error" in args) {
     console.error(args.error);
@@ -40,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+if (require.main === module) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

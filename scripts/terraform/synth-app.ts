@@ -3,14 +3,16 @@
  * picks one stack out of it, for runs that must not touch the project's own cdktf.out.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { BUILT, projectRoot } from "../../stacks/package-layout";
 
-export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+/** The project with main.ts: this repository, or (installed package) the team's project, the current folder. */
+export const PROJECT_ROOT = projectRoot();
 
 export interface SynthOptions {
-  /** Project folder with main.ts. @default PROJECT_ROOT */
+  /** Project folder with main.ts (and, for a team's project, cdktf.json). @default PROJECT_ROOT */
   readonly cwd?: string;
   /** Settings for this synth; they win over the caller's environment. */
   readonly env?: Readonly<Record<string, string>>;
@@ -27,16 +29,29 @@ export function synthApp(options: SynthOptions = {}): string {
     ? process.env
     : Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CBAT_")));
   try {
-    execFileSync(process.execPath, ["--require", require.resolve("tsx/cjs", { paths: [PROJECT_ROOT] }), "main.ts"], {
-      cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...inherited, ...options.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const cwd = options.cwd ?? PROJECT_ROOT;
+    const settings = { cwd, env: { ...inherited, ...options.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" }, stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
+    // A team's project runs its app as `cdktf synth` does: the `app` command of its cdktf.json.
+    if (BUILT) execFileSync("/bin/sh", ["-c", appCommand(cwd)], settings);
+    else execFileSync(process.execPath, ["--require", require.resolve("tsx/cjs", { paths: [PROJECT_ROOT] }), "main.ts"], settings);
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? "").trim();
     throw new Error(`synth failed: ${stderr || (error as Error).message}`);
   }
   return outdir;
+}
+
+/** The `app` of the project's cdktf.json. @throws Error naming the file and the field */
+function appCommand(cwd: string): string {
+  const file = join(cwd, "cdktf.json");
+  let app: unknown;
+  try {
+    app = (JSON.parse(readFileSync(file, "utf8")) as { app?: unknown }).app;
+  } catch (error) {
+    throw new Error(`${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run this in your project's folder (cbat init makes one)`);
+  }
+  if (typeof app !== "string" || app.trim() === "") throw new Error(`${file}: "app" must be the command that runs your CDKTF app, e.g. "node --require tsx/cjs main.ts"`);
+  return app;
 }
 
 /** The stack folders of a synth, by stack name. */

@@ -279,10 +279,11 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       ])),
       crl: pki.crl,
     },
-    routes: Object.fromEntries(config.routes.map((route) => [
+    // The document's routes (behind the authorizer); the token endpoint's have their own lines.
+    routes: Object.fromEntries(config.routes.flatMap((route) => route.authorizer ? [[
       `${route.httpMethod} ${route.path}`,
-      route.authorizer ? packagedJson<Record<string, string[]>>(route.authorizer.function, ROUTE_SCOPES_FILE)[`${route.httpMethod} ${route.path}`] ?? [] : [],
-    ])),
+      packagedJson<Record<string, string[]>>(route.authorizer.function, ROUTE_SCOPES_FILE)[`${route.httpMethod} ${route.path}`] ?? [],
+    ]] : [])),
     groups: config.groups,
     groupScopes: groupScopes ?? {},
     demoGroups: issuer.groups.groupsOf(DEMO_USERNAME).map((group) => group.name),

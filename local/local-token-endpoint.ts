@@ -16,7 +16,7 @@ import type { ClosableTokenEndpoint, TokenClientSpec } from "../handlers/token-e
 import type { VoucherMac } from "../handlers/lib/client-voucher";
 import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
 import { certificateFields } from "../handlers/lib/certificate-fields";
-import { distinguishedNameText } from "../handlers/lib/distinguished-name";
+import { distinguishedNameText } from "../handlers/lib/certificate-name";
 import { certificatePemToDer, x5tS256FromPem } from "../handlers/lib/thumbprint";
 import { bundleHandler } from "../stacks/handler-bundle";
 import type { CognitoIssuer } from "./cognito-issuer";

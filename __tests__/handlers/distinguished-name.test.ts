@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { certificateFields } from "../../handlers/lib/certificate-fields";
-import { DistinguishedNameError, distinguishedNameOfDer, distinguishedNamesMatch, parseDistinguishedName } from "../../handlers/lib/distinguished-name";
+import { distinguishedNameOfDer } from "../../handlers/lib/certificate-name";
+import { DistinguishedNameError, distinguishedNamesMatch, parseDistinguishedName } from "../../handlers/lib/distinguished-name";
 import { certificatePemToDer } from "../../handlers/lib/thumbprint";
 
 let dir: string;

@@ -138,7 +138,9 @@ it("runs every printed command: group first, 200, 401 with another certificate, 
   expect(outputOf(/^npx cbat pki revoke client /)).toMatch(/^revoked client /);
   expect(outputOf(/^npx cbat pki unrevoke client /)).toMatch(/^client is no longer revoked/);
   expect(outputOf(/^npx cbat decisions /)).toMatch(/cnf_mismatch/);
-  expect(walkthrough).not.toMatch(/clientSecret|Demo-/);
+  // Commands read the secrets from stack.json (`c.clientSecret`); their values are never printed.
+  for (const client of env!.summary.machineClients) if (client.clientSecret) expect(walkthrough).not.toContain(client.clientSecret);
+  expect(walkthrough).not.toMatch(/Demo-/);
   expect(walkthrough).not.toContain(readFileSync(env!.summary.demoPasswordFile, "utf8"));
 }, 600_000);
 

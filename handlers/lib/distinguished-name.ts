@@ -5,9 +5,9 @@
  * types in any order; each value compared by its attribute's equality rule. The rules of the
  * directory string attributes (caseIgnoreMatch, caseIgnoreIA5Match) prepare values per RFC 4518:
  * Unicode NFKC, case folded, insignificant spaces (leading, trailing, runs) removed. Attribute
- * types match by OID, so `CN`, `cn` and `2.5.4.3` are one type.
+ * types match by OID, so `CN`, `cn` and `2.5.4.3` are one type. Plain text, no DER: synth
+ * validates registered DNs with it (certificate-name.ts reads a certificate's encoded Name).
  */
-import { decoding, elementsOf, readOnlyElement, oidText, TAG } from "./der";
 
 /** One attribute of an RDN: its type (dotted OID) and its value, prepared for comparison. */
 export interface NameAttribute {
@@ -35,19 +35,19 @@ const ATTRIBUTE_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Types whose equality rule is not caseIgnore*: their values compare as their exact encoding. */
-const CASE_IGNORE_TYPES = new Set(Object.values(ATTRIBUTE_TYPES));
+export const CASE_IGNORE_TYPES = new Set(Object.values(ATTRIBUTE_TYPES));
 
 /** RFC 4518 preparation for caseIgnoreMatch / caseIgnoreIA5Match. */
 export function prepareValue(value: string): string {
   return value.normalize("NFKC").toUpperCase().toLowerCase().replace(/\s+/gu, " ").trim();
 }
 
-function attribute(oid: string, raw: string | { hex: string }): NameAttribute {
+export function attribute(oid: string, raw: string | { hex: string }): NameAttribute {
   if (typeof raw === "object") return { oid, value: `#${raw.hex}` };
   return { oid, value: CASE_IGNORE_TYPES.has(oid) ? prepareValue(raw) : raw };
 }
 
-function sortedRdn(attributes: NameAttribute[]): NameAttribute[] {
+export function sortedRdn(attributes: NameAttribute[]): NameAttribute[] {
   return attributes.sort((a, b) => (a.oid < b.oid ? -1 : a.oid > b.oid ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }
 
@@ -125,65 +125,7 @@ export function parseDistinguishedName(text: string): DistinguishedName {
   return rdns.reverse().map(sortedRdn);
 }
 
-/** String types a Name may carry (RFC 5280 DirectoryString, IA5String, PrintableString). */
-function decodeDirectoryString(tag: number, bytes: Uint8Array): string | undefined {
-  switch (tag) {
-    case 12: // UTF8String
-      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    case 19: // PrintableString
-    case 22: // IA5String
-    case 20: // TeletexString, read as Latin-1 as most software does
-      return Buffer.from(bytes).toString("latin1");
-    case 30: // BMPString, UTF-16BE
-      return new TextDecoder("utf-16be", { fatal: true }).decode(bytes);
-    default:
-      return undefined;
-  }
-}
-
-/**
- * The encoded Name (a certificate's subject or issuer) as a DistinguishedName.
- * @throws RevocationListError when it is not a DER Name
- */
-export function distinguishedNameOfDer(encodedName: Uint8Array): DistinguishedName {
-  return decoding("certificate name", () =>
-    elementsOf(readOnlyElement(encodedName, "certificate name").value, "certificate name").map((rdn) =>
-      sortedRdn(elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
-        const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
-        const oid = oidText(type.value);
-        const text = decodeDirectoryString(value.value.tag, value.value.contents());
-        return attribute(oid, text === undefined || !CASE_IGNORE_TYPES.has(oid) ? { hex: Buffer.from(value.encoded).toString("hex") } : text);
-      })),
-    ),
-  );
-}
-
 /** RFC 4517 §4.2.15 distinguishedNameMatch of two prepared names. */
 export function distinguishedNamesMatch(a: DistinguishedName, b: DistinguishedName): boolean {
   return a.length === b.length && a.every((rdn, r) => rdn.length === b[r].length && rdn.every((attr, n) => attr.oid === b[r][n].oid && attr.value === b[r][n].value));
-}
-
-const SHORT_NAMES: Readonly<Record<string, string>> = {
-  "2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.10": "O", "2.5.4.11": "OU",
-  "0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
-};
-
-/**
- * The RFC 4514 string of an encoded Name, as written in it (case kept): what to register as a
- * `tls_client_auth` subject DN. Types without a short name are written as OIDs with #hex values.
- * @throws RevocationListError when it is not a DER Name
- */
-export function distinguishedNameText(encodedName: Uint8Array): string {
-  return decoding("certificate name", () =>
-    elementsOf(readOnlyElement(encodedName, "certificate name").value, "certificate name").map((rdn) =>
-      elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
-        const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
-        const oid = oidText(type.value);
-        const text = SHORT_NAMES[oid] ? decodeDirectoryString(value.value.tag, value.value.contents()) : undefined;
-        if (text === undefined) return `${oid}=#${Buffer.from(value.encoded).toString("hex")}`;
-        const escaped = text.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, "\\ ");
-        return `${SHORT_NAMES[oid]}=${escaped}`;
-      }).join("+"),
-    ).reverse().join(","),
-  );
 }

@@ -6,7 +6,8 @@
  * The stack passes them as TOKEN_CLIENTS, JSON by app client id.
  */
 import { certificateFields } from "./certificate-fields";
-import { distinguishedNameOfDer, distinguishedNamesMatch, parseDistinguishedName, type DistinguishedName } from "./distinguished-name";
+import { distinguishedNameOfDer } from "./certificate-name";
+import { distinguishedNamesMatch, parseDistinguishedName, type DistinguishedName } from "./distinguished-name";
 import { certificatePemToDer, normalizeFingerprint, thumbprintsMatch } from "./thumbprint";
 
 export const CLIENT_AUTH_METHODS = ["tls_client_auth", "self_signed_tls_client_auth"] as const;

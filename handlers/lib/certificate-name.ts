@@ -1,0 +1,65 @@
+/**
+ * A certificate's encoded Name (DER) as a DistinguishedName to compare (distinguished-name.ts)
+ * or as its RFC 4514 text. Apart from the string rules so that synth, which validates registered
+ * DNs, never loads the DER reader (an ES module that a consumer's jest cannot require).
+ */
+import { decoding, elementsOf, readOnlyElement, oidText, TAG } from "./der";
+import { attribute, CASE_IGNORE_TYPES, sortedRdn, type DistinguishedName } from "./distinguished-name";
+
+/** String types a Name may carry (RFC 5280 DirectoryString, IA5String, PrintableString). */
+function decodeDirectoryString(tag: number, bytes: Uint8Array): string | undefined {
+  switch (tag) {
+    case 12: // UTF8String
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    case 19: // PrintableString
+    case 22: // IA5String
+    case 20: // TeletexString, read as Latin-1 as most software does
+      return Buffer.from(bytes).toString("latin1");
+    case 30: // BMPString, UTF-16BE
+      return new TextDecoder("utf-16be", { fatal: true }).decode(bytes);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The encoded Name (a certificate's subject or issuer) as a DistinguishedName.
+ * @throws RevocationListError when it is not a DER Name
+ */
+export function distinguishedNameOfDer(encodedName: Uint8Array): DistinguishedName {
+  return decoding("certificate name", () =>
+    elementsOf(readOnlyElement(encodedName, "certificate name").value, "certificate name").map((rdn) =>
+      sortedRdn(elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
+        const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
+        const oid = oidText(type.value);
+        const text = decodeDirectoryString(value.value.tag, value.value.contents());
+        return attribute(oid, text === undefined || !CASE_IGNORE_TYPES.has(oid) ? { hex: Buffer.from(value.encoded).toString("hex") } : text);
+      })),
+    ),
+  );
+}
+
+const SHORT_NAMES: Readonly<Record<string, string>> = {
+  "2.5.4.3": "CN", "2.5.4.6": "C", "2.5.4.7": "L", "2.5.4.8": "ST", "2.5.4.9": "STREET", "2.5.4.10": "O", "2.5.4.11": "OU",
+  "0.9.2342.19200300.100.1.25": "DC", "0.9.2342.19200300.100.1.1": "UID",
+};
+
+/**
+ * The RFC 4514 string of an encoded Name, as written in it (case kept): what to register as a
+ * `tls_client_auth` subject DN. Types without a short name are written as OIDs with #hex values.
+ * @throws RevocationListError when it is not a DER Name
+ */
+export function distinguishedNameText(encodedName: Uint8Array): string {
+  return decoding("certificate name", () =>
+    elementsOf(readOnlyElement(encodedName, "certificate name").value, "certificate name").map((rdn) =>
+      elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
+        const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
+        const oid = oidText(type.value);
+        const text = SHORT_NAMES[oid] ? decodeDirectoryString(value.value.tag, value.value.contents()) : undefined;
+        if (text === undefined) return `${oid}=#${Buffer.from(value.encoded).toString("hex")}`;
+        const escaped = text.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, "\\ ");
+        return `${SHORT_NAMES[oid]}=${escaped}`;
+      }).join("+"),
+    ).reverse().join(","),
+  );
+}

@@ -39,7 +39,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
   expect(summary.counts).toEqual({ create: 43, update: 0, replace: 0, delete: 0 });
   expect(summary.markdown).toContain("**43 to create, 0 to update, 0 to replace, 0 to delete**");
-  expect(summary.security).toHaveLength(22);
+  expect(summary.security).toHaveLength(23);
   expect(rowOf(summary.markdown, "reserved concurrency AWS can grant")).toContain("| ✅ | none reserved");
   expect(rowOf(summary.markdown, "Lambda permission statements this plan adds")).toContain("| ✅ | 3 statements on 3 functions");
   expect(rowOf(summary.markdown, "fixed monthly cost this plan adds")).toMatch(/\| ✅ \| \$\d+\.\d\d\/month \(\d+ alarms × \$0\.10/);

@@ -1,5 +1,5 @@
 /**
- * Step two of `npm run build` (after tsc): prebuilds the package's own handlers (authorizer,
+ * Step two of `npm run build` (after tsc): prebuilds the package's own handlers (authorizer, token-endpoint,
  * pre-token-generation, and example, the built-in API's backend) into dist/bundles/<name>/
  * index.js + index.js.map, with exactly the esbuild settings a synth from the sources uses, so
  * a consumer's synth needs neither our sources nor esbuild for them and gets the same bytes.

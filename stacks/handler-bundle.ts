@@ -26,7 +26,7 @@ export const LAMBDA_RUNTIME = "nodejs22.x";
 const ESBUILD_TARGET = "node22";
 
 /** The package's handlers that `build` prebuilds. */
-export const PACKAGE_HANDLERS = ["authorizer", "pre-token-generation", "example"] as const;
+export const PACKAGE_HANDLERS = ["authorizer", "pre-token-generation", "token-endpoint", "example"] as const;
 
 export interface HandlerBundle {
   /** The Lambda deployment package: a zip of `index.js`, `index.js.map` and any extra files. */

@@ -6,7 +6,10 @@
  */
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+
+/** The document names this repository's example handler. */
+const HANDLERS_DIR = resolve(__dirname, "..", "handlers");
 
 export interface ScaleOptions {
   readonly operations: number;
@@ -31,6 +34,6 @@ export function writeScaleConfig(dir: string, options: ScaleOptions = STATED_SCA
   ]));
   const groupScopes = Object.fromEntries(Array.from({ length: options.groups }, (_, i) => [`group-${i}`, [`cbat/scope${i % 90}`]]));
   const file = join(dir, "cbat.config.json");
-  writeFileSync(file, JSON.stringify({ api: { openapi: "scale.json", groupScopes }, machineClients }));
+  writeFileSync(file, JSON.stringify({ api: { openapi: "scale.json", handlersDir: HANDLERS_DIR, groupScopes }, machineClients }));
   return file;
 }

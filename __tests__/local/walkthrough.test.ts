@@ -50,7 +50,7 @@ beforeAll(async () => {
   expect(issued).toMatchObject({ code: 0, stderr: "" });
   writeFileSync(join(root, "api.yaml"), API);
   writeFileSync(join(root, "cbat.config.json"), JSON.stringify({
-    api: { openapi: "api.yaml", resourceServer: "items", groupScopes: { readers: ["items/read"], writers: ["items/read", "items/write"] } },
+    api: { openapi: "api.yaml", handlersDir: join(PROJECT_ROOT, "handlers"), resourceServer: "items", groupScopes: { readers: ["items/read"], writers: ["items/read", "items/write"] } },
     machineClients: {
       "partner-a": { certificate: join(pkiDir, "partner-a.pem"), scopes: ["items/read"] },
       // A partner whose certificate comes from their own CA: not callable locally.

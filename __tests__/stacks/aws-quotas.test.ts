@@ -15,6 +15,10 @@ import { checkFunctionEnvironment, environmentBytes } from "../../stacks/functio
 import { checkLambdaPolicySize, lambdaPolicyBytes } from "../../stacks/lambda-permissions";
 import { scopeDescription } from "../../stacks/machine-clients";
 import { apiResourcePaths } from "../../stacks/rest-api-quotas";
+import { PROJECT_ROOT } from "../support/terraform";
+
+/** The documents name this repository's example handler. */
+const HANDLERS_DIR = join(PROJECT_ROOT, "handlers");
 
 const FINGERPRINT = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
 let dir: string;
@@ -27,7 +31,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function writeConfig(name: string, paths: Record<string, unknown>, config: Record<string, unknown> = {}, api: Record<string, unknown> = {}): string {
   writeFileSync(join(dir, `${name}.json`), JSON.stringify({ openapi: "3.0.3", info: { title: name, version: "1" }, paths }));
   const file = join(dir, `${name}.config.json`);
-  writeFileSync(file, JSON.stringify({ api: { openapi: `${name}.json`, ...api }, ...config }));
+  writeFileSync(file, JSON.stringify({ api: { openapi: `${name}.json`, handlersDir: HANDLERS_DIR, ...api }, ...config }));
   return file;
 }
 const synth = (configFile: string) => {

@@ -22,7 +22,7 @@ beforeAll(() => {
   assertTerraformAvailable();
   dir = mkdtempSync(join(tmpdir(), "cbat-token-endpoint-tf-"));
   writeFileSync(join(dir, "cbat.config.json"), JSON.stringify({
-    api: { openapi: join(PROJECT_ROOT, "examples", "accounts-api.yaml"), resourceServer: "accounts" },
+    api: { openapi: join(PROJECT_ROOT, "examples", "accounts-api.yaml"), handlersDir: join(PROJECT_ROOT, "handlers"), resourceServer: "accounts" },
     machineClients: {
       "partner-a": { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=payments,O=Partner A,C=GB", issuerDn: "CN=Partner CA,O=Partner A", scopes: ["accounts/read"] },
       billing: { tokenEndpointAuthMethod: "self_signed_tls_client_auth", fingerprint: FINGERPRINT, scopes: ["accounts/write"] },

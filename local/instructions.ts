@@ -83,7 +83,7 @@ ${curlCall(s, rel, plan.forbidden, s.pki.client, s.pki.clientKey, "TOKEN")}${gra
   sections.push(`${next()} The AWS CLI against the local issuer: give it dummy credentials, the region ${s.region} and --endpoint-url, e.g.
    ${awsEnv} aws cognito-idp admin-get-user --endpoint-url ${s.issuerEndpoint} --user-pool-id ${s.userPoolId} --username ${s.demoUser}
    or let cbat set them (from ${summaryFile}):
-   npx cbat aws -- cognito-idp list-users --user-pool-id ${s.userPoolId}`);
+   npx cbat aws --outputs ${summaryFile} -- cognito-idp list-users --user-pool-id ${s.userPoolId}`);
 
   sections.push(`Revoke client.pem on the dev CA's CRL (${rel(s.pki.crl ?? "crl.pem")}): within about 2 s the gateway answers 401 to it, other certificates keep working; undo it with unrevoke:
    npx cbat pki revoke client --dir ${pkiDir}
@@ -127,6 +127,8 @@ function mtlsInstructions(s: LocalStackSummary, rel: (path: string) => string, s
    MTLS_TOKEN=$(curl -s --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} \\
      -d grant_type=client_credentials -d client_id=${client.clientId} ${s.mtlsTokenEndpoint} \\
      | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
-   or: MTLS_TOKEN=$(npx cbat token --mtls --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} --outputs ${summaryFile})
-   Its metadata (RFC 8414): curl --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} ${s.gatewayUrl}/.well-known/oauth-authorization-server`];
+   or with cbat:
+   MTLS_TOKEN=$(npx cbat token --mtls --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} --outputs ${summaryFile})
+   and the endpoint's metadata (RFC 8414):
+   curl -s --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} ${s.gatewayUrl}/.well-known/oauth-authorization-server`];
 }

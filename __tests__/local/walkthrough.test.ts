@@ -133,7 +133,7 @@ it("runs every printed command: group first, 200, 401 with another certificate, 
 
   // The AWS CLI, with the printed settings and through cbat aws.
   expect(JSON.parse(outputOf(/ aws cognito-idp admin-get-user /)).Username).toBe("demo");
-  expect(JSON.parse(outputOf(/^npx cbat aws -- cognito-idp list-users /)).Users.map((u: { Username: string }) => u.Username)).toContain("demo");
+  expect(JSON.parse(outputOf(/^npx cbat aws --outputs \S+ -- cognito-idp list-users /)).Users.map((u: { Username: string }) => u.Username)).toContain("demo");
 
   expect(outputOf(/^npx cbat pki revoke client /)).toMatch(/^revoked client /);
   expect(outputOf(/^npx cbat pki unrevoke client /)).toMatch(/^client is no longer revoked/);

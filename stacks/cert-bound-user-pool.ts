@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { Fn, Op, Token, type IResolvable } from "cdktf";
+import { Fn, Op, type IResolvable } from "cdktf";
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserGroup } from "@cdktf/provider-aws/lib/cognito-user-group";
 import type { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
@@ -70,8 +70,6 @@ export class CertBoundUserPool extends Construct {
       userPoolTier: "ESSENTIALS",
       deletionProtection: Fn.conditional(props.deletionProtection ?? false, "ACTIVE", "INACTIVE"),
       mfaConfiguration: props.mfaConfiguration ?? "OFF",
-      // An authenticator app (TOTP) is the second factor; SMS would need an SNS role and spend.
-      softwareTokenMfaConfiguration: { enabled: Token.asAny(Fn.conditional(Op.eq(props.mfaConfiguration ?? "OFF", "OFF"), false, true)) },
       autoVerifiedAttributes: ["email"],
       // Users are created by administrators, who also bind their certificates.
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
@@ -101,6 +99,13 @@ export class CertBoundUserPool extends Construct {
         // clients), which V2_0 would let Cognito issue unbound.
         preTokenGenerationConfig: { lambdaArn: props.preTokenGenerationFunction.arn, lambdaVersion: "V3_0" },
       },
+    });
+    // An authenticator app (TOTP) is the second factor when MFA is on; SMS would need an SNS role and
+    // spend. A dynamic block: with MFA off, Cognito returns no software-token setting, so a static
+    // `enabled = false` block would show as a change in every plan.
+    this.userPool.addOverride("dynamic.software_token_mfa_configuration", {
+      for_each: Fn.conditional(Op.eq(props.mfaConfiguration ?? "OFF", "OFF"), [], [true]),
+      content: { enabled: true },
     });
 
     new LambdaPermission(this, "cognito-invokes-trigger", {

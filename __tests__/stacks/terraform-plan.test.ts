@@ -95,6 +95,8 @@ it("binds tokens in Cognito: Essentials tier, V3_0 trigger, attribute not writab
   expect(pool.password_policy[0].minimum_length).toBe(8);
   expect(pool.deletion_protection).toBe("ACTIVE"); // on unless an environment is ephemeral; see the custom plan
   expect(pool.mfa_configuration).toBe("OFF");
+  // No software-token block with MFA off: Cognito returns none, so a block would drift in every plan.
+  expect(pool.software_token_mfa_configuration).toEqual([]);
   expect(pool.auto_verified_attributes).toEqual(["email"]);
   expect(pool.schema).toEqual(expect.arrayContaining([
     expect.objectContaining({ name: "cert_fingerprint", attribute_data_type: "String", mutable: true }),

@@ -54,7 +54,7 @@ it("refuses a second instance on the same folder at once, naming the first's pid
   const lock = lockOf(dir);
   const summary = summaryOf(dir);
   expect(lock.gatewayUrl).toBe(summary.gatewayUrl);
-  expect(readFileSync(`/proc/${lock.pid}/cmdline`, "utf8")).toContain("local/main.ts"); // the pid is the instance itself
+  expect(readFileSync(`/proc/${lock.pid}/cmdline`, "utf8")).toMatch(/local\/main\.ts|cbat\.js[\0 ]local/); // the pid is the instance itself (npm run local is cbat local)
   const before = { bytes: readFileSync(join(dir, "stack.json")), mtime: statSync(join(dir, "stack.json")).mtimeMs };
 
   const second = npmRunLocal(dir);

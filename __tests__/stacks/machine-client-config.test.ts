@@ -90,7 +90,7 @@ it.each([
   ["an unknown client setting", { machineClients: { a: { fingerprint: "x", secret: "s" } } }, "machineClients.a", /unknown setting\(s\) secret; allowed: certificate, fingerprint, scopes/],
   ["a list instead of an object", { machineClients: ["a"] }, "machineClients", /must map client names/],
   ["a bad resource server identifier", { api: { resourceServer: "has space" } }, "api", /api\.resourceServer: "has space" is not a resource server identifier/],
-  ["an unknown api setting", { api: { resourceServers: "x" } }, "api", /unknown setting\(s\) resourceServers; allowed: openapi, groupScopes, resourceServer, handlersDir/],
+  ["an unknown api setting", { api: { resourceServers: "x" } }, "api", /unknown setting\(s\) resourceServers; allowed: openapi, groupScopes, resourceServer, quotas, handlersDir/],
 ])("refuses %s", (_label, content, setting, message) => {
   const error = refusal(content);
   expect(error.setting).toMatch(new RegExp(`cbat\\.config\\.\\d+\\.json: ${setting.replace(/[.!]/g, "\\$&")}$`));

@@ -22,7 +22,7 @@ beforeAll(() => {
   stack = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8"));
 });
 
-it("points every service at the stand-in, with fake credentials, path-style S3 and one retry", () => {
+it("points every service at the stand-in, with fake credentials, path-style S3 and three tries (a dropped loopback connection is retried)", () => {
   const aws = providerBlock(providerOverride({ endpoint: "http://127.0.0.1:4566", region: "eu-west-1" }));
   expect(aws).toMatchObject({
     region: "eu-west-1",
@@ -32,7 +32,7 @@ it("points every service at the stand-in, with fake credentials, path-style S3 a
     skip_region_validation: true,
     skip_requesting_account_id: false, // the stand-in's STS names the account, as AWS would
     s3_use_path_style: true,
-    max_retries: 1,
+    max_retries: 3,
   });
   const endpoints = aws.endpoints[0];
   // Today's services and the ones the operations work is about to add.

@@ -3,7 +3,7 @@
  * `npm run plan:offline` and `npm run test:deploy`. It replaces the stack's AWS provider
  * settings in a copy of the synthesized stack (an `*_override.tf.json` file, never in what
  * users deploy): fake credentials, no credential/metadata/region look-ups, path-style S3,
- * `max_retries = 1`, and an endpoint for every service the stack may touch.
+ * `max_retries = 1` (3 against a stand-in), and an endpoint for every service the stack may touch.
  *
  * - With `endpoint` (an AWS stand-in such as moto_server), every service goes there and the
  *   provider asks its STS for the account id (ARNs such as `execution_arn` are built from it).
@@ -108,8 +108,9 @@ export function providerOverride(options: ProviderOverrideOptions = {}, stack: S
         // With a stand-in, its STS names the account; offline there is nobody to ask.
         skip_requesting_account_id: endpoint === undefined,
         s3_use_path_style: true,
-        // An API the stand-in lacks would otherwise be retried for close to an hour.
-        max_retries: 1,
+        // An API the stand-in lacks would otherwise be retried for close to an hour; against a
+        // stand-in, 3 tries ride out a dropped loopback connection on a loaded machine.
+        max_retries: endpoint === undefined ? 1 : 3,
         ...(endpoint === undefined ? {} : { endpoints: [Object.fromEntries(SERVICE_ENDPOINTS.map(({ service }) => [service, endpoint]))] }),
       }],
     },

@@ -102,6 +102,9 @@ export function seededTfvars(seed: SeededInputs, region: string): Record<string,
     ownership_verification_certificate_arn: seed.ownershipCertificateArn,
     // Used only when machineClients are configured (the pool's domain for their token endpoint).
     user_pool_domain_prefix: "cbat-deploy-cycle",
+    // An SSE-KMS truststore bucket's key, so the authorizer's kms:Decrypt policy is applied and
+    // destroyed too (IAM stores the ARN; nothing decrypts on the stand-in).
+    truststore_kms_key_arn: `arn:aws:kms:${region}:123456789012:key/0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d`,
   };
 }
 

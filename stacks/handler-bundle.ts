@@ -17,7 +17,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import type { BuildOptions, OutputFile } from "esbuild";
+import type { BuildOptions } from "esbuild";
+import { cachedBuild, type BuiltFile } from "./bundle-cache";
 import { zipSync, type ZipEntry } from "./deterministic-zip";
 import { BUILT, hasPrebuiltBundle, PACKAGE_HANDLERS_DIR, PACKAGE_ROOT, PREBUILT_BUNDLES_DIR, projectRoot } from "./package-layout";
 
@@ -105,7 +106,7 @@ export function handlerNames(folder: string): string[] {
  * esbuild's settings for a folder of handlers; `build` (scripts/build-bundles.ts) uses the same,
  * so a prebuilt bundle is byte-identical to one built at synth from the same sources.
  */
-export function bundleBuildOptions(folder: string, names: readonly string[], root: string): BuildOptions & { write: false } {
+export function bundleBuildOptions(folder: string, names: readonly string[], root: string): BuildOptions & { write: false; absWorkingDir: string } {
   return {
     entryPoints: Object.fromEntries(names.map((name) => [join(name, "index"), join(folder, `${name}.ts`)])),
     outdir: join(root, "cdktf.out", "bundles"),
@@ -132,11 +133,14 @@ export function bundleBuildOptions(folder: string, names: readonly string[], roo
 /** Runs esbuild on a folder; returns each handler's files by name. */
 export function bundleFolder(folder: string, names: readonly string[] = handlerNames(folder), root = folder === PACKAGE_HANDLERS_DIR ? PACKAGE_ROOT : projectRoot()): Map<string, BundleFiles> {
   const options = bundleBuildOptions(folder, names, root);
-  let outputs: OutputFile[];
+  let outputs: BuiltFile[];
   try {
-    // esbuild is loaded only here: a synth from prebuilt bundles alone never needs it.
+    // esbuild is loaded only here, and only when its last output for these inputs is not cached
+    // (bundle-cache.ts): a synth from prebuilt bundles alone never needs it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    outputs = (require("esbuild") as typeof import("esbuild")).buildSync(options).outputFiles;
+    const version = (require("esbuild/package.json") as { version: string }).version;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    outputs = cachedBuild(options, join(root, "cdktf.out", "bundles", ".cache"), (withMetafile) => (require("esbuild") as typeof import("esbuild")).buildSync({ ...withMetafile, write: false }), version);
   } catch (error) {
     throw new Error(`bundleHandler: esbuild could not bundle ${folder === PACKAGE_HANDLERS_DIR ? "handlers/" : folder}: ${(error as Error).message}`);
   }

@@ -22,7 +22,8 @@ const stackJson = (outdir: string) => readFileSync(join(outdir, "stacks", STACK_
 
 it("synthesizes byte-identical Terraform JSON twice, and in another checkout folder", () => {
   const first = stackJson(synthApp());
-  const second = stackJson(synthAppFresh()); // a second real synth, not the run's shared one
+  // A second real synth, not the run's shared one, with esbuild run again (no bundle-cache.ts).
+  const second = stackJson(synthAppFresh(PROJECT_ROOT, { CBAT_BUNDLE_CACHE: "off" }));
   const elsewhere = stackJson(synthAppFresh(checkoutElsewhere()));
   expect(second.equals(first)).toBe(true);
   expect(elsewhere.toString()).toBe(first.toString());

@@ -12,6 +12,7 @@ import { isAbsolute, join } from "node:path";
 import { OfflineTerraform as UncachedTerraform, type PlanJson, type TerraformRun } from "../../scripts/terraform/offline-terraform";
 import type { ProviderOverrideOptions } from "../../scripts/terraform/offline-provider";
 import { synthApp as synthInto } from "../../scripts/terraform/synth-app";
+import { workerReattach } from "./provider-pool";
 import { configDigest, digest, memo } from "./test-run";
 
 const freshOutdir = () => join(mkdtempSync(join(tmpdir(), "cbat-synth-")), "cdktf.out");
@@ -42,6 +43,8 @@ export function sharedSynth(cwd: string, env: Record<string, string>): string {
 }
 
 const SHARED_COMMANDS = new Set(["init", "validate", "plan"]);
+/** Commands that may use the worker's running provider (provider-pool.ts); init installs it, so not init. */
+const REATTACH_COMMANDS = new Set(["validate", "plan", "show"]);
 
 /** OfflineTerraform whose offline init, validate and plan are computed once per run and replayed. */
 export class OfflineTerraform extends UncachedTerraform {
@@ -50,6 +53,11 @@ export class OfflineTerraform extends UncachedTerraform {
   constructor(stackDir: string, override: ProviderOverrideOptions = {}) {
     super(stackDir, override);
     this.shared = override.endpoint === undefined;
+  }
+
+  protected override commandEnv(args: readonly string[]): NodeJS.ProcessEnv {
+    const reattach = this.shared && REATTACH_COMMANDS.has(args[0]) ? workerReattach() : undefined;
+    return reattach ? { ...super.commandEnv(args), TF_REATTACH_PROVIDERS: reattach } : super.commandEnv(args);
   }
 
   override run(...args: string[]): TerraformRun {

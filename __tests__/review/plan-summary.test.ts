@@ -273,6 +273,18 @@ describe("routes", () => {
     expect(summary.markdown).toContain("| `DELETE /accounts/{id}` | ⚠️ none (binding only) | handler accounts | ⚠️ added |");
   });
 
+  it("tells the reviewer how to stop serving a removed route, naming the plan's deployment, and only then", () => {
+    const changed = clone();
+    const before = { ...changed.planned_values.outputs.api_routes.value, "GET /old": { scopes: ["old/read"], backend: "handler old" } };
+    changed.output_changes = { api_routes: { actions: ["update"], before, after: changed.planned_values.outputs.api_routes.value } };
+    const deployment = changed.resource_changes.find((c: any) => c.type === "aws_api_gateway_deployment").address;
+    expect(deployment).toMatch(/^aws_api_gateway_deployment\./);
+    const markdown = summarizePlan(changed).markdown;
+    expect(markdown).toContain("| `GET /old` | `old/read` | handler old | ⚠️ removed |");
+    expect(markdown).toContain(`⚠️ A removed route stays routed by the stage until the next deployment (the authorizer answers it 403 \`route_unknown\`): after this apply, apply again with \`-replace='${deployment}'\``);
+    expect(summarizePlan(plan).markdown).not.toContain("stays routed");
+  });
+
   it("fails the row when a method is open (authorization NONE)", () => {
     const flipped = clone();
     resourceOf(flipped, "aws_api_gateway_method").values.authorization = "NONE";

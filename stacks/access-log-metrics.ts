@@ -3,14 +3,16 @@
  * stage's access log (stacks/access-logs.ts): on AWS a missing or empty `Authorization` header
  * never reaches the authorizer, so its `missing_token` decision stays at 0 for them.
  *
- * AWS: "API Gateway does not log the call to CloudWatch if any of the required identity sources
- * for the REQUEST authorizer are not set, are null, or are empty" (developer guide, "Call an API
- * with an API Gateway Lambda authorizer"), and answers the gateway response UNAUTHORIZED (401;
- * knowledge center "API Gateway 401 errors after creating a Lambda authorizer": "configured
- * identity sources are missing, null, empty"). The access log still has the request: status 401,
- * `$context.error.responseType` UNAUTHORIZED, and no `$context.authorizer.status` ("-", how the
- * access log writes a variable without a value). A 401 the authorizer throws has authorizer
- * status 401, so the two never count twice.
+ * AWS answers such a request with the gateway response UNAUTHORIZED (401) without calling the
+ * authorizer when "configured identity sources are missing, null, empty" (knowledge center, "API
+ * Gateway 401 errors after creating a Lambda authorizer"); its execution log has no authorizer
+ * lines then ("API Gateway does not log the call to CloudWatch if any of the required identity
+ * sources ... are not set, are null, or are empty": developer guide, "Call an API with an API
+ * Gateway Lambda authorizer"). The access log, one line per request that reaches the stage, has
+ * it: status 401, `$context.error.responseType` UNAUTHORIZED, and no `$context.authorizer.status`
+ * ("-", how the access log writes a variable without a value). A 401 the authorizer throws has
+ * authorizer status 401, so no request counts here and as a decision. docs/operations.md says
+ * what only a real stage can confirm.
  *
  * One definition, two readers: the metric filter here, and `npm run local`'s tally
  * (local/decision-tally.ts), which counts the same lines of <dir>/access.log.

@@ -7,6 +7,7 @@
  * on Ctrl-C; `cbat decisions` prints the report for the last minutes.
  */
 import type { AccessLogField } from "../stacks/access-logs";
+import { isMissingAuthorization, MISSING_AUTHORIZATION_LABEL, NO_VALUE } from "../stacks/access-log-metrics";
 
 export interface DecisionLine {
   readonly decision: "Allow" | "Deny";
@@ -16,7 +17,7 @@ export interface DecisionLine {
 
 export type AccessRecord = Readonly<Partial<Record<AccessLogField, string>>>;
 
-const NOT_SET = "-";
+const NOT_SET = NO_VALUE;
 
 /** A decision line of handlers/lib/decision-log.ts, or undefined for any other line. */
 export function parseDecisionLine(line: string): DecisionLine | undefined {
@@ -41,7 +42,8 @@ export function parseAccessLine(line: string): AccessRecord | undefined {
 
 /** Why a request ended before the authorizer ran, from its gateway response type. */
 const REFUSED_BEFORE_AUTHORIZER: Readonly<Record<string, string>> = {
-  UNAUTHORIZED: "no Authorization header (the authorizer is not called)",
+  // The dashboard's words for the stage's MissingAuthorization metric (stacks/access-log-metrics.ts).
+  UNAUTHORIZED: MISSING_AUTHORIZATION_LABEL,
   MISSING_AUTHENTICATION_TOKEN: "unknown path or method",
   THROTTLED: "throttled",
 };
@@ -67,7 +69,9 @@ export class DecisionTally {
     }
     this.requests++;
     const responseType = record.errorResponseType ?? NOT_SET;
-    if ((record.authorizerLatency ?? NOT_SET) === NOT_SET && responseType !== NOT_SET) count(this.beforeAuthorizer, responseType);
+    // UNAUTHORIZED counts exactly what the stack's metric filter counts on AWS; a 401 the authorizer threw is its decision.
+    const before = responseType === "UNAUTHORIZED" ? isMissingAuthorization(record) : (record.authorizerLatency ?? NOT_SET) === NOT_SET && responseType !== NOT_SET;
+    if (before) count(this.beforeAuthorizer, responseType);
   }
 
   /** For Ctrl-C: one line. */

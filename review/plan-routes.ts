@@ -32,14 +32,28 @@ export function plannedRoutes(plan: Json): PlannedRoute[] | undefined {
   });
 }
 
-export function routesMarkdown(routes: readonly PlannedRoute[], escapeCell: (text: string) => string): string[] {
+/**
+ * `deploymentAddress`: the plan's aws_api_gateway_deployment, named in the note a removed route
+ * gets (one apply leaves it routed: docs/operations.md, "Removing a route").
+ */
+export function routesMarkdown(routes: readonly PlannedRoute[], escapeCell: (text: string) => string, deploymentAddress?: string): string[] {
   const lines = ["### Routes", "", "| route | required scopes | backend | change |", "| --- | --- | --- | --- |"];
   for (const r of routes) {
     const scopes = r.scopes.length > 0 ? r.scopes.map((s) => `\`${escapeCell(s)}\``).join(" ") : "⚠️ none (binding only)";
     const flag = r.change === "added" || r.change === "changed" || r.change === "removed" ? "⚠️ " : "";
     lines.push(`| \`${escapeCell(r.route)}\` | ${scopes} | ${escapeCell(r.backend)} | ${flag}${r.change} |`);
   }
+  if (routes.some((r) => r.change === "removed")) {
+    const replace = deploymentAddress ? `\`-replace='${deploymentAddress}'\`` : "`-replace=` on the API's aws_api_gateway_deployment";
+    lines.push("", `⚠️ A removed route stays routed by the stage until the next deployment (the authorizer answers it 403 \`route_unknown\`): after this apply, apply again with ${replace} (docs/operations.md, *Removing a route*).`);
+  }
   return [...lines, ""];
+}
+
+/** The address of the plan's one API deployment, if it has exactly one. */
+export function deploymentAddressOf(plan: Json): string | undefined {
+  const deployments = (Array.isArray(plan?.resource_changes) ? plan.resource_changes : []).filter((c: Json) => c?.mode === "managed" && c?.type === "aws_api_gateway_deployment");
+  return deployments.length === 1 && typeof deployments[0].address === "string" ? deployments[0].address : undefined;
 }
 
 function routesOf(value: unknown): Record<string, { scopes: string[]; backend: string }> | undefined {

@@ -8,7 +8,7 @@ import { acceptedIamException } from "./accepted-iam";
 import { operationsChecks } from "./operations-checks";
 import { quotaChecks } from "./quota-checks";
 import { revocationRow } from "./plan-revocation";
-import { plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
+import { deploymentAddressOf, plannedRoutes, routesMarkdown, type PlannedRoute } from "./plan-routes";
 import { truststoreVersionRow } from "./plan-truststore";
 import { accountSettingRow } from "./plan-account-setting";
 import { signInRows } from "./plan-sign-in";
@@ -84,7 +84,7 @@ export function summarizePlan(plan: Json, title?: string, options: SummaryOption
     "| --- | --- | --- |",
     ...security.map((c) => `| ${c.check} | ${!c.ok ? "❌" : c.warning ? "⚠️" : "✅"} | ${escapeCell(c.seen)} |`),
     "",
-    ...(routes ? routesMarkdown(routes, escapeCell) : []),
+    ...(routes ? routesMarkdown(routes, escapeCell, deploymentAddressOf(plan)) : []),
     ...accessTablesMarkdown(plan, escapeCell),
     "### Changed resources",
     "",

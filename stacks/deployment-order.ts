@@ -13,7 +13,8 @@
  * old deployment (which depends on it), and that is after the stage switched to the new one (the
  * stage must never point at a deleted deployment). So the deployment the stage ends on was
  * snapshotted while the removed method still existed; the authorizer answers its calls 403
- * `route_unknown` (not the paging `config_error`) until the next deployment. See the README.
+ * `route_unknown` (not the paging `config_error`) until the next deployment: docs/operations.md,
+ * "Removing a route", says why no ordering of one apply avoids it and how to redeploy.
  */
 import { Aspects, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";

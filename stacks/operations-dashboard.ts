@@ -2,8 +2,10 @@
  * One CloudWatch dashboard that answers "are binding attacks happening, and is the API
  * healthy?": the authorizer's decisions by reason, binding mismatches against the alarm
  * threshold, the authorizer's duration, errors and throttles, token issuance failures (the pre
- * token generation trigger), and the stage's 4XX/5XX and latency. Every metric drawn is one the
- * stack publishes (stacks/decision-metrics.ts) or AWS publishes for its functions and stage.
+ * token generation trigger), and the stage's 4XX/5XX and latency. Next to the authorizer's
+ * missing_token: the 401s API Gateway answers without calling it (stacks/access-log-metrics.ts).
+ * Every metric drawn is one the stack publishes (stacks/decision-metrics.ts,
+ * stacks/access-log-metrics.ts) or AWS publishes for its functions and stage.
  */
 import { Construct } from "constructs";
 import { Token } from "cdktf";
@@ -12,6 +14,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DENY_REASONS } from "../handlers/lib/errors";
 import { apiGatewayMetric, lambdaMetric } from "./alarms";
 import { allowMetric, denyReasonMetric, type MetricRef } from "./decision-metrics";
+import { MISSING_AUTHORIZATION_LABEL, missingAuthorizationMetric } from "./access-log-metrics";
 import { TOKEN_DECISION_REASONS } from "../handlers/lib/token-decision-log";
 import { tokenRequestMetric } from "./token-endpoint-operations";
 
@@ -26,6 +29,9 @@ export interface OperationsDashboardProps {
   /** Terraform expression: drawn as the binding-mismatch alarm's line. */
   readonly bindingMismatchThreshold: number;
 }
+
+/** What the authorizer's missing_token counts on AWS: "Bearer" without a token, never an absent header. */
+export const MISSING_TOKEN_LABEL = "Deny missing_token (authorizer: \"Bearer\" alone; never a missing or empty header on AWS)";
 
 /** Stands for the threshold in the JSON until it is replaced by the variable (a number, unquoted). */
 const THRESHOLD_PLACEHOLDER = "__binding_mismatch_alarm_threshold__";
@@ -59,9 +65,12 @@ export class OperationsDashboard extends Construct {
             markdown: `## ${props.namePrefix}: certificate-bound API\nDecisions come from the authorizer's log (namespace \`${allowMetric().namespace}\`). **cnf_mismatch** = a valid token presented with another certificate: a stolen token being tried. Alarms: \`${props.namePrefix}-*\`.`,
           },
         },
-        widget(0, 2, 16, "Authorizer decisions by reason (per minute)", [
+        widget(0, 2, 16, "Authorizer decisions by reason, and 401s API Gateway answers itself (per minute)", [
           line(allowMetric(), "Sum", "Allow (cert_bound)"),
-          ...DENY_REASONS.map((reason) => line(denyReasonMetric(reason), "Sum", `Deny ${reason}`)),
+          ...DENY_REASONS.flatMap((reason) => reason === "missing_token"
+            // On AWS a missing or empty header never reaches the authorizer: it is the next line.
+            ? [line(denyReasonMetric(reason), "Sum", MISSING_TOKEN_LABEL), line(missingAuthorizationMetric(), "Sum", MISSING_AUTHORIZATION_LABEL)]
+            : [line(denyReasonMetric(reason), "Sum", `Deny ${reason}`)]),
         ], { stacked: true }),
         widget(16, 2, 8, "Binding mismatches (cnf_mismatch) per 5 minutes", [line(denyReasonMetric("cnf_mismatch"), "Sum", "cnf_mismatch")], {
           period: 300,

@@ -9,6 +9,7 @@ import type { ApiGatewayStageConfig } from "@cdktf/provider-aws/lib/api-gateway-
 import type { ApiDefinition } from "./api-document";
 import { ApiGatewayAccountLogging } from "./api-gateway-account";
 import { StageAccessLog } from "./access-logs";
+import { AccessLogMetricFilters } from "./access-log-metrics";
 import { OperationsAlarms } from "./alarms";
 import type { BundledFunction } from "./bundled-function";
 import { DecisionMetricFilters } from "./decision-metrics";
@@ -62,6 +63,7 @@ export class ProductionOperations extends Construct {
     });
     new StageWebAcl(this, "web-acl", { stage: restApi.stage, webAclArn: inputs.wafWebAclArn.stringValue });
     new DecisionMetricFilters(this, "decision-metrics", { namePrefix, logGroup: authorizer.logGroup });
+    new AccessLogMetricFilters(this, "access-log-metrics", { namePrefix, logGroup: this.accessLog.logGroup });
     const watched = {
       namePrefix,
       authorizerFunctionName: authorizer.function.functionName,

@@ -137,7 +137,7 @@ it("cbat decisions prints them by reason for the last minutes", async () => {
   expect(report.code).toBe(0);
   expect(report.stdout).toMatch(/^ {2}Allow {2}cert_bound +1$/m);
   expect(report.stdout).toMatch(/^ {2}Deny {3}cnf_mismatch +1 +a valid token with another certificate/m);
-  expect(report.stdout).toMatch(/^ {2}UNAUTHORIZED +1 +no Authorization header/m);
+  expect(report.stdout).toMatch(/^ {2}UNAUTHORIZED +1 +no or empty Authorization: 401 by API Gateway, authorizer not called$/m);
   expect(report.stdout).toContain("Refused TLS handshakes: 1\nRequests: 3");
   expect((await runCli(["decisions", "--dir", dir, "--minutes", "0"])).code).toBe(2);
   const empty = await runCli(["decisions", "--dir", mkdtempSync(join(tmpdir(), "cbat-empty-"))]);

@@ -37,8 +37,8 @@ const TODAY = new Date("2026-11-25T09:00:00Z");
 it("summarizes our real plan: counts, every security row passing, all resources listed", () => {
   const summary = summarizePlan(plan, STACK_NAME, { today: TODAY });
   expect(summary.markdown.startsWith(SUMMARY_MARKER)).toBe(true);
-  expect(summary.counts).toEqual({ create: 43, update: 0, replace: 0, delete: 0 });
-  expect(summary.markdown).toContain("**43 to create, 0 to update, 0 to replace, 0 to delete**");
+  expect(summary.counts).toEqual({ create: 44, update: 0, replace: 0, delete: 0 });
+  expect(summary.markdown).toContain("**44 to create, 0 to update, 0 to replace, 0 to delete**");
   expect(summary.security).toHaveLength(23);
   expect(rowOf(summary.markdown, "reserved concurrency AWS can grant")).toContain("| ✅ | none reserved");
   expect(rowOf(summary.markdown, "Lambda permission statements this plan adds")).toContain("| ✅ | 3 statements on 3 functions");
@@ -58,7 +58,7 @@ it("summarizes our real plan: counts, every security row passing, all resources 
   expect(rowOf(summary.markdown, "throttling on every method")).toContain("| ✅ | */*: 100 req/s, burst 200");
   expect(rowOf(summary.markdown, "alarms wired to a topic")).toContain("| ⚠️ | 6 of 6 alarms notify nobody: set alarm_topic_arn");
   expect(rowOf(summary.markdown, "Lambda runtime support")).toContain("| ⚠️ | nodejs22.x (3 functions): deprecated 2027-04-30, in 156 days");
-  expect(summary.markdown.match(/^\| create \| `aws_/gm)).toHaveLength(43);
+  expect(summary.markdown.match(/^\| create \| `aws_/gm)).toHaveLength(44);
   const cli = runCli(plan, "--strict", "--today", "2026-11-25");
   expect(cli.status).toBe(0);
   expect(cli.stdout).toBe(summarizePlan(plan, undefined, { today: new Date("2026-11-25T00:00:00Z") }).markdown);
@@ -229,12 +229,12 @@ it("lists deletions and replacements first, flagged", () => {
   managed.find((c: any) => c.type === "aws_api_gateway_stage").change.actions = ["update"];
   managed.find((c: any) => c.type === "aws_iam_role").change.actions = ["no-op"];
   const summary = summarizePlan(changed);
-  expect(summary.counts).toEqual({ create: 39, update: 1, replace: 1, delete: 1 });
+  expect(summary.counts).toEqual({ create: 40, update: 1, replace: 1, delete: 1 });
   const rows = summary.markdown.split("\n").filter((line) => /^\| (⚠️ )?(create|update|replace|delete) \|/.test(line));
   expect(rows[0]).toMatch(/^\| ⚠️ delete \| `aws_cognito_user_pool\./);
   expect(rows[1]).toMatch(/^\| ⚠️ replace \| `aws_lambda_function\./);
   expect(rows[2]).toMatch(/^\| update \| `aws_api_gateway_stage\./);
-  expect(rows).toHaveLength(42);
+  expect(rows).toHaveLength(43);
 });
 
 it("explains bad input instead of crashing", () => {
@@ -271,6 +271,18 @@ describe("routes", () => {
     const summary = summarizePlan(changed);
     expect(summary.routes!.map((r) => [r.route, r.change])).toEqual([["DELETE /accounts/{id}", "added"], ["GET /example", "changed"]]);
     expect(summary.markdown).toContain("| `DELETE /accounts/{id}` | ⚠️ none (binding only) | handler accounts | ⚠️ added |");
+  });
+
+  it("tells the reviewer how to stop serving a removed route, naming the plan's deployment, and only then", () => {
+    const changed = clone();
+    const before = { ...changed.planned_values.outputs.api_routes.value, "GET /old": { scopes: ["old/read"], backend: "handler old" } };
+    changed.output_changes = { api_routes: { actions: ["update"], before, after: changed.planned_values.outputs.api_routes.value } };
+    const deployment = changed.resource_changes.find((c: any) => c.type === "aws_api_gateway_deployment").address;
+    expect(deployment).toMatch(/^aws_api_gateway_deployment\./);
+    const markdown = summarizePlan(changed).markdown;
+    expect(markdown).toContain("| `GET /old` | `old/read` | handler old | ⚠️ removed |");
+    expect(markdown).toContain(`⚠️ A removed route stays routed by the stage until the next deployment (the authorizer answers it 403 \`route_unknown\`): after this apply, apply again with \`-replace='${deployment}'\``);
+    expect(summarizePlan(plan).markdown).not.toContain("stays routed");
   });
 
   it("fails the row when a method is open (authorization NONE)", () => {

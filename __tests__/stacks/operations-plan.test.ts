@@ -106,13 +106,23 @@ describe("throttling and concurrency", () => {
 
 describe("decision metrics and alarms", () => {
   it("counts the authorizer's decision lines in namespace CertBoundApi: Allow, Deny, Deny by Reason", () => {
-    const filters = resources(plan, "aws_cloudwatch_log_metric_filter").map((f) => f.values);
-    expect(filters.every((f) => f.log_group_name === `/aws/lambda/${STACK_NAME}-authorizer`)).toBe(true);
+    const filters = resources(plan, "aws_cloudwatch_log_metric_filter").map((f) => f.values).filter((f) => f.log_group_name === `/aws/lambda/${STACK_NAME}-authorizer`);
     expect(filters.map((f) => [f.metric_transformation[0].namespace, f.metric_transformation[0].name, f.metric_transformation[0].dimensions ?? null, f.pattern]).sort()).toEqual([
       ["CertBoundApi", "Allow", null, '{ $.message = "authorizer decision" && $.decision = "Allow" }'],
       ["CertBoundApi", "Deny", null, '{ $.message = "authorizer decision" && $.decision = "Deny" }'],
       ["CertBoundApi", "Deny", { Reason: "$.reason" }, '{ $.message = "authorizer decision" && $.decision = "Deny" }'],
     ]);
+  });
+
+  it("counts the 401s API Gateway answers without the authorizer (no or empty Authorization) from the stage's access log", () => {
+    const filters = resources(plan, "aws_cloudwatch_log_metric_filter").map((f) => f.values).filter((f) => f.log_group_name !== `/aws/lambda/${STACK_NAME}-authorizer`);
+    expect(filters).toEqual([expect.objectContaining({
+      name: `${STACK_NAME}-missing-authorization`,
+      log_group_name: `/aws/apigateway/${STACK_NAME}/access`,
+      pattern: '{ $.status = "401" && $.errorResponseType = "UNAUTHORIZED" && $.authorizerStatus = "-" }',
+      metric_transformation: [expect.objectContaining({ namespace: "CertBoundApi", name: "MissingAuthorization", value: "1", unit: "Count" })],
+    })]);
+    expect(filters[0].metric_transformation[0].dimensions ?? null).toBeNull();
   });
 
   it("alarms on binding mismatches, config and internal errors, authorizer failures and throttles, and the stage's 5XX rate, notifying nobody by default", () => {

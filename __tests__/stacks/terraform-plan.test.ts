@@ -43,7 +43,7 @@ it("plans every resource the SAM original creates, and nothing is replaced or de
     aws_api_gateway_domain_name: 1, aws_api_gateway_base_path_mapping: 1, aws_lambda_permission: 3,
     // Running it in production (operations-plan.test.ts has the details):
     aws_api_gateway_account: 1, aws_iam_role_policy_attachment: 1, aws_api_gateway_method_settings: 1,
-    aws_cloudwatch_log_metric_filter: 3, aws_cloudwatch_metric_alarm: 6, aws_cloudwatch_dashboard: 1,
+    aws_cloudwatch_log_metric_filter: 4, aws_cloudwatch_metric_alarm: 6, aws_cloudwatch_dashboard: 1,
   });
   expect(counts.aws_route53_record).toBeUndefined(); // no hosted zone given
   const managed = plan.resource_changes.filter((c) => c.mode === "managed");

@@ -1,0 +1,71 @@
+/**
+ * Requests API Gateway answers 401 itself, without calling the authorizer, counted from the
+ * stage's access log (stacks/access-logs.ts): on AWS a missing or empty `Authorization` header
+ * never reaches the authorizer, so its `missing_token` decision stays at 0 for them.
+ *
+ * AWS answers such a request with the gateway response UNAUTHORIZED (401) without calling the
+ * authorizer when "configured identity sources are missing, null, empty" (knowledge center, "API
+ * Gateway 401 errors after creating a Lambda authorizer"); its execution log has no authorizer
+ * lines then ("API Gateway does not log the call to CloudWatch if any of the required identity
+ * sources ... are not set, are null, or are empty": developer guide, "Call an API with an API
+ * Gateway Lambda authorizer"). The access log, one line per request that reaches the stage, has
+ * it: status 401, `$context.error.responseType` UNAUTHORIZED, and no `$context.authorizer.status`
+ * ("-", how the access log writes a variable without a value). A 401 the authorizer throws has
+ * authorizer status 401, so no request counts here and as a decision. docs/operations.md says
+ * what only a real stage can confirm.
+ *
+ * One definition, two readers: the metric filter here, and `npm run local`'s tally
+ * (local/decision-tally.ts), which counts the same lines of <dir>/access.log.
+ */
+import { Construct } from "constructs";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
+import type { AccessLogField } from "./access-logs";
+import { METRICS_NAMESPACE, type MetricRef } from "./decision-metrics";
+
+/** How the access log writes a `$context` variable that has no value. */
+export const NO_VALUE = "-";
+
+export const MISSING_AUTHORIZATION_METRIC = "MissingAuthorization";
+
+/** The access-log fields (and values) of a 401 that API Gateway answered without the authorizer. */
+export const MISSING_AUTHORIZATION_MATCH: Readonly<Partial<Record<AccessLogField, string>>> = {
+  status: "401",
+  errorResponseType: "UNAUTHORIZED",
+  authorizerStatus: NO_VALUE,
+};
+
+/** The name of these requests on the dashboard and in `cbat decisions`, the same words in both. */
+export const MISSING_AUTHORIZATION_LABEL = "no or empty Authorization: 401 by API Gateway, authorizer not called";
+
+export const missingAuthorizationMetric = (): MetricRef => ({ namespace: METRICS_NAMESPACE, metricName: MISSING_AUTHORIZATION_METRIC, dimensions: {} });
+
+/** CloudWatch Logs JSON filter pattern: every field equal to its value (the access log's values are strings). */
+export function accessLogFilterPattern(match: Readonly<Partial<Record<AccessLogField, string>>>): string {
+  return `{ ${Object.entries(match).map(([field, value]) => `$.${field} = "${value}"`).join(" && ")} }`;
+}
+
+/** Whether an access log record (field → value) is one the filter counts. */
+export function isMissingAuthorization(record: Readonly<Partial<Record<AccessLogField, string>>>): boolean {
+  return Object.entries(MISSING_AUTHORIZATION_MATCH).every(([field, value]) => record[field as AccessLogField] === value);
+}
+
+export interface AccessLogMetricFiltersProps {
+  readonly namePrefix: string;
+  /** The stage's access log group. */
+  readonly logGroup: CloudwatchLogGroup;
+}
+
+export class AccessLogMetricFilters extends Construct {
+  readonly missingAuthorization: CloudwatchLogMetricFilter;
+
+  constructor(scope: Construct, id: string, props: AccessLogMetricFiltersProps) {
+    super(scope, id);
+    this.missingAuthorization = new CloudwatchLogMetricFilter(this, "missing-authorization", {
+      name: `${props.namePrefix}-missing-authorization`,
+      logGroupName: props.logGroup.name,
+      pattern: accessLogFilterPattern(MISSING_AUTHORIZATION_MATCH),
+      metricTransformation: { namespace: METRICS_NAMESPACE, name: MISSING_AUTHORIZATION_METRIC, value: "1", unit: "Count" },
+    });
+  }
+}

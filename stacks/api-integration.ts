@@ -4,6 +4,7 @@
  * Fields of HTTP APIs or unknown fields are refused rather than silently dropped.
  */
 import { ApiDocumentError } from "./api-document-error";
+import { isDevelopmentHost } from "./host-ranges";
 
 export const INTEGRATION_TYPES = ["HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOCK"] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -42,7 +43,6 @@ const FIELDS = new Set([
 const INTEGRATION_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"];
 /** `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations` */
 const LAMBDA_INVOKE_URI = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?)\/invocations$/;
-const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
 
 /** The function ARN behind an AWS_PROXY Lambda integration URI, or undefined. */
 export function lambdaArnOfInvokeUri(uri: string): string | undefined {
@@ -69,9 +69,7 @@ export function parseIntegration(value: unknown, where: string): ApiIntegration 
     if (!lambdaArnOfInvokeUri(uri!)) throw new ApiDocumentError(`${where}: an aws_proxy uri must be a Lambda invoke ARN (arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations)`);
     if (httpMethod !== "POST") throw new ApiDocumentError(`${where}: httpMethod must be POST for a Lambda (aws_proxy) integration`);
   }
-  if ((type === "HTTP" || type === "HTTP_PROXY") && !isAcceptableHttpUri(uri!)) {
-    throw new ApiDocumentError(`${where}: uri ${JSON.stringify(uri)} must be an https:// URL without user:password (plain http:// only to a loopback host, for npm run local)`);
-  }
+  if (type === "HTTP" || type === "HTTP_PROXY") checkHttpUri(uri!, `${where}: uri`);
   const connectionType = text("connectionType", ["INTERNET", "VPC_LINK"]);
   const connectionId = text("connectionId");
   if ((connectionType === "VPC_LINK") !== (connectionId !== undefined)) throw new ApiDocumentError(`${where}: connectionId is required with, and only with, connectionType vpc_link`);
@@ -106,16 +104,24 @@ export function parseIntegration(value: unknown, where: string): ApiIntegration 
   });
 }
 
-function isAcceptableHttpUri(uri: string): boolean {
-  let url: URL;
+/**
+ * An HTTP backend's URI: https://, without user:password; plain http:// only to a loopback or
+ * private-range literal host, for npm run local (a stack bound for AWS refuses those hosts:
+ * stacks/backend-hosts.ts).
+ */
+export function checkHttpUri(uri: string, where: string): void {
+  let url: URL | undefined;
   try {
     url = new URL(uri);
   } catch {
-    return false;
+    url = undefined;
   }
   // Credentials in a URI would end up in the plan, its PR comment and the api_routes output.
-  if (url.username !== "" || url.password !== "") return false;
-  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname));
+  const acceptable = url !== undefined && url.username === "" && url.password === ""
+    && (url.protocol === "https:" || (url.protocol === "http:" && isDevelopmentHost(url.hostname)));
+  if (!acceptable) {
+    throw new ApiDocumentError(`${where} ${JSON.stringify(uri)} must be an https:// URL without user:password (plain http:// only to a loopback or private-range host, for npm run local)`);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { ApiDocumentError } from "./api-document-error";
 import { isDevelopmentHost } from "./host-ranges";
+import { AUTHORIZER_MAPPING_FIELDS } from "../handlers/lib/authorizer-context";
 
 export const INTEGRATION_TYPES = ["HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOCK"] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -127,7 +128,8 @@ export function checkHttpUri(uri: string, where: string): void {
 /**
  * What API Gateway checks when the integration is created, checked at synth instead: every
  * `{variable}` of an http(s) URI is mapped from the method request, and every mapping reads
- * a parameter the operation declares (path variables, query and header parameters).
+ * a parameter the operation declares (path variables, query and header parameters). Also that
+ * a `context.authorizer.*` mapping names a field the authorizer sets: another would stay empty.
  */
 export function checkIntegrationMappings(integration: ApiIntegration, declared: Readonly<Record<string, boolean>>, where: string): void {
   const mappings = integration.requestParameters ?? {};
@@ -139,6 +141,10 @@ export function checkIntegrationMappings(integration: ApiIntegration, declared: 
     }
   }
   for (const [target, source] of Object.entries(mappings)) {
+    const field = /^context\.authorizer\.(.+)$/.exec(source)?.[1];
+    if (field !== undefined && !AUTHORIZER_MAPPING_FIELDS.includes(field)) {
+      throw new ApiDocumentError(`${where}: x-amazon-apigateway-integration: requestParameters "${target}" reads ${source}, which the authorizer does not set; it sets ${AUTHORIZER_MAPPING_FIELDS.map((f) => `context.authorizer.${f}`).join(", ")}`);
+    }
     const parameter = /^method\.request\.(path|querystring|header)\.(.+)$/.exec(source);
     if (parameter && !(source in declared)) {
       throw new ApiDocumentError(`${where}: x-amazon-apigateway-integration: requestParameters "${target}" reads ${source}, which the operation does not declare (add it to parameters, or to the path as {${parameter[2]}})`);

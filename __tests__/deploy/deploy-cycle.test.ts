@@ -9,8 +9,11 @@
  * cycle's lines from CBAT_DEPLOY_REPORT). Without a stand-in it fails with how to install moto.
  */
 import { UpdateAuthorizerCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CYCLE_OPERATIONS, writeCycleConfig } from "../../scripts/deploy-cycle/cycle-config";
+import { AWS_QUOTAS } from "../../stacks/aws-quotas";
 import type { AppliedCheckReport } from "../../scripts/deploy-cycle/applied-checks";
 import { runDeployCycle, summaryLine, type DeployCycleResult } from "../../scripts/deploy-cycle/cycle";
 import type { DriftReport } from "../../scripts/deploy-cycle/drift";
@@ -24,9 +27,11 @@ const stackName = process.env.CBAT_DEPLOY_STACK || STACK_NAME;
  * The configuration the cycle deploys unless the caller names one: the example config (the accounts
  * API, groups, a machine client), so the resource server, the pool's domain, the machine client and
  * its binding registry are applied and destroyed too, with moto's missing DeleteResourceServer as a
- * named destroy gap.
+ * named destroy gap; its document grown to CYCLE_OPERATIONS operations (scripts/deploy-cycle/cycle-config.ts).
  */
-const CONFIG = { CBAT_CONFIG: process.env.CBAT_CONFIG || join(PROJECT_ROOT, "examples", "cbat.config.json") };
+const generatedDir = process.env.CBAT_CONFIG ? undefined : mkdtempSync(join(tmpdir(), "cbat-cycle-config-"));
+const CONFIG = { CBAT_CONFIG: process.env.CBAT_CONFIG || writeCycleConfig(generatedDir!) };
+afterAll(() => generatedDir && rmSync(generatedDir, { recursive: true, force: true }));
 
 describe("the deploy cycle against moto_server", () => {
   let result: DeployCycleResult;
@@ -104,6 +109,19 @@ describe("the deploy cycle against moto_server", () => {
     }
     // The domain's truststore is not readable on moto: said, not silently passed.
     expect(result.checks.gaps.join("\n")).toMatch(/mutual_tls_authentication: not returned by the stand-in/);
+  });
+
+  it("applies an API of CYCLE_OPERATIONS operations, and reads every function's policy back (GetPolicy): each within Lambda's 20 KB", () => {
+    const methods = Object.values(stack.resource.aws_api_gateway_method ?? {}) as Array<{ authorization: string }>;
+    if (!process.env.CBAT_CONFIG) expect(methods.filter((m) => m.authorization === "CUSTOM").length).toBeGreaterThanOrEqual(CYCLE_OPERATIONS);
+    const policies = lines.map((line) => /^ {2}function (\S+): resource-based policy (\d+) bytes \((\d+) statements\) of (\d+)$/.exec(line)).filter((m) => m !== null);
+    expect(policies.map((m) => m![1]).sort()).toEqual((Object.values(stack.resource.aws_lambda_function) as Array<{ function_name: string }>).map((f) => f.function_name).sort());
+    for (const [, , bytes, , limit] of policies as RegExpExecArray[]) {
+      expect(Number(limit)).toBe(AWS_QUOTAS.lambdaResourcePolicyBytes.value);
+      expect(Number(bytes)).toBeLessThanOrEqual(AWS_QUOTAS.lambdaResourcePolicyBytes.value);
+    }
+    // The stack's own functions hold statements: a GetPolicy that found none would prove nothing.
+    expect(policies.some((m) => Number(m![3]) > 0)).toBe(true);
   });
 
   it("leaves no pool, function, role, REST API, domain or log group behind", () => {

@@ -20,8 +20,9 @@ export const lambdaPolicySize: Check = async (v, ctx, found) => {
   const limit = AWS_QUOTAS.lambdaResourcePolicyBytes.value;
   const bytes = policy === undefined ? 0 : Buffer.byteLength(policy);
   const statements = policy === undefined ? 0 : ((JSON.parse(policy) as { Statement?: unknown[] }).Statement ?? []).length;
-  found.notes.push(`function ${v.function_name}: resource-based policy ${bytes} bytes (${statements} statements) of ${limit}`);
+  const counted = `${statements} statement${statements === 1 ? "" : "s"}`;
+  found.notes.push(`function ${v.function_name}: resource-based policy ${bytes} bytes (${counted}) of ${limit}`);
   if (bytes > limit) {
-    found.problems.push(`function ${v.function_name}: its resource-based policy is ${bytes} bytes (${statements} statements), more than Lambda's ${limit}: AddPermission would fail part-way through a real apply`);
+    found.problems.push(`function ${v.function_name}: its resource-based policy is ${bytes} bytes (${counted}), more than Lambda's ${limit}: AddPermission would fail part-way through a real apply`);
   }
 };

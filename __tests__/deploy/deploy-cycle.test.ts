@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CYCLE_OPERATIONS, writeCycleConfig } from "../../scripts/deploy-cycle/cycle-config";
 import { AWS_QUOTAS } from "../../stacks/aws-quotas";
+import { lambdaPolicyBytes } from "../../stacks/lambda-permissions";
 import type { AppliedCheckReport } from "../../scripts/deploy-cycle/applied-checks";
 import { runDeployCycle, summaryLine, type DeployCycleResult } from "../../scripts/deploy-cycle/cycle";
 import type { DriftReport } from "../../scripts/deploy-cycle/drift";
@@ -122,6 +123,15 @@ describe("the deploy cycle against moto_server", () => {
     }
     // The stack's own functions hold statements: a GetPolicy that found none would prove nothing.
     expect(policies.some((m) => Number(m![3]) > 0)).toBe(true);
+    // Synth's size (the longest ARNs AWS can fill in) bounds what was stored, for API Gateway's statements.
+    const functions = stack.resource.aws_lambda_function as Record<string, { function_name: string }>;
+    const permissions = Object.values(stack.resource.aws_lambda_permission) as Array<{ function_name: string; statement_id: string; principal: string; source_arn: string }>;
+    const handler = policies.find((m) => m![1] === "cert-bound-api-accounts")!;
+    const statements = permissions
+      .filter((p) => p.principal === "apigateway.amazonaws.com" && functions[/^\$\{aws_lambda_function\.([^.]+)\.function_name\}$/.exec(p.function_name)?.[1] ?? ""]?.function_name === handler[1])
+      .map((p) => ({ statementId: p.statement_id, sourceArnSuffix: p.source_arn.replace(/^\$\{[^}]+\}\//, "") }));
+    expect(statements.length).toBe(Number(handler[3]));
+    expect(Number(handler[2])).toBeLessThanOrEqual(lambdaPolicyBytes(handler[1], statements));
   });
 
   it("leaves no pool, function, role, REST API, domain or log group behind", () => {

@@ -4,7 +4,7 @@
  * A change shows in the user's next token, not in tokens already issued.
  */
 import type { Command } from "commander";
-import { AdminAddUserToGroupCommand, AdminListGroupsForUserCommand, AdminRemoveUserFromGroupCommand, type GroupType } from "@aws-sdk/client-cognito-identity-provider";
+import type { GroupType } from "@aws-sdk/client-cognito-identity-provider";
 import { cognitoCall, connectCognito } from "./cognito-client";
 import { requestSettingOptions, type PoolCommandOptions } from "./pool-options";
 import { requireSetting, resolvePoolSettings } from "./pool-settings";
@@ -19,7 +19,7 @@ export function addGroupCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  cbat group add alice account-readers --outputs .local/stack.json")
     .action(async (username: string, name: string, options: PoolCommandOptions) => {
       const { cognito, userPoolId } = connect(options);
-      await cognitoCall(cognito, (client) => client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: name })));
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: name })));
       out(`${username} is in ${name}; tokens issued from now on carry its scopes`);
     });
   requestSettingOptions(group.command("remove").description("take a user out of a group; tokens already issued keep its scopes until they expire"))
@@ -28,7 +28,7 @@ export function addGroupCommands(program: Command): void {
     .addHelpText("after", "\nExample:\n  cbat group remove alice account-admins --outputs outputs.json")
     .action(async (username: string, name: string, options: PoolCommandOptions) => {
       const { cognito, userPoolId } = connect(options);
-      await cognitoCall(cognito, (client) => client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: name })));
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: name })));
       out(`${username} is no longer in ${name}; tokens issued before keep its scopes until they expire`);
     });
   requestSettingOptions(group.command("list").description("the groups of a user, one per line"))
@@ -39,7 +39,7 @@ export function addGroupCommands(program: Command): void {
       const groups: GroupType[] = [];
       let nextToken: string | undefined;
       do {
-        const page = await cognitoCall(cognito, (client) => client.send(new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, NextToken: nextToken })));
+        const page = await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: username, NextToken: nextToken })));
         groups.push(...(page.Groups ?? []));
         nextToken = page.NextToken;
       } while (nextToken);

@@ -4,14 +4,12 @@
  * binding, token, and the mutual-TLS call. Works against AWS (standard credential chain)
  * and against the local environment (`--outputs .local/stack.json`).
  * Exit codes: 0 done, 1 a user error (bad file, refused call), 2 wrong usage.
+ * Heavy code (the AWS SDK, pkijs, x509, the config loader) loads inside the command that needs it,
+ * so a call (and every test that spawns one) starts in a fraction of the time.
  */
 import { X509Certificate } from "node:crypto";
 import { Command, CommanderError, Option } from "commander";
-import {
-  AdminCreateUserCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, InitiateAuthCommand, AdminInitiateAuthCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { x5tS256FromDer } from "../handlers/lib/thumbprint";
-import { ensureDevPki } from "../local/dev-pki";
 import { cognitoCall, connectCognito } from "./cognito-client";
 import { UsageError, UserError } from "./errors";
 import { addGroupCommands } from "./group-commands";
@@ -24,7 +22,6 @@ import { printClientCredentialsToken, withClientCredentials, type ClientCredenti
 import { readCertificates } from "./read-certificate";
 import { folderProblem, readInputFile } from "./read-file";
 import { secretFrom } from "./secrets";
-import { checkTruststore } from "./truststore-check";
 import { registerAwsCommand } from "./aws-command";
 import { registerDecisionsCommand } from "./decisions-command";
 import { registerSetupCommand } from "./setup-command";
@@ -77,6 +74,7 @@ export function buildProgram(): Command {
     .addHelpText("after", "\nExample:\n  cbat truststore check truststore.pem && aws s3 cp truststore.pem s3://my-truststores/truststore.pem")
     .action(async (file: string) => {
       const text = readInputFile(file).toString("utf8");
+      const { checkTruststore }: typeof import("./truststore-check") = require("./truststore-check");
       const report = await checkTruststore(text);
       for (const p of report.problems) out(`${p.severity.toUpperCase()} ${p.certificate}: ${p.message}`);
       out(`${file}: ${report.certificates} certificate(s), ${report.problems.filter((p) => p.severity === "error").length} error(s), ${report.problems.filter((p) => p.severity === "warning").length} warning(s)`);
@@ -92,7 +90,7 @@ export function buildProgram(): Command {
     .action(async (options: { out: string }) => {
       let created;
       try {
-        created = await ensureDevPki(options.out);
+        created = await (require("../local/dev-pki") as typeof import("../local/dev-pki")).ensureDevPki(options.out);
       } catch (error) {
         const e = error as NodeJS.ErrnoException;
         if (typeof e.code !== "string" || typeof e.path !== "string") throw error;
@@ -121,14 +119,14 @@ export function buildProgram(): Command {
       const fingerprint = options.cert ? fingerprintOf(options.cert, "--cert").x5t : undefined;
       const cognito = connectCognito(settings, options.timeout);
       const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password for the new user: ");
-      await cognitoCall(cognito, (client) => client.send(new AdminCreateUserCommand({
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminCreateUserCommand({
         UserPoolId: userPoolId, Username: options.username, MessageAction: "SUPPRESS",
         UserAttributes: [
           { Name: "email", Value: options.email }, { Name: "email_verified", Value: "true" },
           ...(fingerprint ? [{ Name: "custom:cert_fingerprint", Value: fingerprint }] : []),
         ],
       })));
-      await cognitoCall(cognito, (client) => client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: options.username, Password: password, Permanent: true })));
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: options.username, Password: password, Permanent: true })));
       out(`created user ${options.username}${fingerprint ? `, bound to x5t#S256 ${fingerprint}` : " (no certificate bound: it gets no token until `cbat bind`)"}`);
     });
 
@@ -140,7 +138,7 @@ export function buildProgram(): Command {
       const userPoolId = requireSetting(settings, "userPoolId");
       const { x5t } = fingerprintOf(options.cert, "--cert");
       const cognito = connectCognito(settings, options.timeout);
-      await cognitoCall(cognito, (client) => client.send(new AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: options.username, UserAttributes: [{ Name: "custom:cert_fingerprint", Value: x5t }] })));
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminUpdateUserAttributesCommand({ UserPoolId: userPoolId, Username: options.username, UserAttributes: [{ Name: "custom:cert_fingerprint", Value: x5t }] })));
       out(`bound ${options.username} to x5t#S256 ${x5t}; tokens issued from now on carry it`);
     });
 
@@ -161,9 +159,9 @@ export function buildProgram(): Command {
       const cognito = connectCognito(settings, options.timeout);
       const password = await secretFrom(options.password, "CBAT_PASSWORD", "Password: ");
       const parameters = { USERNAME: username, PASSWORD: password };
-      const result = await cognitoCall(cognito, (client) => options.admin
-        ? client.send(new AdminInitiateAuthCommand({ AuthFlow: "ADMIN_USER_PASSWORD_AUTH", UserPoolId: requireSetting(settings, "userPoolId"), ClientId: clientId, AuthParameters: parameters }))
-        : client.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: parameters })));
+      const result = await cognitoCall(cognito, (client, sdk) => options.admin
+        ? client.send(new sdk.AdminInitiateAuthCommand({ AuthFlow: "ADMIN_USER_PASSWORD_AUTH", UserPoolId: requireSetting(settings, "userPoolId"), ClientId: clientId, AuthParameters: parameters }))
+        : client.send(new sdk.InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: clientId, AuthParameters: parameters })));
       const token = result.AuthenticationResult?.AccessToken;
       if (!token) throw new UserError(`no token: Cognito asked for ${result.ChallengeName ?? "another step"}; set a permanent password (cbat user create / admin-set-user-password --permanent)`);
       if (options.claims) note(JSON.stringify(JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8")), null, 2));

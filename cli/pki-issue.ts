@@ -1,7 +1,6 @@
 /** `cbat pki issue <name>`: a client certificate from the development CA, for a machine client of your own in `npm run local`. */
 import { relative } from "node:path";
 import type { Command } from "commander";
-import { DevCertificateNameError, issueDevClientCertificate } from "../local/dev-pki-issue";
 import { UserError } from "./errors";
 import { folderProblem } from "./read-file";
 
@@ -16,6 +15,8 @@ export function registerPkiIssueCommand(pki: Command): void {
     .action(async (name: string, options: { dir: string; days: string }) => {
       const days = Number(options.days);
       if (!Number.isInteger(days) || days < 1 || days > 3650) throw new UserError(`--days ${options.days}: not a whole number of days from 1 to 3650`, "e.g. --days 365.");
+      // The PKI code (pkijs) loads here, not with every `cbat` start.
+      const { DevCertificateNameError, issueDevClientCertificate }: typeof import("../local/dev-pki-issue") = require("../local/dev-pki-issue");
       let issued;
       try {
         issued = await issueDevClientCertificate(options.dir, name, days);

@@ -1,7 +1,6 @@
 /** `cbat pki revoke <name>` / `cbat pki unrevoke <name>`: puts a development PKI certificate on the dev CA's CRL (`crl.pem`), or takes it off. */
 import type { Command } from "commander";
-import { revokeDevCertificate, unrevokeDevCertificate } from "../local/dev-crl";
-import { DEV_PKI_FILES } from "../local/dev-pki";
+import { DEV_PKI_FILES } from "../local/dev-pki-files";
 import { UserError } from "./errors";
 
 export function registerPkiRevokeCommand(pki: Command): void {
@@ -14,7 +13,8 @@ export function registerPkiRevokeCommand(pki: Command): void {
     .action(async (name: string, options: { dir: string }) => {
       let revocation;
       try {
-        revocation = await revokeDevCertificate(options.dir, name);
+        // The PKI code (pkijs) loads here, not with every `cbat` start.
+        revocation = await (require("../local/dev-crl") as typeof import("../local/dev-crl")).revokeDevCertificate(options.dir, name);
       } catch (error) {
         throw new UserError((error as Error).message);
       }
@@ -33,7 +33,7 @@ export function registerPkiUnrevokeCommand(pki: Command): void {
     .action(async (name: string, options: { dir: string }) => {
       let result;
       try {
-        result = await unrevokeDevCertificate(options.dir, name);
+        result = await (require("../local/dev-crl") as typeof import("../local/dev-crl")).unrevokeDevCertificate(options.dir, name);
       } catch (error) {
         throw new UserError((error as Error).message);
       }

@@ -4,18 +4,16 @@
  * commands, and a checklist of what cannot be checked from here. Modelled on `sam deploy --guided`.
  * Offline it checks formats, regions and names (setup-checks.ts) and the truststore file with
  * `cbat truststore check`; with AWS credentials also the bucket's versioning, the certificate's
- * status and the domain prefix (setup-aws-checks.ts).
+ * status and the domain prefix (setup-aws-checks.ts). The config loader, the truststore check and
+ * the AWS SDK load when the command runs, not with every `cbat` start.
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
-import { loadDeploymentConfig } from "../stacks/deployment-config";
 import { STACK_NAME } from "../stacks/stack-name";
 import { UserError } from "./errors";
 import { readInputFile } from "./read-file";
-import { checkWithAws } from "./setup-aws-checks";
 import { checkSetupAnswers, tfvarsOf, tfvarsText, type SetupAnswers } from "./setup-checks";
-import { checkTruststore } from "./truststore-check";
 
 interface SetupOptions {
   env?: string;
@@ -94,6 +92,7 @@ export function registerSetupCommand(program: Command): void {
     .addHelpText("after", "\nExample:\n  cbat setup --env prod --region eu-west-1 --domain api.example.com \\\n    --certificate-arn arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-… \\\n    --bucket my-truststores --truststore-key truststore.pem --truststore truststore.pem")
     .action(async (options: SetupOptions) => {
       if (options.env !== undefined && !/^[a-z][a-z0-9-]{0,19}$/.test(options.env)) throw new UserError(`--env ${options.env}: use 1-20 lowercase letters, digits and hyphens, starting with a letter`, "e.g. --env prod.");
+      const { loadDeploymentConfig }: typeof import("../stacks/deployment-config") = require("../stacks/deployment-config");
       let deployment;
       try {
         deployment = loadDeploymentConfig();
@@ -113,10 +112,11 @@ export function registerSetupCommand(program: Command): void {
       const answers = options as unknown as SetupAnswers;
       const problems = checkSetupAnswers(answers, needsDomainPrefix);
       if (options.truststore !== undefined) {
+        const { checkTruststore }: typeof import("./truststore-check") = require("./truststore-check");
         const report = await checkTruststore(readInputFile(options.truststore, "--truststore").toString("utf8"));
         for (const p of report.problems) if (p.severity === "error") problems.push({ flag: "--truststore", message: `${options.truststore}: ${p.certificate}: ${p.message}` });
       }
-      const aws = options.aws && problems.length === 0 ? await checkWithAws(answers) : undefined;
+      const aws = options.aws && problems.length === 0 ? await (require("./setup-aws-checks") as typeof import("./setup-aws-checks")).checkWithAws(answers) : undefined;
       problems.push(...(aws?.problems ?? []));
       if (problems.length > 0) {
         throw new UserError(`not written: ${problems.length} problem(s)\n${problems.map((p) => `  ${p.flag}: ${p.message}`).join("\n")}`, "fix them and run cbat setup again; nothing was written.");

@@ -4,7 +4,6 @@
  * Access tokens already issued keep working with their old certificate until they expire.
  */
 import type { Command } from "commander";
-import { AdminDeleteUserAttributesCommand, AdminUserGlobalSignOutCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { cognitoCall, connectCognito } from "./cognito-client";
 import { requestSettingOptions, type PoolCommandOptions } from "./pool-options";
 import { requireSetting, resolvePoolSettings } from "./pool-settings";
@@ -17,8 +16,8 @@ export function registerUnbindCommand(program: Command): void {
       const settings = resolvePoolSettings(options);
       const userPoolId = requireSetting(settings, "userPoolId");
       const cognito = connectCognito(settings, options.timeout);
-      await cognitoCall(cognito, (client) => client.send(new AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: username, UserAttributeNames: ["custom:cert_fingerprint"] })));
-      await cognitoCall(cognito, (client) => client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username })));
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminDeleteUserAttributesCommand({ UserPoolId: userPoolId, Username: username, UserAttributeNames: ["custom:cert_fingerprint"] })));
+      await cognitoCall(cognito, (client, sdk) => client.send(new sdk.AdminUserGlobalSignOutCommand({ UserPoolId: userPoolId, Username: username })));
       process.stdout.write(`unbound ${username}: no certificate bound (no new tokens until \`cbat bind\`), refresh tokens revoked; access tokens already issued work only with the old certificate until they expire\n`);
     });
 }

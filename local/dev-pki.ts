@@ -9,11 +9,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ensureDevCrl } from "./dev-crl";
+import { DEV_PKI_FILES, type DevPkiName } from "./dev-pki-files";
 import { createCa, issueCertificate, loadIssuedCertificate, type IssuedCertificate } from "./pki";
 
-/** Base names of the files; each has `<name>.pem` and `<name>-key.pem`. */
-export const DEV_PKI_FILES = ["ca", "server", "client", "client2", "machine", "rogue", "expired"] as const;
-export type DevPkiName = (typeof DEV_PKI_FILES)[number];
+export { DEV_PKI_FILES, type DevPkiName };
 
 export interface DevPki {
   readonly dir: string;

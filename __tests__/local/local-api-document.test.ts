@@ -21,6 +21,7 @@ import type { ApiDefinition } from "../../stacks/api-document";
 import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
 import { loadDeploymentConfig } from "../../stacks/deployment-config";
 import { PACKAGE_HANDLERS_DIR } from "../../stacks/package-layout";
+import { AUTHORIZER_MAPPING_FIELDS } from "../../handlers/lib/authorizer-context";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
 import { curl } from "../support/mtls-client";
 import { runCli } from "../support/run-cli";
@@ -29,7 +30,7 @@ const FOREIGN_URI = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functio
 const PASSWORD = "Correct-Horse-9-Battery";
 
 let backend: Server;
-let backendRequests: Array<{ method?: string; url?: string; authorization?: string; callerSub?: string | string[] }>;
+let backendRequests: Array<{ method?: string; url?: string; authorization?: string; caller: Record<string, string | string[] | undefined> }>;
 let api: ApiDefinition;
 let localBackend: string;
 let dir: string;
@@ -40,7 +41,8 @@ beforeAll(async () => {
   jest.spyOn(console, "log").mockImplementation(() => undefined); // the authorizer's decision log
   backendRequests = [];
   backend = createServer((req, res) => {
-    backendRequests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, callerSub: req.headers["x-caller-sub"] });
+    const caller = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith("x-caller-")));
+    backendRequests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, caller });
     res.writeHead(200, { "content-type": "application/json", "x-backend": "rates" });
     res.end(JSON.stringify({ rates: { EUR: 1 }, path: req.url }));
   });
@@ -62,7 +64,8 @@ beforeAll(async () => {
           operationId: "getRates",
           "x-amazon-apigateway-integration": {
             type: "http_proxy", httpMethod: "GET", uri: "https://rates.example.com/v1/rates/{currency}",
-            requestParameters: { "integration.request.path.currency": "method.request.path.currency", "integration.request.header.x-caller-sub": "context.authorizer.sub" },
+            // Every field the authorizer sets, as a header: how a backend learns who called.
+            requestParameters: { "integration.request.path.currency": "method.request.path.currency", ...Object.fromEntries(AUTHORIZER_MAPPING_FIELDS.map((f) => [`integration.request.header.x-caller-${f}`, `context.authorizer.${f}`])) },
           },
         },
       },
@@ -169,7 +172,7 @@ it("another certificate gets 401 invalid_token even with every scope", async () 
   await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "writers" }));
 });
 
-it("forwards an HTTP_PROXY route to its api.localIntegrations backend, with the path variable and the caller's sub (context.authorizer.sub) filled in", async () => {
+it("forwards an HTTP_PROXY route to its api.localIntegrations backend, with the path variable and every context.authorizer.* field mapped to a header", async () => {
   const pool = env.summary.userPoolId;
   await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "readers" }));
   const token = await tokenOf(env.summary.demoUser, demoPassword());
@@ -178,7 +181,12 @@ it("forwards an HTTP_PROXY route to its api.localIntegrations backend, with the 
   expect(answer.status).toBe(200);
   expect(answer.headers).toMatch(/^x-backend: rates$/im);
   expect(JSON.parse(answer.body)).toEqual({ rates: { EUR: 1 }, path: "/v1/rates/EUR?date=2026-11-25" });
-  expect(backendRequests.slice(before)).toEqual([{ method: "GET", url: "/v1/rates/EUR?date=2026-11-25", authorization: `Bearer ${token}`, callerSub: claimsOf(token).sub }]);
+  const claims = claimsOf(token);
+  expect(backendRequests.slice(before)).toEqual([{ method: "GET", url: "/v1/rates/EUR?date=2026-11-25", authorization: `Bearer ${token}`, caller: {
+    "x-caller-principalid": claims.sub, "x-caller-sub": claims.sub, "x-caller-username": claims.username, "x-caller-clientid": claims.client_id, "x-caller-scope": claims.scope,
+    "x-caller-x5ts256": createHash("sha256").update(new X509Certificate(readFileSync(pki().client)).raw).digest("base64url"),
+    "x-caller-certsubject": expect.stringMatching(/CN=/),
+  } }]);
   // Nothing reaches the backend without the binding.
   expect((await call("/rates/EUR", token, "client2")).status).toBe(401);
   expect(backendRequests.length).toBe(before + 1);

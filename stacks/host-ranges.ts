@@ -1,11 +1,11 @@
 /**
  * Which literal hosts are this machine's or a private network's: loopback, link-local, private
- * ranges, carrier-grade NAT, unspecified. Used to refuse them as AWS backends
+ * ranges, carrier-grade NAT, unspecified (and multicast or reserved ones, which serve nothing). Used to refuse them as AWS backends
  * (stacks/backend-hosts.ts) and to allow plain http:// to them for `npm run local`.
  */
 import { BlockList } from "node:net";
 
-export type LocalHostKind = "loopback" | "link-local" | "private" | "shared (CGNAT)" | "unspecified";
+export type LocalHostKind = "loopback" | "link-local" | "private" | "shared (CGNAT)" | "unspecified" | "multicast or reserved";
 
 /**
  * Ranges by kind. 100.64.0.0/10 (RFC 6598, carrier-grade NAT) is refused with the private ones:
@@ -24,6 +24,10 @@ const RANGES: ReadonlyArray<readonly [LocalHostKind, string, number, "ipv4" | "i
   ["private", "192.168.0.0", 16, "ipv4"],
   ["private", "fc00::", 7, "ipv6"],
   ["shared (CGNAT)", "100.64.0.0", 10, "ipv4"],
+  // No backend answers there: multicast, 240.0.0.0/4 (reserved, with the broadcast address).
+  ["multicast or reserved", "224.0.0.0", 4, "ipv4"],
+  ["multicast or reserved", "240.0.0.0", 4, "ipv4"],
+  ["multicast or reserved", "ff00::", 8, "ipv6"],
 ];
 const LISTS = new Map<LocalHostKind, BlockList>();
 for (const [kind, network, prefix, family] of RANGES) {

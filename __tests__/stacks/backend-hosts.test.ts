@@ -38,6 +38,7 @@ it.each([
   ["169.254.169.254", "link-local"], ["[fe80::1]", "link-local"],
   ["10.1.2.3", "private"], ["172.16.0.1", "private"], ["172.31.255.255", "private"], ["192.168.1.10", "private"], ["[fd12:3456::1]", "private"],
   ["100.64.0.1", "shared (CGNAT)"], ["100.127.255.255", "shared (CGNAT)"],
+  ["224.0.0.1", "multicast or reserved"], ["255.255.255.255", "multicast or reserved"], ["[ff02::1]", "multicast or reserved"],
   ["172.32.0.1", undefined], ["100.128.0.1", undefined], ["8.8.8.8", undefined], ["[2001:db8::1]", undefined], ["rates.example.com", undefined], ["localhost.example.com", undefined],
 ])("%s is %s", (hostname, kind) => {
   expect(localHostKind(hostname)).toBe(kind);

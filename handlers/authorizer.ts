@@ -30,6 +30,7 @@ import {
 import { x5tS256FromPem } from "./lib/thumbprint";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
 import { RevocationCheck, type RevocationOptions } from "./lib/revocation-check";
+import type { AuthorizerContextField } from "./lib/authorizer-context";
 import { revocationFromEnvironment } from "./lib/revocation-environment";
 
 export { fileRevocationSource } from "./lib/revocation-file-source";
@@ -104,15 +105,7 @@ export interface RequestAuthorizerEvent {
 }
 
 /** Scalar values only: API Gateway answers 500 to nested objects in the authorizer context. */
-export interface AuthorizerContext {
-  readonly sub: string;
-  readonly username: string;
-  readonly clientId: string;
-  readonly scope: string;
-  readonly x5tS256: string;
-  readonly certSubject: string;
-  readonly [key: string]: string | number | boolean;
-}
+export type AuthorizerContext = { readonly [field in AuthorizerContextField]: string } & { readonly [key: string]: string | number | boolean };
 
 export interface AuthorizerResult {
   readonly principalId: string;

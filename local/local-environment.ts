@@ -316,7 +316,7 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
 /** Synthesizes the app's default stack (local backend) and returns its folder. */
 function synthesizeStack(outdir: string, api: ApiDefinition | undefined, machineClients: DeploymentConfig["machineClients"]): string {
   const app = new App({ outdir });
-  defineStacks(app, { environments: [], backend: { type: "local" }, api, machineClients });
+  defineStacks(app, { environments: [], backend: { type: "local" }, api, machineClients, localRun: true });
   app.synth();
   return join(outdir, "stacks", STACK_NAME);
 }

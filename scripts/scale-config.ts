@@ -20,14 +20,20 @@ export interface ScaleOptions {
 export const STATED_SCALE: ScaleOptions = { operations: 500, machineClients: 500, groups: 100 };
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
 
-/** Writes `<dir>/scale.json` and `<dir>/cbat.config.json`; returns the config file. */
-export function writeScaleConfig(dir: string, options: ScaleOptions = STATED_SCALE): string {
+/** `count` operations at /items/r0 … (five methods a path), each `operationOf(i)`: OpenAPI `paths`. */
+export function generatedPaths(count: number, operationOf: (index: number) => Record<string, unknown>): Record<string, Record<string, unknown>> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (let i = 0; i < options.operations; i++) {
+  for (let i = 0; i < count; i++) {
     const path = `/items/r${Math.floor(i / METHODS.length)}`;
     paths[path] ??= {};
-    paths[path][METHODS[i % METHODS.length]] = { operationId: `op${i}`, security: [{ certificateBound: [`cbat/scope${i % 90}`] }], "x-cbat-handler": "example" };
+    paths[path][METHODS[i % METHODS.length]] = operationOf(i);
   }
+  return paths;
+}
+
+/** Writes `<dir>/scale.json` and `<dir>/cbat.config.json`; returns the config file. */
+export function writeScaleConfig(dir: string, options: ScaleOptions = STATED_SCALE): string {
+  const paths = generatedPaths(options.operations, (i) => ({ operationId: `op${i}`, security: [{ certificateBound: [`cbat/scope${i % 90}`] }], "x-cbat-handler": "example" }));
   writeFileSync(join(dir, "scale.json"), JSON.stringify({ openapi: "3.0.3", info: { title: "scale", version: "1" }, paths }));
   const machineClients = Object.fromEntries(Array.from({ length: options.machineClients }, (_, i) => [
     `client-${i}`, { fingerprint: createHash("sha256").update(`machine ${i}`).digest("base64url"), scopes: [`cbat/scope${i % 90}`] },

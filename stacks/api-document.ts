@@ -69,6 +69,11 @@ export interface ApiDefinition {
   /** `api.quotas`: the account's raised AWS quotas (stacks/quota-settings.ts). @default AWS's defaults */
   readonly quotas?: QuotaSettings;
   /**
+   * `api.localIntegrations`: route key → the backend URI `npm run local` calls instead of the
+   * document's (stacks/local-integrations.ts). A stack bound for AWS never uses them.
+   */
+  readonly localIntegrations?: Readonly<Record<string, string>>;
+  /**
    * Folder (absolute) where the document's `x-cbat-handler` names are `<name>.ts` (`api.handlersDir`).
    * @default the package's own handlers (the built-in API's example)
    */

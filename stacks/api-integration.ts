@@ -4,6 +4,8 @@
  * Fields of HTTP APIs or unknown fields are refused rather than silently dropped.
  */
 import { ApiDocumentError } from "./api-document-error";
+import { isDevelopmentHost } from "./host-ranges";
+import { AUTHORIZER_MAPPING_FIELDS } from "../handlers/lib/authorizer-context";
 
 export const INTEGRATION_TYPES = ["HTTP", "HTTP_PROXY", "AWS", "AWS_PROXY", "MOCK"] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -42,7 +44,6 @@ const FIELDS = new Set([
 const INTEGRATION_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"];
 /** `arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations` */
 const LAMBDA_INVOKE_URI = /^arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path\/2015-03-31\/functions\/(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?)\/invocations$/;
-const LOOPBACK_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
 
 /** The function ARN behind an AWS_PROXY Lambda integration URI, or undefined. */
 export function lambdaArnOfInvokeUri(uri: string): string | undefined {
@@ -69,9 +70,7 @@ export function parseIntegration(value: unknown, where: string): ApiIntegration 
     if (!lambdaArnOfInvokeUri(uri!)) throw new ApiDocumentError(`${where}: an aws_proxy uri must be a Lambda invoke ARN (arn:aws:apigateway:<region>:lambda:path/2015-03-31/functions/<function ARN>/invocations)`);
     if (httpMethod !== "POST") throw new ApiDocumentError(`${where}: httpMethod must be POST for a Lambda (aws_proxy) integration`);
   }
-  if ((type === "HTTP" || type === "HTTP_PROXY") && !isAcceptableHttpUri(uri!)) {
-    throw new ApiDocumentError(`${where}: uri ${JSON.stringify(uri)} must be an https:// URL without user:password (plain http:// only to a loopback host, for npm run local)`);
-  }
+  if (type === "HTTP" || type === "HTTP_PROXY") checkHttpUri(uri!, `${where}: uri`);
   const connectionType = text("connectionType", ["INTERNET", "VPC_LINK"]);
   const connectionId = text("connectionId");
   if ((connectionType === "VPC_LINK") !== (connectionId !== undefined)) throw new ApiDocumentError(`${where}: connectionId is required with, and only with, connectionType vpc_link`);
@@ -106,22 +105,31 @@ export function parseIntegration(value: unknown, where: string): ApiIntegration 
   });
 }
 
-function isAcceptableHttpUri(uri: string): boolean {
-  let url: URL;
+/**
+ * An HTTP backend's URI: https://, without user:password; plain http:// only to a loopback or
+ * private-range literal host, for npm run local (a stack bound for AWS refuses those hosts:
+ * stacks/backend-hosts.ts).
+ */
+export function checkHttpUri(uri: string, where: string): void {
+  let url: URL | undefined;
   try {
     url = new URL(uri);
   } catch {
-    return false;
+    url = undefined;
   }
   // Credentials in a URI would end up in the plan, its PR comment and the api_routes output.
-  if (url.username !== "" || url.password !== "") return false;
-  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOST.test(url.hostname));
+  const acceptable = url !== undefined && url.username === "" && url.password === ""
+    && (url.protocol === "https:" || (url.protocol === "http:" && isDevelopmentHost(url.hostname)));
+  if (!acceptable) {
+    throw new ApiDocumentError(`${where} ${JSON.stringify(uri)} must be an https:// URL without user:password (plain http:// only to a loopback or private-range host, for npm run local)`);
+  }
 }
 
 /**
  * What API Gateway checks when the integration is created, checked at synth instead: every
  * `{variable}` of an http(s) URI is mapped from the method request, and every mapping reads
- * a parameter the operation declares (path variables, query and header parameters).
+ * a parameter the operation declares (path variables, query and header parameters). Also that
+ * a `context.authorizer.*` mapping names a field the authorizer sets: another would stay empty.
  */
 export function checkIntegrationMappings(integration: ApiIntegration, declared: Readonly<Record<string, boolean>>, where: string): void {
   const mappings = integration.requestParameters ?? {};
@@ -133,6 +141,10 @@ export function checkIntegrationMappings(integration: ApiIntegration, declared: 
     }
   }
   for (const [target, source] of Object.entries(mappings)) {
+    const field = /^context\.authorizer\.(.+)$/.exec(source)?.[1];
+    if (field !== undefined && !AUTHORIZER_MAPPING_FIELDS.includes(field)) {
+      throw new ApiDocumentError(`${where}: x-amazon-apigateway-integration: requestParameters "${target}" reads ${source}, which the authorizer does not set; it sets ${AUTHORIZER_MAPPING_FIELDS.map((f) => `context.authorizer.${f}`).join(", ")}`);
+    }
     const parameter = /^method\.request\.(path|querystring|header)\.(.+)$/.exec(source);
     if (parameter && !(source in declared)) {
       throw new ApiDocumentError(`${where}: x-amazon-apigateway-integration: requestParameters "${target}" reads ${source}, which the operation does not declare (add it to parameters, or to the path as {${parameter[2]}})`);

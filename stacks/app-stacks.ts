@@ -8,9 +8,9 @@ import type { DeploymentConfig } from "./deployment-config";
 import { STACK_NAME } from "./stack-name";
 
 export function defineStacks(app: App, config: DeploymentConfig): CertBoundApiStack[] {
-  const { backend, api, machineClients } = config;
-  if (config.environments.length === 0) return [new CertBoundApiStack(app, STACK_NAME, { backend, api, machineClients })];
+  const { backend, api, machineClients, localRun } = config;
+  if (config.environments.length === 0) return [new CertBoundApiStack(app, STACK_NAME, { backend, api, machineClients, localRun })];
   return config.environments.map(
-    (environment) => new CertBoundApiStack(app, `${STACK_NAME}-${environment.name}`, { backend, environment, api, machineClients }),
+    (environment) => new CertBoundApiStack(app, `${STACK_NAME}-${environment.name}`, { backend, environment, api, machineClients, localRun }),
   );
 }

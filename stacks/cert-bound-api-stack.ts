@@ -12,6 +12,7 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { builtInApi, describeBackend, routeKey, type ApiDefinition } from "./api-document";
 import { resourceServerScopes } from "./api-scopes";
 import { checkRestApiQuotas } from "./rest-api-quotas";
+import { apiToServe } from "./local-integrations";
 import { checkAppClientsPerPool } from "./cognito-quotas";
 import { BundledFunction } from "./bundled-function";
 import { terraformLiteral } from "./terraform-literal";
@@ -62,6 +63,12 @@ export interface CertBoundApiStackProps {
    * @default none: no resource server, domain or machine client
    */
   readonly machineClients?: readonly MachineClientDefinition[];
+  /**
+   * Synthesized for `npm run local`, never applied: the API's `api.localIntegrations` are served,
+   * and backends on loopback or private hosts are accepted (stacks/local-integrations.ts).
+   * @default false: such backends are refused, as AWS cannot reach them
+   */
+  readonly localRun?: boolean;
 }
 
 /** Lambda's 64 characters, less the "-role" that names the function's role after it. */
@@ -92,7 +99,7 @@ export class CertBoundApiStack extends TerraformStack {
       }],
     });
 
-    const api = props.api ?? builtInApi();
+    const api = apiToServe(props.api ?? builtInApi(), props.localRun ?? false);
     checkRestApiQuotas(api, api.quotas);
     checkAppClientsPerPool((props.machineClients ?? []).length, api.quotas);
     const logRetentionDays = inputs.logRetentionDays.numberValue;

@@ -15,6 +15,7 @@
  * | user scopes from groups | `api.groupScopes`: { "<group>": ["<scope>", …] } | (none) |
  * | the resource server (custom scopes `<identifier>/<name>`) | `api.resourceServer`: identifier, default "cbat" | (none) |
  * | raised AWS quotas | `api.quotas`: { "resourcesPerApi", "appClientsPerPool" } (stacks/quota-settings.ts) | (none) |
+ * | local backends for npm run local | `api.localIntegrations`: { "<operationId or METHOD /path>": "<uri>" } (stacks/local-integrations.ts) | (none) |
  * | machine clients (client_credentials) | `machineClients`: { "<name>": { "certificate" or "fingerprint", "scopes" } } | (none) |
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { ApiDocumentError, builtInApi, isObject, loadApiDocument, type ApiDefinition } from "./api-document";
 import { DEFAULT_RESOURCE_SERVER } from "./api-scopes";
 import { parseQuotaSettings, QuotaSettingsError } from "./quota-settings";
+import { parseLocalIntegrations } from "./local-integrations";
 import { MachineClientConfigError, parseMachineClients, type MachineClientDefinition } from "./machine-client-config";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
 import { projectRoot } from "./package-layout";
@@ -80,6 +82,8 @@ export interface DeploymentConfig {
    * @default none (loadDeploymentConfig leaves it out when the file has no `machineClients`)
    */
   readonly machineClients?: readonly MachineClientDefinition[];
+  /** Synthesized for `npm run local` (see CertBoundApiStackProps.localRun); never read from the file. @default false */
+  readonly localRun?: boolean;
 }
 
 /** A setting with a bad value; `setting` names it as the user wrote it. */
@@ -163,15 +167,17 @@ function readConfigFile(fileName: string, mustExist: boolean): Record<string, un
 }
 
 const CONFIG_KEYS = ["environments", "backend", "api", "machineClients"];
-const API_KEYS = ["openapi", "groupScopes", "resourceServer", "quotas", "handlersDir"];
+const API_KEYS = ["openapi", "groupScopes", "resourceServer", "quotas", "handlersDir", "localIntegrations"];
 /** `api.handlersDir` when not set: handlers/ next to the config file. */
 export const DEFAULT_HANDLERS_DIR = "handlers";
 
-/** `api.openapi` and `api.handlersDir` (relative to the config file), `api.groupScopes`, `api.resourceServer` and `api.quotas`, read and validated. */
+/** `api.openapi` and `api.handlersDir` (relative to the config file), `api.groupScopes`, `api.resourceServer`, `api.quotas` and `api.localIntegrations`, read and validated. */
 function parseApi(section: unknown, configDir: string, where: (key: string) => string): ApiDefinition {
   const api = parseApiDocumentSettings(section, configDir, where);
+  const local = (section as Record<string, unknown>).localIntegrations;
+  const localIntegrations = local === undefined ? {} : { localIntegrations: parseLocalIntegrations(local, api.routes, where("api.localIntegrations")) };
   try {
-    return { ...api, quotas: parseQuotaSettings((section as Record<string, unknown>).quotas, where("api.quotas")) };
+    return { ...api, ...localIntegrations, quotas: parseQuotaSettings((section as Record<string, unknown>).quotas, where("api.quotas")) };
   } catch (error) {
     if (error instanceof QuotaSettingsError) throw new DeploymentConfigError(error.setting, error.problem);
     throw error;

@@ -9,8 +9,12 @@
  * cycle's lines from CBAT_DEPLOY_REPORT). Without a stand-in it fails with how to install moto.
  */
 import { UpdateAuthorizerCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CYCLE_OPERATIONS, writeCycleConfig } from "../../scripts/deploy-cycle/cycle-config";
+import { AWS_QUOTAS } from "../../stacks/aws-quotas";
+import { lambdaPolicyBytes } from "../../stacks/lambda-permissions";
 import type { AppliedCheckReport } from "../../scripts/deploy-cycle/applied-checks";
 import { runDeployCycle, summaryLine, type DeployCycleResult } from "../../scripts/deploy-cycle/cycle";
 import type { DriftReport } from "../../scripts/deploy-cycle/drift";
@@ -24,9 +28,11 @@ const stackName = process.env.CBAT_DEPLOY_STACK || STACK_NAME;
  * The configuration the cycle deploys unless the caller names one: the example config (the accounts
  * API, groups, a machine client), so the resource server, the pool's domain, the machine client and
  * its binding registry are applied and destroyed too, with moto's missing DeleteResourceServer as a
- * named destroy gap.
+ * named destroy gap; its document grown to CYCLE_OPERATIONS operations (scripts/deploy-cycle/cycle-config.ts).
  */
-const CONFIG = { CBAT_CONFIG: process.env.CBAT_CONFIG || join(PROJECT_ROOT, "examples", "cbat.config.json") };
+const generatedDir = process.env.CBAT_CONFIG ? undefined : mkdtempSync(join(tmpdir(), "cbat-cycle-config-"));
+const CONFIG = { CBAT_CONFIG: process.env.CBAT_CONFIG || writeCycleConfig(generatedDir!) };
+afterAll(() => generatedDir && rmSync(generatedDir, { recursive: true, force: true }));
 
 describe("the deploy cycle against moto_server", () => {
   let result: DeployCycleResult;
@@ -104,6 +110,28 @@ describe("the deploy cycle against moto_server", () => {
     }
     // The domain's truststore is not readable on moto: said, not silently passed.
     expect(result.checks.gaps.join("\n")).toMatch(/mutual_tls_authentication: not returned by the stand-in/);
+  });
+
+  it("applies an API of CYCLE_OPERATIONS operations, and reads every function's policy back (GetPolicy): each within Lambda's 20 KB", () => {
+    const methods = Object.values(stack.resource.aws_api_gateway_method ?? {}) as Array<{ authorization: string }>;
+    if (!process.env.CBAT_CONFIG) expect(methods.filter((m) => m.authorization === "CUSTOM").length).toBeGreaterThanOrEqual(CYCLE_OPERATIONS);
+    const policies = lines.map((line) => /^ {2}function (\S+): resource-based policy (\d+) bytes \((\d+) statements?\) of (\d+)$/.exec(line)).filter((m) => m !== null);
+    expect(policies.map((m) => m![1]).sort()).toEqual((Object.values(stack.resource.aws_lambda_function) as Array<{ function_name: string }>).map((f) => f.function_name).sort());
+    for (const [, , bytes, , limit] of policies as RegExpExecArray[]) {
+      expect(Number(limit)).toBe(AWS_QUOTAS.lambdaResourcePolicyBytes.value);
+      expect(Number(bytes)).toBeLessThanOrEqual(AWS_QUOTAS.lambdaResourcePolicyBytes.value);
+    }
+    // The stack's own functions hold statements: a GetPolicy that found none would prove nothing.
+    expect(policies.some((m) => Number(m![3]) > 0)).toBe(true);
+    // Synth's size (the longest ARNs AWS can fill in) bounds what was stored, for API Gateway's statements.
+    const functions = stack.resource.aws_lambda_function as Record<string, { function_name: string }>;
+    const permissions = Object.values(stack.resource.aws_lambda_permission) as Array<{ function_name: string; statement_id: string; principal: string; source_arn: string }>;
+    const handler = policies.find((m) => m![1] === "cert-bound-api-accounts")!;
+    const statements = permissions
+      .filter((p) => p.principal === "apigateway.amazonaws.com" && functions[/^\$\{aws_lambda_function\.([^.]+)\.function_name\}$/.exec(p.function_name)?.[1] ?? ""]?.function_name === handler[1])
+      .map((p) => ({ statementId: p.statement_id, sourceArnSuffix: p.source_arn.replace(/^\$\{[^}]+\}\//, "") }));
+    expect(statements.length).toBe(Number(handler[3]));
+    expect(Number(handler[2])).toBeLessThanOrEqual(lambdaPolicyBytes(handler[1], statements));
   });
 
   it("leaves no pool, function, role, REST API, domain or log group behind", () => {

@@ -1,11 +1,12 @@
 /**
  * `npm run local` serving a team's own API document end to end: the stack synthesized from
- * the document, the local gateway routing it (path templates, x-cbat-handler bundles, an
- * HTTP_PROXY to a loopback backend this test starts), scopes from Cognito groups in the local
- * issuer, and curl as the client with real certificates and real tokens.
+ * the document and its cbat.config.json, the local gateway routing it (path templates,
+ * x-cbat-handler bundles, an HTTP_PROXY whose https:// backend `api.localIntegrations` replaces
+ * with a loopback backend this test starts), scopes from Cognito groups in the local issuer,
+ * and curl as the client with real certificates and real tokens.
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -15,7 +16,12 @@ import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminListGroupsForUserCommand, AdminRemoveUserFromGroupCommand, AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient, CreateGroupCommand, InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { parseApiDocument } from "../../stacks/api-document";
+import { Testing } from "cdktf";
+import type { ApiDefinition } from "../../stacks/api-document";
+import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
+import { loadDeploymentConfig } from "../../stacks/deployment-config";
+import { PACKAGE_HANDLERS_DIR } from "../../stacks/package-layout";
+import { AUTHORIZER_MAPPING_FIELDS } from "../../handlers/lib/authorizer-context";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
 import { curl } from "../support/mtls-client";
 import { runCli } from "../support/run-cli";
@@ -24,7 +30,10 @@ const FOREIGN_URI = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functio
 const PASSWORD = "Correct-Horse-9-Battery";
 
 let backend: Server;
-let backendRequests: Array<{ method?: string; url?: string; authorization?: string }>;
+let backendRequests: Array<{ method?: string; url?: string; authorization?: string; caller: Record<string, string | string[] | undefined> }>;
+let api: ApiDefinition;
+let localBackend: string;
+let dir: string;
 let env: LocalEnvironment;
 let cognito: CognitoIdentityProviderClient;
 
@@ -32,12 +41,13 @@ beforeAll(async () => {
   jest.spyOn(console, "log").mockImplementation(() => undefined); // the authorizer's decision log
   backendRequests = [];
   backend = createServer((req, res) => {
-    backendRequests.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    const caller = Object.fromEntries(Object.entries(req.headers).filter(([name]) => name.startsWith("x-caller-")));
+    backendRequests.push({ method: req.method, url: req.url, authorization: req.headers.authorization, caller });
     res.writeHead(200, { "content-type": "application/json", "x-backend": "rates" });
     res.end(JSON.stringify({ rates: { EUR: 1 }, path: req.url }));
   });
   await new Promise<void>((resolve) => backend.listen(0, "127.0.0.1", resolve));
-  const backendPort = (backend.address() as AddressInfo).port;
+  localBackend = `http://127.0.0.1:${(backend.address() as AddressInfo).port}/v1/rates/{currency}`;
 
   const document = {
     openapi: "3.0.3",
@@ -51,22 +61,24 @@ beforeAll(async () => {
       },
       "/rates/{currency}": {
         get: {
+          operationId: "getRates",
           "x-amazon-apigateway-integration": {
-            type: "http_proxy", httpMethod: "GET", uri: `http://127.0.0.1:${backendPort}/v1/rates/{currency}`,
-            requestParameters: { "integration.request.path.currency": "method.request.path.currency" },
+            type: "http_proxy", httpMethod: "GET", uri: "https://rates.example.com/v1/rates/{currency}",
+            // Every field the authorizer sets, as a header: how a backend learns who called.
+            requestParameters: { "integration.request.path.currency": "method.request.path.currency", ...Object.fromEntries(AUTHORIZER_MAPPING_FIELDS.map((f) => [`integration.request.header.x-caller-${f}`, `context.authorizer.${f}`])) },
           },
         },
       },
       "/legacy": { get: { "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: FOREIGN_URI } } },
     },
   };
-  const dir = mkdtempSync(join(tmpdir(), "cbat-local-api-"));
+  dir = mkdtempSync(join(tmpdir(), "cbat-local-api-"));
   writeFileSync(join(dir, "api.yaml"), stringify(document));
   const groupScopes = { readers: ["accounts/read"], writers: ["accounts/read", "accounts/write"] };
-  env = await startLocalEnvironment({
-    dir: join(dir, "state"), issuerPort: 0, gatewayPort: 0,
-    api: parseApiDocument(stringify(document), join(dir, "api.yaml"), groupScopes),
-  });
+  const config = { api: { openapi: "api.yaml", handlersDir: PACKAGE_HANDLERS_DIR, groupScopes, localIntegrations: { getRates: localBackend } } };
+  writeFileSync(join(dir, "cbat.config.json"), JSON.stringify(config));
+  api = loadDeploymentConfig({ configFile: join(dir, "cbat.config.json"), env: {} }).api!;
+  env = await startLocalEnvironment({ dir: join(dir, "state"), issuerPort: 0, gatewayPort: 0, api });
   cognito = new CognitoIdentityProviderClient({ region: env.summary.region, endpoint: env.summary.issuerEndpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
 }, 90_000);
 
@@ -74,6 +86,7 @@ afterAll(async () => {
   cognito?.destroy();
   await env?.close();
   await new Promise((resolve) => backend?.close(resolve));
+  if (dir) rmSync(dir, { recursive: true, force: true });
   jest.restoreAllMocks();
 });
 
@@ -159,7 +172,7 @@ it("another certificate gets 401 invalid_token even with every scope", async () 
   await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "writers" }));
 });
 
-it("forwards an HTTP_PROXY route to the loopback backend, with the path variable filled in", async () => {
+it("forwards an HTTP_PROXY route to its api.localIntegrations backend, with the path variable and every context.authorizer.* field mapped to a header", async () => {
   const pool = env.summary.userPoolId;
   await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool, Username: env.summary.demoUser, GroupName: "readers" }));
   const token = await tokenOf(env.summary.demoUser, demoPassword());
@@ -168,10 +181,25 @@ it("forwards an HTTP_PROXY route to the loopback backend, with the path variable
   expect(answer.status).toBe(200);
   expect(answer.headers).toMatch(/^x-backend: rates$/im);
   expect(JSON.parse(answer.body)).toEqual({ rates: { EUR: 1 }, path: "/v1/rates/EUR?date=2026-11-25" });
-  expect(backendRequests.slice(before)).toEqual([{ method: "GET", url: "/v1/rates/EUR?date=2026-11-25", authorization: `Bearer ${token}` }]);
+  const claims = claimsOf(token);
+  expect(backendRequests.slice(before)).toEqual([{ method: "GET", url: "/v1/rates/EUR?date=2026-11-25", authorization: `Bearer ${token}`, caller: {
+    "x-caller-principalid": claims.sub, "x-caller-sub": claims.sub, "x-caller-username": claims.username, "x-caller-clientid": claims.client_id, "x-caller-scope": claims.scope,
+    "x-caller-x5ts256": createHash("sha256").update(new X509Certificate(readFileSync(pki().client)).raw).digest("base64url"),
+    "x-caller-certsubject": expect.stringMatching(/CN=/),
+  } }]);
   // Nothing reaches the backend without the binding.
   expect((await call("/rates/EUR", token, "client2")).status).toBe(401);
   expect(backendRequests.length).toBe(before + 1);
+});
+
+it("the same config synthesized for AWS calls the document's https:// backend: the local one stays out of the plan", () => {
+  const integrations = (json: string) => Object.values(JSON.parse(json).resource.aws_api_gateway_integration).map((i) => (i as { uri: string }).uri);
+  const forAws = Testing.synth(new CertBoundApiStack(Testing.app(), "aws", { api }));
+  expect(integrations(forAws)).toContain("https://rates.example.com/v1/rates/{currency}");
+  expect(forAws).not.toContain("127.0.0.1");
+  const served = readFileSync(join(env.summaryFile, "..", "cdktf.out", "stacks", "cert-bound-api", "cdk.tf.json"), "utf8");
+  expect(integrations(served)).toContain(localBackend);
+  expect(served).not.toContain("rates.example.com");
 });
 
 it("answers an AWS_PROXY to a Lambda outside the stack with 502 and says why", async () => {

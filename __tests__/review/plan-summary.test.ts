@@ -94,6 +94,18 @@ it("flags an authorizer TTL of 300, and --strict fails", () => {
   expect(strict.stderr).toContain("1 security check(s) failed");
 });
 
+it("warns about a plain http:// backend (a VPC link's private host, which synth lets through), and --strict fails", () => {
+  const flipped = clone();
+  const integration = resourceOf(flipped, "aws_api_gateway_integration").values;
+  Object.assign(integration, { type: "HTTP_PROXY", uri: "http://10.0.0.5/orders", connection_type: "VPC_LINK", connection_id: "abc123" });
+  const summary = summarizePlan(flipped, undefined, { today: TODAY });
+  expect(summary.markdown).toMatch(/\| backends over https only \| ⚠️ \| plain http:\/\/ \(the caller's Authorization header crosses unencrypted\): http:\/\/10\.0\.0\.5\/orders/);
+  expect(runCli(flipped, "--today", "2026-11-25").status).toBe(0);
+  const strict = runCli(flipped, "--strict", "--today", "2026-11-25");
+  expect(strict.status).toBe(1);
+  expect(strict.stderr).toContain("1 security check(s) failed (--strict)");
+});
+
 it.each([
   ["mutual TLS on the custom domain", (p: any) => { resourceOf(p, "aws_api_gateway_domain_name").values.mutual_tls_authentication = []; }, "no mutual_tls_authentication"],
   ["custom domain security policy", (p: any) => { resourceOf(p, "aws_api_gateway_domain_name").values.security_policy = "TLS_1_0"; }, "TLS_1_0"],

@@ -240,6 +240,14 @@ describe("fields that would otherwise be dropped in silence (security review)", 
     expect(parseError(integration({ requestParameters: { "integration.request.path.id": "method.request.path.id", "integration.request.header.X-Q": "method.request.querystring.q" } })))
       .toMatch(/reads method\.request\.querystring\.q, which the operation does not declare/);
   });
+  it("takes context.authorizer.* mappings of the fields the authorizer sets (how a backend learns who called), and refuses others", () => {
+    const mapping = (source: string) => doc({ "x-amazon-apigateway-integration": { type: "http_proxy", httpMethod: "GET", uri: "https://b.example.com/", requestParameters: { "integration.request.header.x-caller": source } } });
+    for (const field of ["principalId", "sub", "username", "clientId", "scope", "x5tS256", "certSubject"]) {
+      expect(parseApiDocument(mapping(`context.authorizer.${field}`), "t.json").routes).toHaveLength(1);
+    }
+    expect(parseError(mapping("context.authorizer.tenant"))).toMatch(/requestParameters "integration\.request\.header\.x-caller" reads context\.authorizer\.tenant, which the authorizer does not set; it sets context\.authorizer\.principalId, context\.authorizer\.sub, .*context\.authorizer\.certSubject$/);
+    expect(parseError(mapping("context.authorizer.claims.sub"))).toMatch(/reads context\.authorizer\.claims\.sub, which the authorizer does not set/);
+  });
 });
 
 describe("api in cbat.config.json", () => {

@@ -14,6 +14,7 @@ import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { CERT_FINGERPRINT_ATTRIBUTE } from "../../stacks/cert-bound-user-pool";
 import { OPERATIONS_CHECKS } from "./applied-operations-checks";
+import { lambdaPolicySize } from "./policy-size-check";
 import { expectSame, expectStackRole, first, ofType, sorted, type Check, type CheckContext, type Findings } from "./check-kit";
 
 const BINDING_ATTRIBUTE = `custom:${CERT_FINGERPRINT_ATTRIBUTE}`;
@@ -59,6 +60,7 @@ const lambdaFunction: Check = async (v, ctx, found) => {
   expectSame(found, ctx, where, "aws_lambda_function", "environment", configuration?.Environment?.Variables ?? {}, first(v.environment)?.variables ?? {});
   expectSame(found, ctx, where, "aws_lambda_function", "tracing_config", configuration?.TracingConfig?.Mode, first(v.tracing_config)?.mode);
   await expectStackRole(found, ctx, where, configuration?.Role, "lambda.amazonaws.com");
+  await lambdaPolicySize(v, ctx, found);
 };
 
 const iamRole: Check = async (v, ctx, found) => {
@@ -127,12 +129,14 @@ export interface AppliedCheckReport {
   readonly refreshOnly: string[];
   readonly problems: string[];
   readonly gaps: string[];
+  /** Figures the checks measured, e.g. each function's policy bytes. */
+  readonly notes: string[];
 }
 
 export type { CheckContext };
 
 export async function checkApplied(ctx: CheckContext): Promise<AppliedCheckReport> {
-  const found: Findings = { problems: [], gaps: [] };
+  const found: Findings = { problems: [], gaps: [], notes: [] };
   const checked: Record<string, number> = {};
   for (const resource of ctx.state) {
     const check = APPLIED_CHECKS[resource.type];

@@ -17,10 +17,11 @@ export interface CheckContext {
   readonly gaps: readonly MotoGap[];
 }
 
-/** What one check found: problems fail the cycle; gaps are attributes the stand-in does not return. */
+/** What one check found: problems fail the cycle; gaps are attributes the stand-in does not return; notes are figures it measured. */
 export interface Findings {
   readonly problems: string[];
   readonly gaps: string[];
+  readonly notes: string[];
 }
 
 /** Checks one resource of the state (its values) through the SDK. */

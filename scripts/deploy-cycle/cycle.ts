@@ -120,6 +120,7 @@ function logDrift(log: (line: string) => void, drift: DriftReport): void {
 function logChecks(log: (line: string) => void, checks: AppliedCheckReport): void {
   log(`  SDK checks: ${Object.entries(checks.checked).map(([type, n]) => `${n} ${type}`).join(", ")}`);
   log(`  checked by the refresh of the second plan only: ${checks.refreshOnly.join(", ") || "none"}`);
+  for (const note of checks.notes) log(`  ${note}`);
   for (const gap of checks.gaps) log(`  gap: ${gap}`);
   for (const problem of checks.problems) log(`  PROBLEM ${problem}`);
 }

@@ -24,4 +24,8 @@ module.exports = {
   // Suites wait on terraform, curl and child processes much of the time: two workers on two
   // cores (jest's default here would be one).
   maxWorkers: 2,
+  // A worker that has grown past this (module registries of earlier suites, parsed plans) is
+  // replaced after its suite; a large worker exits slowly on a loaded machine, which jest reports
+  // as "a worker process has failed to exit gracefully".
+  workerIdleMemoryLimit: "512MB",
 };

@@ -9,7 +9,7 @@
  * resolves to a private address cannot be seen offline.
  */
 import type { ApiDefinition, ApiRoute } from "./api-document";
-import { DeploymentConfigError } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 import { localHostKind } from "./host-ranges";
 
 /**

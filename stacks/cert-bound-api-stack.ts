@@ -20,7 +20,8 @@ import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-d
 import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
-import { DeploymentConfigError, type BackendSettings, type EnvironmentSettings } from "./deployment-config";
+import { type BackendSettings, type EnvironmentSettings } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 import { OperationsInputs } from "./operations-inputs";
 import { ProductionOperations } from "./production-operations";
 import { revocationEnvironment } from "./revocation-environment";

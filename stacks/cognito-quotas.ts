@@ -4,7 +4,7 @@
  * api-document.ts for group names and count, machine-clients.ts for scope descriptions).
  */
 import { quotaMessage } from "./aws-quotas";
-import { DeploymentConfigError } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 import { DEFAULT_QUOTA_SETTINGS, type QuotaSettings } from "./quota-settings";
 
 /** The stack's app clients: the users' client and one per machine client. */

@@ -27,6 +27,7 @@ import { parseLocalIntegrations } from "./local-integrations";
 import { MachineClientConfigError, parseMachineClients, type MachineClientDefinition } from "./machine-client-config";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
 import { projectRoot } from "./package-layout";
+import { DeploymentConfigError } from "./deployment-config-error";
 
 /** This repository's cbat.config.json; the built package (a consumer's project) reads the one in the current folder. */
 export const DEFAULT_CONFIG_FILE = join(projectRoot(), "cbat.config.json");
@@ -86,13 +87,7 @@ export interface DeploymentConfig {
   readonly localRun?: boolean;
 }
 
-/** A setting with a bad value; `setting` names it as the user wrote it. */
-export class DeploymentConfigError extends Error {
-  constructor(readonly setting: string, problem: string) {
-    super(`${setting}: ${problem}`);
-    this.name = "DeploymentConfigError";
-  }
-}
+export { DeploymentConfigError };
 
 /** Per-environment defaults: short retention and the admin test flow in dev; in prod long retention, no admin flow, and a user pool that cannot be deleted by accident. */
 const ENVIRONMENT_DEFAULTS: Record<string, { logRetentionDays: number; enableAdminPasswordAuth: boolean; ephemeral: boolean; enableUserPasswordAuth: boolean }> = {

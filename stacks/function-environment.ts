@@ -4,7 +4,7 @@
  * only at apply (pool and client ids, ARNs) can reach.
  */
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
-import { DeploymentConfigError } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 
 /** The longest a Terraform reference in a value can resolve to (an ARN or an id). */
 export const UNRESOLVED_VALUE_BYTES = 128;

@@ -9,7 +9,7 @@
 import { Construct } from "constructs";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
-import { DeploymentConfigError } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 
 /** One statement: its id and the execute-api ARN suffix after `<api execution ARN>/`. */
 export interface InvokeStatement {

@@ -13,7 +13,7 @@
 import { routeKey, type ApiDefinition, type ApiRoute } from "./api-document";
 import { ApiDocumentError } from "./api-document-error";
 import { checkHttpUri, checkIntegrationMappings } from "./api-integration";
-import { DeploymentConfigError } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 import { checkReachableBackends, routeLabel } from "./backend-hosts";
 
 /** Reads and checks the section against the document's routes: returns route key → local URI. */

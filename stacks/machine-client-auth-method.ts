@@ -8,7 +8,7 @@
  *   rotation needs no config change.
  */
 import { DistinguishedNameError, parseDistinguishedName } from "../handlers/lib/distinguished-name";
-import { MachineClientConfigError } from "./machine-client-config";
+import { MachineClientConfigError } from "./machine-client-config-error";
 
 export interface TlsClientAuth {
   readonly subjectDn: string;

@@ -21,6 +21,7 @@ import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerp
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
 import { tlsClientAuthOf, type TlsClientAuth } from "./machine-client-auth-method";
+import { MachineClientConfigError } from "./machine-client-config-error";
 
 export interface MachineClientDefinition {
   /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
@@ -44,11 +45,7 @@ const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "tokenEndpointAuthMethod", "subjectDn", "issuerDn", "$comment"];
 
 /** A machineClients setting with a bad value; `setting` names it as the user wrote it. */
-export class MachineClientConfigError extends Error {
-  constructor(readonly setting: string, readonly problem: string) {
-    super(`${setting}: ${problem}`);
-  }
-}
+export { MachineClientConfigError };
 
 /**
  * Reads and validates the section. `where` turns a key into the setting's name (with the file).

@@ -8,7 +8,7 @@
  */
 import type { ApiDefinition } from "./api-document";
 import { quotaMessage } from "./aws-quotas";
-import { DeploymentConfigError } from "./deployment-config";
+import { DeploymentConfigError } from "./deployment-config-error";
 import { DEFAULT_QUOTA_SETTINGS, type QuotaSettings } from "./quota-settings";
 
 /** The paths API Gateway holds a resource for: every prefix of every route's path, "/" excluded. */

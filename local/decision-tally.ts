@@ -7,7 +7,7 @@
  * on Ctrl-C; `cbat decisions` prints the report for the last minutes.
  */
 import type { AccessLogField } from "../stacks/access-logs";
-import { isMissingAuthorization, MISSING_AUTHORIZATION_LABEL, NO_VALUE } from "../stacks/access-log-metrics";
+import { isMissingAuthorization, MISSING_AUTHORIZATION_LABEL, NO_VALUE } from "../stacks/access-log-match";
 
 export interface DecisionLine {
   readonly decision: "Allow" | "Deny";

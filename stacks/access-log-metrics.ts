@@ -20,35 +20,12 @@
 import { Construct } from "constructs";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
-import type { AccessLogField } from "./access-logs";
+import { accessLogFilterPattern, MISSING_AUTHORIZATION_MATCH, MISSING_AUTHORIZATION_METRIC } from "./access-log-match";
 import { METRICS_NAMESPACE, type MetricRef } from "./decision-metrics";
 
-/** How the access log writes a `$context` variable that has no value. */
-export const NO_VALUE = "-";
-
-export const MISSING_AUTHORIZATION_METRIC = "MissingAuthorization";
-
-/** The access-log fields (and values) of a 401 that API Gateway answered without the authorizer. */
-export const MISSING_AUTHORIZATION_MATCH: Readonly<Partial<Record<AccessLogField, string>>> = {
-  status: "401",
-  errorResponseType: "UNAUTHORIZED",
-  authorizerStatus: NO_VALUE,
-};
-
-/** The name of these requests on the dashboard and in `cbat decisions`, the same words in both. */
-export const MISSING_AUTHORIZATION_LABEL = "no or empty Authorization: 401 by API Gateway, authorizer not called";
+export { isMissingAuthorization, MISSING_AUTHORIZATION_LABEL, MISSING_AUTHORIZATION_METRIC, NO_VALUE } from "./access-log-match";
 
 export const missingAuthorizationMetric = (): MetricRef => ({ namespace: METRICS_NAMESPACE, metricName: MISSING_AUTHORIZATION_METRIC, dimensions: {} });
-
-/** CloudWatch Logs JSON filter pattern: every field equal to its value (the access log's values are strings). */
-export function accessLogFilterPattern(match: Readonly<Partial<Record<AccessLogField, string>>>): string {
-  return `{ ${Object.entries(match).map(([field, value]) => `$.${field} = "${value}"`).join(" && ")} }`;
-}
-
-/** Whether an access log record (field → value) is one the filter counts. */
-export function isMissingAuthorization(record: Readonly<Partial<Record<AccessLogField, string>>>): boolean {
-  return Object.entries(MISSING_AUTHORIZATION_MATCH).every(([field, value]) => record[field as AccessLogField] === value);
-}
 
 export interface AccessLogMetricFiltersProps {
   readonly namePrefix: string;

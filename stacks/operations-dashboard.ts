@@ -14,7 +14,8 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { DENY_REASONS } from "../handlers/lib/errors";
 import { apiGatewayMetric, lambdaMetric } from "./alarms";
 import { allowMetric, denyReasonMetric, type MetricRef } from "./decision-metrics";
-import { MISSING_AUTHORIZATION_LABEL, missingAuthorizationMetric } from "./access-log-metrics";
+import { MISSING_AUTHORIZATION_LABEL } from "./access-log-match";
+import { missingAuthorizationMetric } from "./access-log-metrics";
 import { TOKEN_DECISION_REASONS } from "../handlers/lib/token-decision-log";
 import { tokenRequestMetric } from "./token-endpoint-operations";
 

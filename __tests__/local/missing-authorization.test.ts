@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect } from "node:tls";
 import { startLocalEnvironment, type LocalEnvironment } from "../../local/local-environment";
-import { MISSING_AUTHORIZATION_LABEL } from "../../stacks/access-log-metrics";
+import { MISSING_AUTHORIZATION_LABEL } from "../../stacks/access-log-match";
 import { STACK_NAME } from "../../stacks/stack-name";
 import { publishedBy, type PlannedMetricFilter } from "../support/metric-filter";
 import { runCli } from "../support/run-cli";

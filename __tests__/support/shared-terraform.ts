@@ -55,9 +55,11 @@ export class OfflineTerraform extends UncachedTerraform {
     this.shared = override.endpoint === undefined;
   }
 
-  protected override commandEnv(args: readonly string[]): NodeJS.ProcessEnv {
-    const reattach = this.shared && REATTACH_COMMANDS.has(args[0]) ? workerReattach() : undefined;
-    return reattach ? { ...super.commandEnv(args), TF_REATTACH_PROVIDERS: reattach } : super.commandEnv(args);
+  /** The worker's running provider for offline validate, plan and show (provider-pool.ts); a blocking run only, so never two commands on it at once. */
+  protected override commandEnv(args: readonly string[], blocking: boolean): NodeJS.ProcessEnv {
+    const env = super.commandEnv(args, blocking);
+    const reattach = blocking && this.shared && REATTACH_COMMANDS.has(args[0]) ? workerReattach() : undefined;
+    return reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env;
   }
 
   override run(...args: string[]): TerraformRun {

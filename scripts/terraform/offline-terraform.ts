@@ -59,20 +59,20 @@ export class OfflineTerraform {
     this.env = { ...rest, TF_CLI_CONFIG_FILE: cliConfig, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
   }
 
-  /** The environment of one terraform command (a subclass may add to it). */
-  protected commandEnv(_args: readonly string[]): NodeJS.ProcessEnv {
+  /** The environment of one terraform command (a subclass may add to it); `blocking`: run, not runAsync. */
+  protected commandEnv(_args: readonly string[], _blocking: boolean): NodeJS.ProcessEnv {
     return this.env;
   }
 
   run(...args: string[]): TerraformRun {
-    const result = spawnSync("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.commandEnv(args), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const result = spawnSync("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.commandEnv(args, true), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
     return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
   /** Like run, without blocking this process (for callers that serve something terraform calls). */
   runAsync(...args: string[]): Promise<TerraformRun> {
     return new Promise((resolve) => {
-      execFile("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.commandEnv(args), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      execFile("terraform", [...args, "-no-color"], { cwd: this.stackDir, env: this.commandEnv(args, false), encoding: "utf8", maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
         resolve({ status: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
       });
     });

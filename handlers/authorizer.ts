@@ -26,7 +26,7 @@ import { tokenClientCheck } from "./lib/token-client";
 import {
   assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
 } from "./lib/token-lifetime";
-import { x5tS256FromPem } from "./lib/thumbprint";
+import { CertificateThumbprintCache } from "./lib/thumbprint-cache";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
 import type { RevocationOptions } from "./lib/revocation-check";
 import {
@@ -139,6 +139,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (options.decisionLog !== undefined && typeof options.decisionLog !== "function") throw new TypeError("createAuthorizer: decisionLog must be a function (line: string) => void");
   const routeScopes = options.routeScopes === undefined ? undefined : parseRouteScopes(options.routeScopes);
   const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
+  const thumbprints = new CertificateThumbprintCache();
   const revocation = options.revocation === undefined ? undefined : new (revocationCheckModule().RevocationCheck)(options.revocation);
   let keysReady = options.jwks ? Promise.resolve() : startHydration(verifier);
   const log = (entry: DecisionLogEntry) => logDecision(entry, options.decisionLog);
@@ -153,7 +154,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       const requiredScopes = routeScopes ? requiredScopesOf(routeScopes, event) : [];
       const token = extractAccessToken(event.headers, event.multiValueHeaders);
       const clientCert = clientCertOf(event);
-      const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem);
+      const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem, thumbprints);
       if (revocation) {
         const firstLoad = revocation.pending(); // only a cold start's first requests wait
         if (firstLoad) await firstLoad;
@@ -290,11 +291,11 @@ function clientCertOf(event: RequestAuthorizerEvent): { clientCertPem?: unknown;
   return clientCert;
 }
 
-function thumbprintOf(pem: unknown): string {
+function thumbprintOf(pem: unknown, thumbprints: CertificateThumbprintCache): string {
   if (pem === undefined || pem === null || pem === "") throw new AccessDeniedError("cert_missing");
   if (typeof pem !== "string") throw new AccessDeniedError("cert_invalid");
   try {
-    return x5tS256FromPem(pem);
+    return thumbprints.thumbprintOf(pem);
   } catch (error) {
     if (error instanceof CertificateFormatError) throw new AccessDeniedError("cert_invalid");
     throw error;

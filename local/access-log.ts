@@ -13,8 +13,9 @@ const CONTEXT_VARIABLE = /\$context\.([A-Za-z0-9_.]+)/g;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /** `$context.requestTime`'s format (CLF): `25/Nov/2026:10:00:00 +0000`. */
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 export function requestTimeOf(date: Date): string {
-  const two = (n: number) => String(n).padStart(2, "0");
   return `${two(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} +0000`;
 }
 

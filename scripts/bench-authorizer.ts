@@ -10,12 +10,13 @@
  * without one, and with revocation checking (a 100,000-entry CRL loaded) against the same decision
  * without it, plus that CRL's load time and retained heap (scripts/bench-revocation.ts).
  * Targets: ratio ≤ 1.3, scope-check ratio ≤ 1.1, revocation ratio ≤ 1.1, CRL load ≤ 1 s and
- * ≤ 64 MB, bundle ≤ 64 KB, cold init ≤ 20 ms, 0 network calls once warm, ≤ 2 ms per adversarial call.
+ * ≤ 64 MB, bundle ≤ 64 KB, cold init ≤ 15 ms (next to what node's crypto and https alone take, measured the
+ * same way), first-sight ratio ≤ 2.0, 0 network calls once warm, ≤ 2 ms per adversarial call.
  * Figures, not assertions.
  */
 import { execFileSync } from "node:child_process";
 import { createHash, createPublicKey, verify } from "node:crypto";
-import { mkdtempSync, openSync, statSync, writeSync } from "node:fs";
+import { mkdtempSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
@@ -46,14 +47,22 @@ async function main() {
   buildSync({ ...bundleBuildOptions(resolve(__dirname, "../handlers"), ["authorizer"], resolve(__dirname, "..")), outdir: outDir, write: true, logLevel: "error" });
   const bundleBytes = statSync(bundle).size;
 
-  const coldMs: number[] = [];
-  const coldCpuMs: number[] = []; // CPU time too: wall time also counts waiting on a busy machine
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const script = `const c=process.cpuUsage(),t=process.hrtime.bigint();require(${JSON.stringify(bundle)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
-    const [wall, cpu] = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()) as [number, number];
-    coldMs.push(wall);
-    coldCpuMs.push(cpu);
-  }
+  const coldRequire = (file: string) => {
+    const wallMs: number[] = [];
+    const cpuMs: number[] = []; // CPU time too: wall time also counts waiting on a busy machine
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const script = `const c=process.cpuUsage(),t=process.hrtime.bigint();require(${JSON.stringify(file)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
+      const [wall, cpu] = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()) as [number, number];
+      wallMs.push(wall);
+      cpuMs.push(cpu);
+    }
+    return { wall: median(wallMs), cpu: median(cpuMs) };
+  };
+  const cold = coldRequire(bundle);
+  // What node itself takes for the modules the authorizer cannot start without (crypto, and https for the JWKS download).
+  const nodeModulesFile = join(outDir, "node-modules-only.js");
+  writeFileSync(nodeModulesFile, 'require("node:crypto");require("node:https");require("node:stream");\n');
+  const coldNodeModules = coldRequire(nodeModulesFile);
 
   // Count every way the bundle could reach the network once warm.
   const network = countNetworkCalls();
@@ -178,12 +187,13 @@ async function main() {
   const f = median(floor);
   const rows: Array<[string, string, string]> = [
     ["bundle size", `${(bundleBytes / 1024).toFixed(1)} KB (${bundleBytes} bytes)`, "≤ 64 KB"],
-    ["cold init (require of the bundle, no CRL)", `${median(coldMs).toFixed(1)} ms (${median(coldCpuMs).toFixed(1)} ms CPU; median of ${COLD_RUNS} fresh processes)`, "≤ 20 ms"],
+    ["cold init (require of the bundle, no CRL)", `${cold.wall.toFixed(1)} ms (${cold.cpu.toFixed(1)} ms CPU; median of ${COLD_RUNS} fresh processes)`, "≤ 15 ms"],
+    ["  of which node's crypto + https alone", `${coldNodeModules.wall.toFixed(1)} ms (${coldNodeModules.cpu.toFixed(1)} ms CPU), the same way`, ""],
     ["warm decision, valid request (token reused)", `${d.toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["warm decision, token seen for the first time", `${median(firstSeen).toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["crypto floor (RS256 verify + SHA-256 of DER)", `${f.toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["ratio decision / floor (token reused)", (d / f).toFixed(2), "≤ 1.3"],
-    ["ratio decision / floor (first sight)", (median(firstSeen) / f).toFixed(2), ""],
+    ["ratio decision / floor (first sight)", (median(firstSeen) / f).toFixed(2), "≤ 2.0"],
     ["network calls once warm", String(warmNetworkCalls), "0"],
     ["warm decision with the route's scope check", `${median(scoped).toFixed(1)} µs vs ${median(unscoped).toFixed(1)} µs without (median of ${SAMPLES})`, ""],
     ["ratio with scope check / without", (median(scoped) / median(unscoped)).toFixed(2), "≤ 1.1"],

@@ -8,9 +8,12 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 
-/** Files with lines not yet written, for the process exit handler. */
+/**
+ * Files with lines not yet written, and the exit handler that writes them: installed only while
+ * there are some, so no listener stays behind (or piles up across Jest's module registries).
+ */
 const unwritten = new Set<AppendOnlyFile>();
-let exitHandlerInstalled = false;
+const writeUnwritten = () => unwritten.forEach((file) => file.flush());
 
 export class AppendOnlyFile {
   private fd?: number;
@@ -21,11 +24,8 @@ export class AppendOnlyFile {
   append(text: string): void {
     this.pending.push(text);
     if (this.pending.length > 1) return; // a write is already scheduled for this turn
+    if (unwritten.size === 0) process.once("exit", writeUnwritten);
     unwritten.add(this);
-    if (!exitHandlerInstalled) {
-      exitHandlerInstalled = true;
-      process.once("exit", () => unwritten.forEach((file) => file.flush()));
-    }
     setImmediate(() => this.flush());
   }
 
@@ -35,6 +35,7 @@ export class AppendOnlyFile {
     const text = this.pending.length === 1 ? this.pending[0] : this.pending.join("");
     this.pending = [];
     unwritten.delete(this);
+    if (unwritten.size === 0) process.removeListener("exit", writeUnwritten);
     this.fd ??= openSync(this.file, "a", 0o600);
     writeSync(this.fd, text);
   }

@@ -22,19 +22,20 @@ import { claimsGrantScopes, parseRouteScopes, requiredScopesOf } from "./lib/rou
 import { assertNoCriticalHeader } from "./lib/jws-header";
 import { readPackagedJson, ROUTE_SCOPES_FILE } from "./lib/packaged-data";
 import type { MachineBindingLookup } from "./lib/machine-bindings";
-import { ssmMachineBindings } from "./lib/ssm-machine-bindings";
 import { tokenClientCheck } from "./lib/token-client";
 import {
   assertTokenLifetime, DEFAULT_ACCESS_TOKEN_VALIDITY_MINUTES, isAccessTokenValidityMinutes, validityMinutesFromEnvironment,
 } from "./lib/token-lifetime";
-import { x5tS256FromPem } from "./lib/thumbprint";
+import { CertificateThumbprintCache } from "./lib/thumbprint-cache";
 import { VerifiedTokenCache, type VerifiedClaims } from "./lib/verified-token-cache";
-import { RevocationCheck, type RevocationOptions } from "./lib/revocation-check";
+import type { RevocationOptions } from "./lib/revocation-check";
 import type { AuthorizerContextField } from "./lib/authorizer-context";
-import { revocationFromEnvironment } from "./lib/revocation-environment";
+import {
+  revocationCheckModule, revocationEnvironmentModule, revocationFileSourceModule, revocationS3SourceModule, ssmMachineBindingsModule,
+} from "./lib/on-first-use";
 
-export { fileRevocationSource } from "./lib/revocation-file-source";
-export { s3RevocationSource } from "./lib/revocation-s3-source";
+export const fileRevocationSource: typeof import("./lib/revocation-file-source").fileRevocationSource = (options) => revocationFileSourceModule().fileRevocationSource(options);
+export const s3RevocationSource: typeof import("./lib/revocation-s3-source").s3RevocationSource = (options) => revocationS3SourceModule().s3RevocationSource(options);
 export type { RevocationOptions } from "./lib/revocation-check";
 export type { RevocationSource } from "./lib/revocation-store";
 
@@ -131,7 +132,8 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
   if (options.decisionLog !== undefined && typeof options.decisionLog !== "function") throw new TypeError("createAuthorizer: decisionLog must be a function (line: string) => void");
   const routeScopes = options.routeScopes === undefined ? undefined : parseRouteScopes(options.routeScopes);
   const verifiedTokens = new VerifiedTokenCache(options.verifiedTokenCacheSize ?? 1000);
-  const revocation = options.revocation === undefined ? undefined : new RevocationCheck(options.revocation);
+  const thumbprints = new CertificateThumbprintCache();
+  const revocation = options.revocation === undefined ? undefined : new (revocationCheckModule().RevocationCheck)(options.revocation);
   let keysReady = options.jwks ? Promise.resolve() : startHydration(verifier);
   const log = (entry: DecisionLogEntry) => logDecision(entry, options.decisionLog);
 
@@ -145,7 +147,7 @@ export function createAuthorizer(options: AuthorizerOptions): AuthorizerHandler 
       const requiredScopes = routeScopes ? requiredScopesOf(routeScopes, event) : [];
       const token = extractAccessToken(event.headers, event.multiValueHeaders);
       const clientCert = clientCertOf(event);
-      const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem);
+      const presentedX5tS256 = thumbprintOf(clientCert.clientCertPem, thumbprints);
       if (revocation) {
         const firstLoad = revocation.pending(); // only a cold start's first requests wait
         if (firstLoad) await firstLoad;
@@ -282,11 +284,11 @@ function clientCertOf(event: RequestAuthorizerEvent): { clientCertPem?: unknown;
   return clientCert;
 }
 
-function thumbprintOf(pem: unknown): string {
+function thumbprintOf(pem: unknown, thumbprints: CertificateThumbprintCache): string {
   if (pem === undefined || pem === null || pem === "") throw new AccessDeniedError("cert_missing");
   if (typeof pem !== "string") throw new AccessDeniedError("cert_invalid");
   try {
-    return x5tS256FromPem(pem);
+    return thumbprints.thumbprintOf(pem);
   } catch (error) {
     if (error instanceof CertificateFormatError) throw new AccessDeniedError("cert_invalid");
     throw error;
@@ -314,10 +316,10 @@ const environmentAuthorizer: AuthorizerHandler | undefined = (() => {
     const routeScopes = readPackagedJson(ROUTE_SCOPES_FILE) as Record<string, string[]>;
     const machineClientIds = (process.env.MACHINE_CLIENT_IDS ?? "").split(",").filter((id) => id !== "");
     const registryPath = process.env.MACHINE_BINDINGS_PATH;
-    const machineClientRegistry = registryPath ? ssmMachineBindings({ parameterPath: registryPath }) : undefined;
+    const machineClientRegistry = registryPath ? ssmMachineBindingsModule().ssmMachineBindings({ parameterPath: registryPath }) : undefined;
     const accessTokenValidityMinutes = validityMinutesFromEnvironment(process.env.ACCESS_TOKEN_VALIDITY_MINUTES);
     if (!userPoolId || !clientId) return undefined;
-    const revocation = revocationFromEnvironment(process.env);
+    const revocation = revocationEnvironmentModule().revocationFromEnvironment(process.env);
     return createAuthorizer({ userPoolId, clientId, machineClientIds, machineClientRegistry, accessTokenValidityMinutes, revocation, routeScopes, decisionLog: writeToStdout });
   } catch {
     return undefined;

@@ -248,6 +248,15 @@ export class MtlsGateway {
 /** execute-api ARNs with `*` wildcards, as IAM matches them. */
 function resourceMatches(pattern: string, arn: string): boolean {
   if (typeof pattern !== "string") return false;
-  const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  let regex = resourcePatterns.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    if (resourcePatterns.size >= MAX_RESOURCE_PATTERNS) resourcePatterns.clear();
+    resourcePatterns.set(pattern, regex);
+  }
   return regex.test(arn);
 }
+
+/** Each policy's Resource pattern compiled once (an authorizer answers with a few, request after request). */
+const resourcePatterns = new Map<string, RegExp>();
+const MAX_RESOURCE_PATTERNS = 1000;

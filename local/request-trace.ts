@@ -34,6 +34,8 @@ export class RequestTrace {
   readonly requestId = randomUUID();
   readonly extendedRequestId = randomUUID();
   readonly received = new Date();
+  /** `$context.requestTime` of `received`, formatted once for the access log and the event. */
+  readonly requestTime = requestTimeOf(this.received);
   private readonly start = performance.now();
   private readonly values: Record<string, string | undefined>;
 
@@ -41,7 +43,7 @@ export class RequestTrace {
     this.values = {
       requestId: this.requestId,
       extendedRequestId: this.extendedRequestId,
-      requestTime: requestTimeOf(this.received),
+      requestTime: this.requestTime,
       requestTimeEpoch: String(this.received.getTime()),
       ...initial,
     };

@@ -6,7 +6,6 @@
 import type { X509Certificate } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { requestTimeOf } from "./access-log";
 import type { RequestTrace } from "./request-trace";
 import type { RouteConfig } from "./stack-config";
 
@@ -43,7 +42,7 @@ export function describeRestRequest(req: IncomingMessage, url: URL, route: Route
     resourcePath: route.path,
     httpMethod: req.method,
     extendedRequestId: trace.extendedRequestId,
-    requestTime: requestTimeOf(trace.received),
+    requestTime: trace.requestTime,
     path: `/${stage}${url.pathname}`,
     accountId: source.accountId,
     protocol: `HTTP/${req.httpVersion}`,

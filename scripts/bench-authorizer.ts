@@ -1,23 +1,26 @@
 /**
- * `npm run bench`: the authorizer as it ships (esbuild bundle, minified, node20 target).
+ * `npm run bench`: the authorizer as it ships (the stack's esbuild settings, stacks/handler-bundle.ts).
  * Prints bundle size, cold init (fresh node process requiring the bundle), the warm
- * decision time for a valid request next to the crypto floor measured in the same
- * process (one RS256 verify + one SHA-256 of the DER), network calls once warm, and the worst
+ * decision time for a valid request, its token reused and seen for the first time, next to the
+ * crypto floor measured in the same loop (one RS256 verify + one SHA-256 of the DER; the three
+ * interleaved, so all see the same machine state), network calls once warm, and the worst
  * time per call on adversarial input up to 1 MB (Authorization values and certificate PEMs built to
  * make parsers backtrack, plus the largest input each parser accepts to read).
  * Also the warm decision with a route's scope check (50-route table) against the same decision
  * without one, and with revocation checking (a 100,000-entry CRL loaded) against the same decision
  * without it, plus that CRL's load time and retained heap (scripts/bench-revocation.ts).
  * Targets: ratio ≤ 1.3, scope-check ratio ≤ 1.1, revocation ratio ≤ 1.1, CRL load ≤ 1 s and
- * ≤ 64 MB, bundle ≤ 64 KB, cold init ≤ 20 ms, 0 network calls once warm, ≤ 2 ms per adversarial call.
+ * ≤ 64 MB, bundle ≤ 64 KB, cold init ≤ 15 ms (next to what node's crypto and https alone take, measured the
+ * same way), first-sight ratio ≤ 2.0, 0 network calls once warm, ≤ 2 ms per adversarial call.
  * Figures, not assertions.
  */
 import { execFileSync } from "node:child_process";
 import { createHash, createPublicKey, verify } from "node:crypto";
-import { mkdtempSync, openSync, statSync, writeSync } from "node:fs";
+import { mkdtempSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
+import { bundleBuildOptions } from "../stacks/handler-bundle";
 import { createCa, issueClientCert } from "../__tests__/support/certificates";
 import { requestAuthorizerEvent } from "../__tests__/support/events";
 import type { AuthorizerHandler } from "../handlers/authorizer";
@@ -39,21 +42,27 @@ const micros = (ns: bigint) => Number(ns) / 1000;
 
 async function main() {
   const outDir = mkdtempSync(join(tmpdir(), "cbat-bench-"));
-  const bundle = join(outDir, "authorizer.js");
-  buildSync({
-    entryPoints: [resolve(__dirname, "../handlers/authorizer.ts")],
-    outfile: bundle, bundle: true, minify: true, platform: "node", target: "node20", format: "cjs", logLevel: "error", external: ["@aws-sdk/*"],
-  });
+  const bundle = join(outDir, "authorizer", "index.js");
+  // The bytes the stack ships: its esbuild settings, written here instead of into cdktf.out.
+  buildSync({ ...bundleBuildOptions(resolve(__dirname, "../handlers"), ["authorizer"], resolve(__dirname, "..")), outdir: outDir, write: true, logLevel: "error" });
   const bundleBytes = statSync(bundle).size;
 
-  const coldMs: number[] = [];
-  const coldCpuMs: number[] = []; // CPU time too: wall time also counts waiting on a busy machine
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const script = `const c=process.cpuUsage(),t=process.hrtime.bigint();require(${JSON.stringify(bundle)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
-    const [wall, cpu] = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()) as [number, number];
-    coldMs.push(wall);
-    coldCpuMs.push(cpu);
-  }
+  const coldRequire = (file: string) => {
+    const wallMs: number[] = [];
+    const cpuMs: number[] = []; // CPU time too: wall time also counts waiting on a busy machine
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const script = `const c=process.cpuUsage(),t=process.hrtime.bigint();require(${JSON.stringify(file)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([Number(process.hrtime.bigint()-t)/1e6,(u.user+u.system)/1e3]))`;
+      const [wall, cpu] = JSON.parse(execFileSync(process.execPath, ["-e", script], { env: { PATH: process.env.PATH } }).toString()) as [number, number];
+      wallMs.push(wall);
+      cpuMs.push(cpu);
+    }
+    return { wall: median(wallMs), cpu: median(cpuMs) };
+  };
+  const cold = coldRequire(bundle);
+  // What node itself takes for the modules the authorizer cannot start without (crypto, and https for the JWKS download).
+  const nodeModulesFile = join(outDir, "node-modules-only.js");
+  writeFileSync(nodeModulesFile, 'require("node:crypto");require("node:https");require("node:stream");\n');
+  const coldNodeModules = coldRequire(nodeModulesFile);
 
   // Count every way the bundle could reach the network once warm.
   const network = countNetworkCalls();
@@ -75,20 +84,19 @@ async function main() {
   const beforeWarm = network.count();
   const publicKey = createPublicKey({ key: key.jwk as never, format: "jwk" });
   const [signingInput, signature] = [token.slice(0, token.lastIndexOf(".")), Buffer.from(token.split(".")[2], "base64url")];
-  // Tokens never seen before: the signature is checked (verified-token cache miss).
-  const freshTokens = Array.from({ length: SAMPLES }, () => signJwt(key, accessTokenClaims({ cnf: { "x5t#S256": x5t } })));
+  // Tokens never seen before: the signature is checked (verified-token cache miss). The first
+  // WARMUP of them warm that path as the reused token's warmed its own.
+  const freshEvents = Array.from({ length: WARMUP + SAMPLES }, () => requestAuthorizerEvent({ authorization: `Bearer ${signJwt(key, accessTokenClaims({ cnf: { "x5t#S256": x5t } }))}`, certPem: cert.pem }));
+  for (const freshEvent of freshEvents.slice(0, WARMUP)) await authorize(freshEvent);
   const firstSeen: number[] = [];
-  for (const fresh of freshTokens) {
-    const freshEvent = requestAuthorizerEvent({ authorization: `Bearer ${fresh}`, certPem: cert.pem });
-    const t = process.hrtime.bigint();
-    await authorize(freshEvent);
-    firstSeen.push(micros(process.hrtime.bigint() - t));
-  }
   const decision: number[] = [];
   const floor: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    // Interleaved so both see the same machine state.
+    // Interleaved so all three see the same machine state.
     let t = process.hrtime.bigint();
+    await authorize(freshEvents[WARMUP + i]);
+    firstSeen.push(micros(process.hrtime.bigint() - t));
+    t = process.hrtime.bigint();
     const result = await authorize(event);
     decision.push(micros(process.hrtime.bigint() - t));
     if (result.context.x5tS256 !== x5t) throw new Error("bench request was not allowed");
@@ -179,12 +187,13 @@ async function main() {
   const f = median(floor);
   const rows: Array<[string, string, string]> = [
     ["bundle size", `${(bundleBytes / 1024).toFixed(1)} KB (${bundleBytes} bytes)`, "≤ 64 KB"],
-    ["cold init (require of the bundle, no CRL)", `${median(coldMs).toFixed(1)} ms (${median(coldCpuMs).toFixed(1)} ms CPU; median of ${COLD_RUNS} fresh processes)`, "≤ 20 ms"],
+    ["cold init (require of the bundle, no CRL)", `${cold.wall.toFixed(1)} ms (${cold.cpu.toFixed(1)} ms CPU; median of ${COLD_RUNS} fresh processes)`, "≤ 15 ms"],
+    ["  of which node's crypto + https alone", `${coldNodeModules.wall.toFixed(1)} ms (${coldNodeModules.cpu.toFixed(1)} ms CPU), the same way`, ""],
     ["warm decision, valid request (token reused)", `${d.toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["warm decision, token seen for the first time", `${median(firstSeen).toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["crypto floor (RS256 verify + SHA-256 of DER)", `${f.toFixed(1)} µs (median of ${SAMPLES})`, ""],
     ["ratio decision / floor (token reused)", (d / f).toFixed(2), "≤ 1.3"],
-    ["ratio decision / floor (first sight)", (median(firstSeen) / f).toFixed(2), ""],
+    ["ratio decision / floor (first sight)", (median(firstSeen) / f).toFixed(2), "≤ 2.0"],
     ["network calls once warm", String(warmNetworkCalls), "0"],
     ["warm decision with the route's scope check", `${median(scoped).toFixed(1)} µs vs ${median(unscoped).toFixed(1)} µs without (median of ${SAMPLES})`, ""],
     ["ratio with scope check / without", (median(scoped) / median(unscoped)).toFixed(2), "≤ 1.1"],

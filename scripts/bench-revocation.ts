@@ -45,7 +45,7 @@ export async function revocationFigures(bundle: string, key: SigningKey, samples
   const ca = await createCa("CN=Bench Revocation CA,O=cbat bench");
   const crlFile = bigCrl(dir, ca.pem, ca.privateKeyPem, CRL_ENTRIES);
   const truststoreFile = join(dir, "ca.pem");
-  // Bundled like the authorizer (esbuild, minified): tsx's module interop would put a getter on every call into @oslojs/asn1.
+  // Bundled like the authorizer (esbuild, minified): tsx's module interop would put a getter on every call between its modules.
   const measure = join(dir, "measure-crl-load.js");
   buildSync({ entryPoints: [resolve(__dirname, "measure-crl-load.ts")], outfile: measure, bundle: true, minify: true, platform: "node", target: "node20", format: "cjs", logLevel: "error" });
   const load = JSON.parse(execFileSync(process.execPath, ["--expose-gc", measure, crlFile, truststoreFile], { encoding: "utf8" }));

@@ -16,7 +16,7 @@
  * only when asked for (`revokedSerials`), so a caller can check the signature first and never
  * read, or hold, the entries of a CRL nobody signed.
  */
-import { ASN1Form, type ASN1Value } from "@oslojs/asn1";
+import { ASN1Form, type ASN1Value } from "./der-value";
 import { RevocationListError, CertificateFormatError } from "./errors";
 import {
   decoding, elementsOf, expectUniversal, forEachElement, hexOf, isContext, isUniversal, oidText, readElement, readOnlyElement, serialKeyOf, TAG, timeOf,

@@ -1,15 +1,15 @@
 /**
  * Reading DER: this module finds each tag-length-value itself, in one pass and without copying
- * (every value is a view into the input), and hands the contents to @oslojs/asn1's ASN1Value
+ * (every value is a view into the input), and hands the contents to der-value.ts's ASN1Value
  * for the typed decodings (BOOLEAN, BIT STRING, times).
  *
- * Why not the library's parseASN1: it copies the rest of the input for a high tag number
+ * Why not @oslojs/asn1's parseASN1 (used before): it copies the rest of the input for a high tag number
  * (`data.slice(offset)`) and copies every element's contents, so with a plain Uint8Array a
  * SEQUENCE of `1F 1F 00` elements took quadratic time (77 s at 710 KB; issue 21). Here each
  * element costs its header plus O(1), whatever the input type, and lengths are strict DER
  * (definite, minimally encoded, within the input).
  */
-import { ASN1Class, ASN1Form, ASN1Value } from "@oslojs/asn1";
+import { ASN1Class, ASN1Form, ASN1Value } from "./der-value";
 import { RevocationListError } from "./errors";
 
 export const TAG = { BOOLEAN: 1, INTEGER: 2, BIT_STRING: 3, OCTET_STRING: 4, OID: 6, SEQUENCE: 16, SET: 17, UTC_TIME: 23, GENERALIZED_TIME: 24 } as const;

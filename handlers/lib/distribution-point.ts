@@ -4,7 +4,7 @@
  * names the partition it is listed in. Names meet as their DER encodings (a URI is a
  * `[6] IA5String`), compared as hex: the same rule as issuer names.
  */
-import type { ASN1Value } from "@oslojs/asn1";
+import type { ASN1Value } from "./der-value";
 import { elementsOf, expectUniversal, forEachElement, hexOf, isContext, oidText, readOnlyElement, TAG, type DerElement } from "./der";
 import { RevocationListError } from "./errors";
 

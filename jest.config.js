@@ -9,10 +9,7 @@ module.exports = {
   transform: {
     // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
     "^.+\\.ts$": ["ts-jest", { diagnostics: false, tsconfig: { isolatedModules: true } }],
-    // @oslojs/asn1 ships ES modules only; Jest's module system runs CommonJS.
-    "/node_modules/@oslojs/.+\\.js$": "<rootDir>/__tests__/support/esm-to-cjs.js",
   },
-  transformIgnorePatterns: ["/node_modules/(?!@oslojs/)"],
   testTimeout: 120000,
   // One folder per run: TMPDIR for the suites (removed at the end) and the shared synth/plan cache.
   globalSetup: "<rootDir>/__tests__/support/global-setup.ts",

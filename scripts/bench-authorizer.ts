@@ -25,7 +25,7 @@ import { createCa, issueClientCert } from "../__tests__/support/certificates";
 import { requestAuthorizerEvent } from "../__tests__/support/events";
 import type { AuthorizerHandler } from "../handlers/authorizer";
 import { accessTokenClaims, CLIENT_ID, createSigningKey, jwksOf, signJwt, USER_POOL_ID } from "../__tests__/support/tokens";
-import { findPemBlocks } from "../cli/read-certificate";
+import { findPemBlocks } from "../handlers/lib/pem-block-finder";
 import { MAX_AUTHORIZATION_CHARS } from "../handlers/lib/credential";
 import { MAX_PEM_CHARS } from "../handlers/lib/thumbprint";
 import { CRL_ENTRIES, revocationFigures } from "./bench-revocation";

@@ -3,14 +3,17 @@
  * one stack per configured environment (see stacks/deployment-config.ts), by default the
  * single stack `cert-bound-api` with a local state file.
  */
-import { App } from "cdktf";
-// Only the package's public API (index.ts, its `exports`): this app is built the way a team's own is.
-import { defineStacks, DeploymentConfigError, loadDeploymentConfig } from "./index";
-
-// cdktf records a full stack trace for every token it creates; with source maps on (tsx turns
-// them on), formatting those traces is most of the synth time of a large API. Our own errors
-// name files and settings, not stack positions.
+// First, before anything loads: tsx turns source maps on, and with them node reads the inline map
+// of every module it loads and formats through them the full stack trace cdktf records for every
+// token it creates: a sixth of a small app's synth, most of a large API's. Our own errors name
+// files and settings, not stack positions. So the modules load below, by require, after it.
 process.setSourceMapsEnabled(false);
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { App } = require("cdktf") as typeof import("cdktf");
+// Only the package's public API (index.ts, its `exports`): this app is built the way a team's own is.
+const { defineStacks, DeploymentConfigError, loadDeploymentConfig } = require("./index") as typeof import("./index");
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 try {
   const app = new App();

@@ -43,7 +43,10 @@ async function startProvider(binary: string, logFile: string): Promise<PoolEntry
   // configured, and fails the second configuration in one process ("unable to add custom RootCAs
   // HTTPClient"). Offline plans call no AWS endpoint, so no bundle is needed.
   const { AWS_CA_BUNDLE: _bundle, ...inherited } = process.env;
-  const child = spawn(binary, ["-debug"], { detached: true, stdio: ["ignore", out, "ignore"], env: { ...inherited, ...QUIET_PROVIDER } });
+  // In its own process group (stopped as one), with a watchdog: when jest goes without its
+  // globalTeardown (killed, crashed), the provider goes within seconds instead of idling on.
+  const watchdog = `"$0" -debug & provider=$!; while kill -0 ${process.pid} 2>/dev/null && kill -0 $provider 2>/dev/null; do sleep 2; done; kill $provider 2>/dev/null`;
+  const child = spawn("sh", ["-c", watchdog, binary], { detached: true, stdio: ["ignore", out, "ignore"], env: { ...inherited, ...QUIET_PROVIDER } });
   closeSync(out);
   child.unref();
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -58,12 +61,21 @@ async function startProvider(binary: string, logFile: string): Promise<PoolEntry
   }
 }
 
-/** Starts `count` providers and records them in the run folder. */
+/**
+ * Starts `count` providers and records them in the run folder. A pool that cannot start is only
+ * slower: terraform then starts the provider itself, as without the pool, and the run says why.
+ */
 export async function startProviderPool(dir: string, count: number): Promise<void> {
   const binary = providerBinary();
   if (!binary || process.env.CBAT_TEST_PROVIDER_POOL === "off") return;
-  const entries = await Promise.all(Array.from({ length: count }, (_, i) => startProvider(binary, join(dir, `provider-${i + 1}.log`))));
-  writeFileSync(join(dir, POOL_FILE), JSON.stringify(entries));
+  const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startProvider(binary, join(dir, `provider-${i + 1}.log`))));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) {
+    for (const result of started) if (result.status === "fulfilled") stop(result.value.pid);
+    process.stderr.write(`provider pool off (terraform starts its own provider): ${(failed.reason as Error).message}\n`);
+    return;
+  }
+  writeFileSync(join(dir, POOL_FILE), JSON.stringify(started.map((result) => (result as PromiseFulfilledResult<PoolEntry>).value)));
 }
 
 export function stopProviderPool(dir: string): void {

@@ -14,3 +14,20 @@ export function parseDeployArgs(argv: string[]): { help: true } | { help: false;
     return { error: `${(error as Error).message}\n${USAGE}` };
   }
 }
+
+/**
+ * The stack to cycle (undefined: the only one), or the exit code once `--help` printed the usage
+ * (0) or a usage error was reported (2): the start of both entry points.
+ */
+export function deployArgsOrExit(argv: string[]): { stack?: string } | number {
+  const args = parseDeployArgs(argv);
+  if ("error" in args) {
+    console.error(args.error);
+    return 2;
+  }
+  if (args.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  return { stack: args.stack };
+}

@@ -5,21 +5,14 @@
  *   deploy cycle: applied N, drift 0 (M allow-listed), destroyed N in S s
  * Exit codes: 0 the cycle passed; 1 it failed (every problem is listed); 2 usage error.
  */
-import { parseDeployArgs, USAGE } from "./cli-args";
+import { deployArgsOrExit } from "./cli-args";
 import { DeployCycleError, runDeployCycle, summaryLine } from "./cycle";
 import { destroyGapsLine } from "./release-resources";
 
 /** `cbat test-deploy`: resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const args = parseDeployArgs(argv);
-  if ("error" in args) {
-    console.error(args.error);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = deployArgsOrExit(argv);
+  if (typeof args === "number") return args;
   const stack = args.stack;
   // Ctrl-C: exit through process.exit, whose exit handlers stop our moto_server.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -11,21 +11,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { endpointSource } from "./aws-endpoint";
-import { parseDeployArgs, USAGE } from "./cli-args";
+import { deployArgsOrExit } from "./cli-args";
 import { DeployCycleError } from "./cycle";
 
 const PROJECT_ROOT = resolve(__dirname, "..", "..");
 
 function main(argv: string[]): number {
-  const args = parseDeployArgs(argv);
-  if ("error" in args) {
-    console.error(args.error);
-    return 2;
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const args = deployArgsOrExit(argv);
+  if (typeof args === "number") return args;
   // No stand-in: say how to get one before jest starts (the cycle would fail the same way).
   try {
     endpointSource(process.env);

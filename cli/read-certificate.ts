@@ -10,8 +10,6 @@ import { readInputFile } from "./read-file";
 
 import { findPemBlocks } from "../handlers/lib/pem-block-finder";
 
-export { findPemBlocks, type FoundPemBlock } from "../handlers/lib/pem-block-finder";
-
 /**
  * DER bytes of every certificate in the file, in order.
  * @param option the flag that named the file (e.g. "--cert"), for messages

@@ -7,7 +7,7 @@
 import "reflect-metadata";
 import { createPublicKey, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
-import { findPemBlocks } from "./read-certificate";
+import { findPemBlocks } from "../handlers/lib/pem-block-finder";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

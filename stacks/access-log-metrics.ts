@@ -14,16 +14,14 @@
  * authorizer status 401, so no request counts here and as a decision. docs/operations.md says
  * what only a real stage can confirm.
  *
- * One definition, two readers: the metric filter here, and `npm run local`'s tally
- * (local/decision-tally.ts), which counts the same lines of <dir>/access.log.
+ * One definition (access-log-match.ts), two readers: the metric filter here, and `npm run local`'s
+ * tally (local/decision-tally.ts), which counts the same lines of <dir>/access.log.
  */
 import { Construct } from "constructs";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogMetricFilter } from "@cdktf/provider-aws/lib/cloudwatch-log-metric-filter";
 import { accessLogFilterPattern, MISSING_AUTHORIZATION_MATCH, MISSING_AUTHORIZATION_METRIC } from "./access-log-match";
 import { METRICS_NAMESPACE, type MetricRef } from "./decision-metrics";
-
-export { isMissingAuthorization, MISSING_AUTHORIZATION_LABEL, MISSING_AUTHORIZATION_METRIC, NO_VALUE } from "./access-log-match";
 
 export const missingAuthorizationMetric = (): MetricRef => ({ namespace: METRICS_NAMESPACE, metricName: MISSING_AUTHORIZATION_METRIC, dimensions: {} });
 

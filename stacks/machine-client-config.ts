@@ -45,7 +45,6 @@ const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const CLIENT_KEYS = ["certificate", "fingerprint", "scopes", "tokenEndpointAuthMethod", "subjectDn", "issuerDn", "$comment"];
 
 /** A machineClients setting with a bad value; `setting` names it as the user wrote it. */
-export { MachineClientConfigError };
 
 /**
  * Reads and validates the section. `where` turns a key into the setting's name (with the file).

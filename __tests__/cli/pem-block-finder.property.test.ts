@@ -6,7 +6,7 @@
  * one PEM block's limit. No timing here: `npm run bench` prints the time per call.
  */
 import fc from "fast-check";
-import { findPemBlocks } from "../../cli/read-certificate";
+import { findPemBlocks } from "../../handlers/lib/pem-block-finder";
 import { MAX_PEM_CHARS } from "../../handlers/lib/thumbprint";
 import { adversarialString, regexInputLengths } from "../support/adversarial";
 import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";

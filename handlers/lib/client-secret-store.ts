@@ -7,11 +7,19 @@
  * The SSM client comes with the Lambda runtime (the bundle leaves it out).
  */
 import type { SSMClient as SSMClientType } from "@aws-sdk/client-ssm";
+import { DeadlineError, withDeadline } from "./deadline";
 
 /** Client name → its secret. */
 export type ClientSecretLookup = (clientName: string) => Promise<string>;
 
 export const CLIENT_SECRET_CACHE_MILLISECONDS = 15 * 60_000;
+
+/**
+ * The read, retry included, ends within this, so a stalled SSM connection gets the client an
+ * RFC 6749 error from the token function (10 s) instead of a gateway timeout. The SDK's
+ * requestTimeout alone only logs a warning (no throwOnRequestTimeout); the AbortSignal ends it.
+ */
+export const CLIENT_SECRET_DEADLINE_MILLISECONDS = 2_000;
 
 export class ClientSecretError extends Error {}
 
@@ -21,13 +29,16 @@ export interface SsmClientSecretsOptions {
   readonly endpoint?: string;
   readonly region?: string;
   readonly now?: () => number;
+  /** @default 2000 (CLIENT_SECRET_DEADLINE_MILLISECONDS) */
+  readonly deadlineMilliseconds?: number;
 }
 
 export function ssmClientSecrets(options: SsmClientSecretsOptions): ClientSecretLookup {
-  const { parameterPrefix, now = Date.now } = options;
+  const { parameterPrefix, now = Date.now, deadlineMilliseconds = CLIENT_SECRET_DEADLINE_MILLISECONDS } = options;
   if (typeof parameterPrefix !== "string" || !/^\/[A-Za-z0-9_.\-/]{1,900}\/$/.test(parameterPrefix)) {
     throw new TypeError("ssmClientSecrets: parameterPrefix must be an SSM path ending in '/', such as /cert-bound-api/token-endpoint/client-secret/");
   }
+  if (!Number.isInteger(deadlineMilliseconds) || deadlineMilliseconds < 1) throw new TypeError("ssmClientSecrets: deadlineMilliseconds must be a positive integer");
   let ssm: { client: SSMClientType; sdk: typeof import("@aws-sdk/client-ssm") } | undefined;
   const cache = new Map<string, { readonly expires: number; readonly secret: string }>();
   return async (clientName) => {
@@ -36,14 +47,17 @@ export function ssmClientSecrets(options: SsmClientSecretsOptions): ClientSecret
     if (!ssm) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const sdk = require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm");
-      ssm = { sdk, client: new sdk.SSMClient({ region: options.region, endpoint: options.endpoint, maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 1500 } }) };
+      ssm = { sdk, client: new sdk.SSMClient({ region: options.region, endpoint: options.endpoint, maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true } }) };
     }
     const name = `${parameterPrefix}${clientName}`;
     let secret: string | undefined;
     try {
-      secret = (await ssm.client.send(new ssm.sdk.GetParameterCommand({ Name: name, WithDecryption: true }))).Parameter?.Value;
+      const { client, sdk } = ssm;
+      secret = (await withDeadline(deadlineMilliseconds, "SSM GetParameter", (abortSignal) =>
+        client.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal }))).Parameter?.Value;
     } catch (error) {
-      throw new ClientSecretError(`cannot read the client secret parameter ${name} (${(error as Error).name})`);
+      const why = error instanceof DeadlineError ? `no answer within ${deadlineMilliseconds} ms` : (error as Error).name;
+      throw new ClientSecretError(`cannot read the client secret parameter ${name} (${why})`);
     }
     if (!secret) throw new ClientSecretError(`the client secret parameter ${name} has no value`);
     cache.set(clientName, { expires: now() + CLIENT_SECRET_CACHE_MILLISECONDS, secret });

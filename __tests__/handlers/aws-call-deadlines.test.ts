@@ -4,8 +4,10 @@
  * GenerateMac, SSM SecureString read and Cognito request, and the trigger's KMS VerifyMac. The
  * real AWS SDK clients and fetch talk to a real loopback server that accepts every connection and
  * never answers. Before the deadlines, the SDK calls only warned at requestTimeout and kept
- * waiting, so each of these tests ran into Jest's timeout.
+ * waiting, so each of these tests ran into Jest's timeout. The authorizer's one network call, the
+ * JWKS download at cold start, is aws-jwt-verify's default fetcher: checked here too.
  */
+import { SimpleFetcher } from "aws-jwt-verify/https";
 import { createHash, randomBytes } from "node:crypto";
 import { createServer as createNetServer, type Socket } from "node:net";
 import { createPreTokenGenerationHandler } from "../../handlers/pre-token-generation";
@@ -89,6 +91,14 @@ describe("the calls themselves", () => {
     expect(error.name).toBe("TimeoutError");
     expect(error.message).not.toContain("s3cret");
     endedByTheDeadline(elapsed);
+  });
+
+  it("the authorizer's JWKS download (aws-jwt-verify's default fetcher, which CognitoJwtVerifier uses) ends too", async () => {
+    // Its own deadlines: 1.5 s socket idle, 3 s response, one retry; the first request waits for it and fails closed.
+    const { error, elapsed } = await failureOf(() => new SimpleFetcher().fetch(`${silent.replace("http:", "https:")}/.well-known/jwks.json`));
+    expect(error.message).toMatch(/time-?out/i);
+    expect(accepted.size).toBeGreaterThan(0);
+    expect(elapsed).toBeLessThan(9000); // two attempts of 3 s
   });
 
   it("refuses a deadline that is not a positive integer", () => {

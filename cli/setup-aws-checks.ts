@@ -1,12 +1,14 @@
 /**
  * `cbat setup`'s checks with AWS credentials (the standard chain; AWS_ENDPOINT_URL for a
  * stand-in): the truststore bucket is versioned and holds the truststore, the custom domain's
- * certificate is issued, the Cognito domain prefix is free. Without credentials nothing is
+ * certificate is issued for the domain and comes with an ownership-verification certificate when
+ * API Gateway needs one (setup-certificate-checks.ts), the Cognito domain prefix is free. Without credentials nothing is
  * called and each check is listed as not done.
  */
 import { CognitoIdentityProviderClient, DescribeUserPoolDomainCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { GetBucketVersioningCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { quietNodeVersionNotice } from "./node-version-notice";
+import { certificateProblems, type DescribedCertificate } from "./setup-certificate-checks";
 import type { SetupAnswers, SetupProblem } from "./setup-checks";
 
 export interface AwsCheckReport {
@@ -60,7 +62,7 @@ export async function checkWithAws(answers: SetupAnswers): Promise<AwsCheckRepor
   return report;
 }
 
-/** ACM's DescribeCertificate: the domain's certificate (and the ownership one) must be ISSUED. */
+/** ACM's DescribeCertificate of both certificates, judged by setup-certificate-checks.ts. */
 async function checkCertificate(answers: SetupAnswers, report: AwsCheckReport): Promise<void> {
   let acm: typeof import("@aws-sdk/client-acm");
   try {
@@ -70,16 +72,24 @@ async function checkCertificate(answers: SetupAnswers, report: AwsCheckReport): 
     return;
   }
   const client = new acm.ACMClient({ region: answers.region, maxAttempts: 2 });
+  const describe = async (flag: string, arn: string): Promise<DescribedCertificate | undefined> => {
+    try {
+      return (await client.send(new acm.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate ?? {};
+    } catch (error) {
+      report.problems.push({ flag, message: `${arn}: ${(error as Error).name}: it must be an ACM certificate of this account in ${answers.region}` });
+      return undefined;
+    }
+  };
   try {
-    for (const [flag, arn] of [["--certificate-arn", answers.certificateArn], ["--ownership-certificate-arn", answers.ownershipCertificateArn]] as const) {
-      if (arn === undefined) continue;
-      try {
-        const certificate = (await client.send(new acm.DescribeCertificateCommand({ CertificateArn: arn }))).Certificate;
-        if (certificate?.Status !== "ISSUED") report.problems.push({ flag, message: `${arn} is ${certificate?.Status ?? "unknown"}, not ISSUED: finish its validation in ACM first` });
-        else report.confirmed.push(`${arn} is issued${certificate.DomainName ? ` for ${certificate.DomainName}` : ""}`);
-      } catch (error) {
-        report.problems.push({ flag, message: `${arn}: ${(error as Error).name}: it must be an ACM certificate of this account in ${answers.region}` });
-      }
+    const certificate = await describe("--certificate-arn", answers.certificateArn);
+    const ownershipArn = answers.ownershipCertificateArn;
+    const ownership = ownershipArn === undefined ? undefined : await describe("--ownership-certificate-arn", ownershipArn);
+    if (certificate === undefined || (ownershipArn !== undefined && ownership === undefined)) return;
+    const problems = certificateProblems(answers.domain, answers.certificateArn, certificate, ownershipArn === undefined ? undefined : { arn: ownershipArn, certificate: ownership! });
+    report.problems.push(...problems);
+    if (problems.length === 0) {
+      report.confirmed.push(`${answers.certificateArn} is issued${certificate.DomainName ? ` for ${certificate.DomainName}` : ""} and covers ${answers.domain}`);
+      if (ownershipArn !== undefined) report.confirmed.push(`${ownershipArn} (ownership verification) is issued by ACM and covers ${answers.domain}`);
     }
   } finally {
     client.destroy();

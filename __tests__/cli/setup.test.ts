@@ -2,14 +2,17 @@
  * `cbat setup` as CI would run it, with flags only: the tfvars it writes pass the offline plan
  * (real terraform), a certificate in another region is refused before anything is written, and
  * with credentials (moto_server as the AWS stand-in: the true edge, no account here) an
- * unversioned truststore bucket is refused while a versioned one with an issued certificate passes.
+ * unversioned truststore bucket, a certificate that does not cover the domain (wildcards: one label) and
+ * an imported or private-CA certificate without an ownership-verification certificate are refused,
+ * while a versioned bucket with issued certificates for the domain passes.
  */
+import { RequestCertificateCommand } from "@aws-sdk/client-acm";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { awsClients, type AwsClients } from "../../scripts/deploy-cycle/aws-clients";
-import { findMotoServer, MOTO_INSTALL_HINT, startMotoServer, type AwsEndpoint } from "../../scripts/deploy-cycle/aws-endpoint";
+import { findMotoServer, MOTO_INSTALL_HINT, MOTO_SERVER_ENV, startMotoServer, type AwsEndpoint } from "../../scripts/deploy-cycle/aws-endpoint";
 import { createSeedCertificates, seedUserInputs, type SeededInputs } from "../../scripts/deploy-cycle/seed";
 import { runCli } from "../support/run-cli";
 import { OfflineTerraform, PROJECT_ROOT, synthApp } from "../support/terraform";
@@ -76,7 +79,8 @@ const motoServer = findMotoServer();
   const awsEnv = () => ({ ...CONFIG, AWS_ENDPOINT_URL: moto.url, AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" });
 
   beforeAll(async () => {
-    moto = await startMotoServer(motoServer!, join(dir, "moto.log"));
+    // Requested (AMAZON_ISSUED) certificates are ISSUED at once, as after DNS validation.
+    moto = await startMotoServer(motoServer!, join(dir, "moto.log"), { ...MOTO_SERVER_ENV, MOTO_ACM_VALIDATION_WAIT: "0" });
     clients = awsClients(moto.url, "eu-west-1");
     seed = await seedUserInputs(clients, await createSeedCertificates(join(dir, "pki"), "api.setup.test"), "eu-west-1");
     await clients.s3.send(new CreateBucketCommand({ Bucket: "unversioned-truststores", CreateBucketConfiguration: { LocationConstraint: "eu-west-1" } }));
@@ -87,7 +91,14 @@ const motoServer = findMotoServer();
     await moto?.stop();
   });
 
-  const seededFlags = (out: string, bucket: string) => flags(out, { "--domain": seed.domainName, "--certificate-arn": seed.certificateArn, "--bucket": bucket, "--truststore-key": seed.truststoreKey });
+  const seededFlags = (out: string, bucket: string, overrides: Record<string, string> = {}) => flags(out, {
+    "--domain": seed.domainName, "--certificate-arn": seed.certificateArn, "--ownership-certificate-arn": seed.ownershipCertificateArn,
+    "--bucket": bucket, "--truststore-key": seed.truststoreKey, ...overrides,
+  });
+  const requested = async (domainName: string, privateCa = false) => (await clients.acm.send(new RequestCertificateCommand({
+    DomainName: domainName, ValidationMethod: "DNS",
+    ...(privateCa ? { CertificateAuthorityArn: "arn:aws:acm-pca:eu-west-1:123456789012:certificate-authority/11111111-2222-3333-4444-555555555555" } : {}),
+  }))).CertificateArn!;
 
   it("refuses an unversioned truststore bucket, naming the command that fixes it", async () => {
     const out = join(dir, "unversioned.tfvars");
@@ -104,7 +115,40 @@ const motoServer = findMotoServer();
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
     expect(result.stdout).toContain(`checked: s3://${seed.bucket} is versioned`);
     expect(result.stdout).toContain(`checked: s3://${seed.bucket}/${seed.truststoreKey} exists`);
-    expect(result.stdout).toContain(`checked: ${seed.certificateArn} is issued`);
+    expect(result.stdout).toContain(`checked: ${seed.certificateArn} is issued for ${seed.domainName} and covers ${seed.domainName}`);
+    expect(result.stdout).toContain(`checked: ${seed.ownershipCertificateArn} (ownership verification) is issued by ACM and covers ${seed.domainName}`);
     expect(result.stdout).toContain("checked: the Cognito domain prefix acme-api-auth is free in eu-west-1");
+  }, 60_000);
+
+  it("refuses an imported or private-CA certificate without an ownership-verification certificate, writing nothing", async () => {
+    const privateCa = await requested(seed.domainName, true);
+    for (const [arn, type] of [[seed.certificateArn, "IMPORTED"], [privateCa, "PRIVATE"]]) {
+      const out = join(dir, `no-ownership-${type}.tfvars`);
+      const args = seededFlags(out, seed.bucket, { "--certificate-arn": arn });
+      args.splice(args.indexOf("--ownership-certificate-arn"), 2);
+      const result = await runCli(["setup", ...args], awsEnv());
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`--ownership-certificate-arn: is required: ${arn} is ${type}, and API Gateway requires an ownership-verification certificate`);
+      expect(result.stderr).toContain(`aws acm request-certificate --domain-name ${seed.domainName} --validation-method DNS`);
+      expect(existsSync(out)).toBe(false);
+    }
+    // An ownership certificate that is not a public ACM one is refused too.
+    const result = await runCli(["setup", ...seededFlags(join(dir, "private-ownership.tfvars"), seed.bucket, { "--ownership-certificate-arn": privateCa })], awsEnv());
+    expect(result.stderr).toContain(`--ownership-certificate-arn: ${privateCa} is PRIVATE: the ownership-verification certificate must be a public certificate issued by ACM (AMAZON_ISSUED)`);
+  }, 60_000);
+
+  it("checks that the certificate covers --domain, a wildcard matching one label only", async () => {
+    const wildcard = await requested("*.wild.setup.test");
+    const covered = await runCli(["setup", ...seededFlags(join(dir, "wild.tfvars"), seed.bucket, { "--domain": "api.wild.setup.test", "--certificate-arn": wildcard, "--ownership-certificate-arn": wildcard })], awsEnv());
+    expect({ code: covered.code, stderr: covered.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(covered.stdout).toContain(`checked: ${wildcard} is issued for *.wild.setup.test and covers api.wild.setup.test`);
+    // Two labels under the wildcard (the apex and other cases: setup-certificate-checks.test.ts).
+    const out = join(dir, "two-labels.tfvars");
+    const result = await runCli(["setup", ...seededFlags(out, seed.bucket, { "--domain": "a.b.wild.setup.test", "--certificate-arn": wildcard, "--ownership-certificate-arn": wildcard })], awsEnv());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`--certificate-arn: ${wildcard} is for *.wild.setup.test, which does not cover a.b.wild.setup.test (a wildcard covers one label)`);
+    expect(existsSync(out)).toBe(false);
+    const imported = await runCli(["setup", ...seededFlags(join(dir, "other.tfvars"), seed.bucket, { "--domain": "other.setup.test" })], awsEnv());
+    expect(imported.stderr).toContain(`--certificate-arn: ${seed.certificateArn} is for ${seed.domainName}, which does not cover other.setup.test`);
   }, 60_000);
 });

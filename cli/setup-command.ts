@@ -8,6 +8,7 @@
  * the AWS SDK load when the command runs, not with every `cbat` start.
  */
 import { existsSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { STACK_NAME } from "../stacks/stack-name";
@@ -49,6 +50,15 @@ const QUESTIONS: ReadonlyArray<readonly [keyof SetupOptions, string, string, boo
 ];
 
 const say = (text: string) => void process.stdout.write(`${text}\n`);
+
+/**
+ * `-var-file=<the file>` for the printed commands: absolute, since `npm run` and
+ * `terraform -chdir` run elsewhere than here; single-quoted for a POSIX shell when needed.
+ */
+export function varFileArgument(file: string): string {
+  const path = resolve(file);
+  return `-var-file=${/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, "'\\''")}'`}`;
+}
 
 async function ask(options: SetupOptions, needsDomainPrefix: boolean): Promise<void> {
   const missing = QUESTIONS.filter(([key, , , required]) => options[key] === undefined && (required || (key === "domainPrefix" && needsDomainPrefix)));
@@ -131,10 +141,10 @@ export function registerSetupCommand(program: Command): void {
       say([
         "",
         "Review the plan without an account, then plan and deploy (with credentials for the target account):",
-        `  npm run plan:offline -- -var-file=${out}`,
+        `  npm run plan:offline -- ${varFileArgument(out)}`,
         `  ${synth}`,
         `  terraform -chdir=${dir} init`,
-        `  terraform -chdir=${dir} plan -var-file=$PWD/${out} -out=tfplan`,
+        `  terraform -chdir=${dir} plan ${varFileArgument(out)} -out=tfplan`,
         `  terraform -chdir=${dir} apply tfplan`,
         "",
         "Before the apply, check by hand (cbat cannot):",

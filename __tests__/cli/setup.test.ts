@@ -8,6 +8,7 @@
  */
 import { RequestCertificateCommand } from "@aws-sdk/client-acm";
 import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,7 +39,7 @@ it("writes a tfvars file from flags alone that the offline plan accepts, and pri
   expect(tfvars).toContain('custom_domain_cert_arn  = "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e"');
   expect(tfvars).toContain('user_pool_domain_prefix = "acme-api-auth"');
   expect(result.stdout).toContain(`npm run plan:offline -- -var-file=${out}`);
-  expect(result.stdout).toContain(`terraform -chdir=cdktf.out/stacks/cert-bound-api plan -var-file=$PWD/${out} -out=tfplan`);
+  expect(result.stdout).toContain(`terraform -chdir=cdktf.out/stacks/cert-bound-api plan -var-file=${out} -out=tfplan`);
   expect(result.stdout).toContain("[ ] after the apply, a DNS record for api.example.com points at the output regional_domain_name");
   expect(result.stdout).toContain("not checked: AWS: not called (--no-aws)");
 
@@ -62,6 +63,21 @@ it("refuses a certificate in another region, a bad domain and a missing domain p
   const noPrefix = await runCli(["setup", ...args, "--no-aws"], CONFIG);
   expect(noPrefix.stderr).toContain("cbat: missing --domain-prefix");
   expect(existsSync(out)).toBe(false);
+});
+
+it("prints commands whose -var-file names the written file from any folder, for a relative --out with a space too", async () => {
+  const result = await runCli(["setup", ...flags("my setup.tfvars"), "--no-aws"], CONFIG, dir);
+  expect(result).toMatchObject({ code: 0, stderr: "" });
+  const written = join(dir, "my setup.tfvars");
+  expect(existsSync(written)).toBe(true);
+  const printed = result.stdout.split("\n").filter((line) => /^ {2}(npm run plan:offline|terraform -chdir=\S+ plan) /.test(line));
+  expect(printed).toHaveLength(2);
+  for (const line of printed) {
+    // What a POSIX shell makes of the printed argument, run from another folder (terraform -chdir, npm run).
+    const argument = /(-var-file=.*?) -out=tfplan$|(-var-file=.*)$/.exec(line)!.slice(1).find((match) => match !== undefined)!;
+    const word = execFileSync("sh", ["-c", `printf %s ${argument}`], { cwd: tmpdir(), encoding: "utf8" });
+    expect(word).toBe(`-var-file=${written}`);
+  }
 });
 
 it("says what it could not check without credentials", async () => {

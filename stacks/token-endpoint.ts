@@ -22,7 +22,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { UnauthorizedRoute } from "./api-routes";
 import { BundledFunction } from "./bundled-function";
 import type { MachineClientDefinition } from "./machine-client-config";
-import { revocationEnvironment } from "./revocation-environment";
+import { revocationEnvironment, revocationSourceOf } from "./revocation-environment";
 import { RevocationListAccess } from "./revocation-list-access";
 import type { StackInputs } from "./stack-inputs";
 import { terraformLiteral } from "./terraform-literal";
@@ -103,7 +103,7 @@ export class MtlsTokenEndpoint extends Construct {
         COGNITO_TOKEN_ENDPOINT: props.cognitoTokenEndpoint,
         CLIENT_SECRET_PARAMETER_PREFIX: this.secretParameterPrefix,
         VOUCHER_KEY_ID: props.voucherKey.key.arn,
-        ...revocationEnvironment(inputs, props.truststoreVersion),
+        ...revocationEnvironment(revocationSourceOf(inputs, props.truststoreVersion)),
       },
       xrayTracingEnabled: props.xrayTracingEnabled,
     });

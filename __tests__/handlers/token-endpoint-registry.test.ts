@@ -13,8 +13,10 @@ import { createPreTokenGenerationHandler } from "../../handlers/pre-token-genera
 import { createTokenEndpoint, hmacVoucherMac, registryTokenClients, ssmMachineRegistry, type ClosableTokenEndpoint, type ProxyEvent } from "../../handlers/token-endpoint";
 import { TLS_CLIENT_AUTH_BINDING, type VoucherMac } from "../../handlers/lib/client-voucher";
 import { TokenRequestError } from "../../handlers/lib/cognito-client-credentials";
+import { SCOPES_SUPPORTED_FILE } from "../../handlers/lib/packaged-data";
 import { ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
 import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";
+import { packageFolder } from "../support/packaged-data";
 import { SsmStandIn } from "../support/ssm-stand-in";
 
 const PATH = "/cert-bound-api/machine-client-bindings/";
@@ -201,4 +203,34 @@ test("refuses to be created with both or neither of registry and clients", () =>
   const base = { baseUrl: "https://a", issuer: "https://i", cognitoTokenEndpoint: "https://c", secrets: async () => "s", voucherMac: hmacVoucherMac(randomBytes(32)) };
   expect(() => createTokenEndpoint(base)).toThrow(/exactly one of registry/);
   expect(() => createTokenEndpoint({ ...base, clients: {}, registry: async () => undefined })).toThrow(/exactly one of registry/);
+});
+
+test("the Lambda entry point reads registrations from MACHINE_BINDINGS_PATH and scopes_supported from its package", async () => {
+  const lambdaEnvironment = {
+    MACHINE_BINDINGS_PATH: PATH, AWS_ENDPOINT_URL_SSM: ssmEndpoint, PUBLIC_BASE_URL: "https://api.example.com", USER_POOL_ID: "eu-west-1_TestPool1",
+    COGNITO_TOKEN_ENDPOINT: "https://pool.auth.eu-west-1.amazoncognito.com/oauth2/token", CLIENT_SECRET_PARAMETER_PREFIX: "/cert-bound-api/token-endpoint/client-secret/",
+    VOUCHER_KEY_ID: "arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+  };
+  Object.assign(process.env, lambdaEnvironment);
+  // Decision lines go to stdout, as in Lambda: captured.
+  const stdout: string[] = [];
+  const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => stdout.push(String(chunk)) > 0);
+  try {
+    let fresh: typeof import("../../handlers/token-endpoint") | undefined;
+    const folder = packageFolder({ [SCOPES_SUPPORTED_FILE]: JSON.stringify(["accounts/read", "cbat/invoke"]) });
+    jest.isolateModules(() => {
+      fresh = require("../../handlers/token-endpoint");
+      folder.remove();
+    });
+    const metadata = await fresh!.handler({ httpMethod: "GET", resource: "/.well-known/oauth-authorization-server", requestContext: {} });
+    expect(JSON.parse(metadata.body).scopes_supported).toEqual(["accounts/read", "cbat/invoke"]);
+    // A certificate with another DN than the registered one: the registration was read (one call) and refused it.
+    expect(refusal(await fresh!.handler(tokenRequest(pinnedCert, TLS)))).toEqual([401, "invalid_client"]);
+    expect(refusal(await fresh!.handler(tokenRequest(pinnedCert, TLS)))).toEqual([401, "invalid_client"]);
+    expect(ssm.calls).toBe(1);
+    expect(stdout.map((line) => JSON.parse(line)).map(({ reason, clientId }) => [reason, clientId])).toEqual([["invalid_client", TLS], ["invalid_client", TLS]]);
+  } finally {
+    write.mockRestore();
+    for (const name of Object.keys(lambdaEnvironment)) delete process.env[name];
+  }
 });

@@ -18,7 +18,7 @@ import { certificatePemToDer, normalizeFingerprint, thumbprintsMatch } from "./t
 export const CLIENT_AUTH_METHODS = ["tls_client_auth", "self_signed_tls_client_auth"] as const;
 export type ClientAuthMethod = (typeof CLIENT_AUTH_METHODS)[number];
 
-/** One client as the stack writes it. */
+/** One client's registration: an entry of a fixed map, or a registry entry's `tokenEndpoint` with its binding. */
 export interface TokenClientSpec {
   /** The name in `machineClients`: names the client's secret parameter. */
   readonly name: string;
@@ -27,7 +27,7 @@ export interface TokenClientSpec {
   readonly subjectDn?: string;
   /** tls_client_auth, optional: the subject DN of the CA that must have issued the certificate. */
   readonly issuerDn?: string;
-  /** self_signed_tls_client_auth: the pinned x5t#S256. */
+  /** self_signed_tls_client_auth: the pinned x5t#S256 (from the registry: the entry's own binding). */
   readonly x5tS256?: string;
   /** The scopes Cognito grants it; a request for another is `invalid_scope`. */
   readonly scopes: readonly string[];
@@ -49,9 +49,9 @@ export type TokenClientLookup = (clientId: string) => Promise<TokenClient | unde
 /** @throws TypeError naming the client and the field */
 export function parseTokenClients(value: unknown): ReadonlyMap<string, TokenClient> {
   const specs = typeof value === "string" ? JSON.parse(value) : value;
-  if (specs === null || typeof specs !== "object" || Array.isArray(specs)) throw new TypeError('TOKEN_CLIENTS must be a JSON object {"<client id>": {"name", "method", …}}');
+  if (specs === null || typeof specs !== "object" || Array.isArray(specs)) throw new TypeError('clients must be an object {"<client id>": {"name", "method", …}}');
   const clients = new Map<string, TokenClient>();
-  for (const [clientId, raw] of Object.entries(specs as Record<string, unknown>)) clients.set(clientId, parseTokenClient(clientId, raw, `TOKEN_CLIENTS.${clientId.slice(0, 128)}`));
+  for (const [clientId, raw] of Object.entries(specs as Record<string, unknown>)) clients.set(clientId, parseTokenClient(clientId, raw, `clients.${clientId.slice(0, 128)}`));
   return clients;
 }
 

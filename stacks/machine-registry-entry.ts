@@ -33,7 +33,9 @@ export function tokenEndpointRegistration(client: MachineClientDefinition): Reco
  */
 export function registryEntryOverflow(client: MachineClientDefinition): string | undefined {
   const registration = tokenEndpointRegistration(client);
-  const bytes = Buffer.byteLength(JSON.stringify({ clientId: "x".repeat(128), "x5t#S256": client.x5tS256, ...(registration ? { tokenEndpoint: registration } : {}) }));
+  // Terraform's jsonencode writes <, >, &, U+2028 and U+2029 as \u escapes (six bytes each).
+  const json = JSON.stringify({ clientId: "x".repeat(128), "x5t#S256": client.x5tS256, ...(registration ? { tokenEndpoint: registration } : {}) });
+  const bytes = Buffer.byteLength(json.replace(/[<>&\u2028\u2029]/g, "\\u0000"));
   if (bytes <= AWS_QUOTAS.ssmStandardParameterBytes.value) return undefined;
   return quotaMessage("ssmStandardParameterBytes", `the registry entry of machine client ${client.name}${registration ? " (its scopes and DNs, for the mTLS token endpoint: use fewer or shorter scopes)" : ""}`, bytes);
 }

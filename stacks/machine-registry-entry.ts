@@ -33,7 +33,8 @@ export function tokenEndpointRegistration(client: MachineClientDefinition): Reco
  */
 export function registryEntryOverflow(client: MachineClientDefinition): string | undefined {
   const registration = tokenEndpointRegistration(client);
-  // Terraform's jsonencode writes <, >, &, U+2028 and U+2029 as \u escapes (six bytes each).
+  // Terraform's jsonencode writes <, >, &, U+2028 and U+2029 as \u escapes, six bytes each
+  // (developer.hashicorp.com/terraform/language/functions/jsonencode).
   const json = JSON.stringify({ clientId: "x".repeat(128), "x5t#S256": client.x5tS256, ...(registration ? { tokenEndpoint: registration } : {}) });
   const bytes = Buffer.byteLength(json.replace(/[<>&\u2028\u2029]/g, "\\u0000"));
   if (bytes <= AWS_QUOTAS.ssmStandardParameterBytes.value) return undefined;

@@ -6,7 +6,7 @@
  *
  * globalSetup starts them, globalTeardown stops them. One per worker because a worker runs one
  * terraform command at a time (spawnSync), and a provider holds one configuration at a time.
- * Commands against an AWS stand-in (moto) and `init` always start their own provider. Without a
+ * `init` and runs in the background (runAsync) start their own provider. Without a
  * pool (the mirror holds only a zip, a suite runs outside jest's globalSetup, or
  * CBAT_TEST_PROVIDER_POOL=off), terraform starts the provider as usual.
  */

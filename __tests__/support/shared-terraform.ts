@@ -55,10 +55,14 @@ export class OfflineTerraform extends UncachedTerraform {
     this.shared = override.endpoint === undefined;
   }
 
-  /** The worker's running provider for offline validate, plan and show (provider-pool.ts); a blocking run only, so never two commands on it at once. */
+  /**
+   * The worker's running provider for validate, plan and show (provider-pool.ts), offline or
+   * against a stand-in: each command configures it anew (its endpoints, region, credentials).
+   * A blocking run only, so never two commands on it at once.
+   */
   protected override commandEnv(args: readonly string[], blocking: boolean): NodeJS.ProcessEnv {
     const env = super.commandEnv(args, blocking);
-    const reattach = blocking && this.shared && REATTACH_COMMANDS.has(args[0]) ? workerReattach() : undefined;
+    const reattach = blocking && REATTACH_COMMANDS.has(args[0]) ? workerReattach() : undefined;
     return reattach ? { ...env, TF_REATTACH_PROVIDERS: reattach } : env;
   }
 

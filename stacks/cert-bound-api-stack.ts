@@ -106,7 +106,7 @@ export class CertBoundApiStack extends TerraformStack {
     const logRetentionDays = inputs.logRetentionDays.numberValue;
     // The mTLS token endpoint's voucher key (machine clients only); the trigger verifies with it.
     // Clients that name a tokenEndpointAuthMethod use the stack's mTLS token endpoint; their
-    // registrations travel in its environment (4 KB), so the endpoint serves a few clients, not all 500.
+    // registrations are in their registry entries (one SSM parameter each), like their bindings.
     const endpointClients = machineClients.filter((client) => client.tokenEndpointAuthMethod !== undefined);
     const voucherKey = endpointClients.length > 0 ? new VoucherKey(this, "voucher-key", { namePrefix }) : undefined;
     const bindingsPath = machineClients.length > 0 ? machineBindingsPath(namePrefix) : undefined;
@@ -142,7 +142,7 @@ export class CertBoundApiStack extends TerraformStack {
     // One truststore version for the custom domain, the authorizer and the token endpoint: every upload shows in the plan.
     const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
     const tokenEndpoint = machine && voucherKey ? new MtlsTokenEndpoint(this, "token-endpoint", {
-      namePrefix, clients: endpointClients, appClients: machine.clients, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
+      namePrefix, clients: endpointClients, appClients: machine.clients, registry: machine, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
       inputs, truststoreVersion: truststore.versionIdOrEmpty, voucherKey, logRetentionDays, xrayTracingEnabled,
     }) : undefined;
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);

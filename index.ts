@@ -11,7 +11,10 @@ export { STACK_NAME } from "./stacks/stack-name";
 // The constructs: the REST API with its authorizer, the user pool with its trigger, the machine
 // clients, production operations, the mutual-TLS custom domain, and a function from a handler bundle.
 export { MtlsRestApi, type MtlsRestApiProps } from "./stacks/mtls-rest-api";
+export { CertBoundAuthorizer, type CertBoundAuthorizerProps } from "./stacks/cert-bound-authorizer";
+export type { RevocationSource } from "./stacks/revocation-environment";
 export { CertBoundUserPool, type CertBoundUserPoolProps } from "./stacks/cert-bound-user-pool";
+export { BindingTrigger, type BindingTriggerProps } from "./stacks/binding-trigger";
 export { MachineClients, type MachineClientsProps } from "./stacks/machine-clients";
 export { ProductionOperations, type ProductionOperationsProps } from "./stacks/production-operations";
 export { OperationsInputs } from "./stacks/operations-inputs";

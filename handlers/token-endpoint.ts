@@ -22,19 +22,31 @@ import { kmsVoucherMac } from "./lib/kms-voucher-mac";
 import { RevocationCheck, type RevocationOptions } from "./lib/revocation-check";
 import { revocationFromEnvironment } from "./lib/revocation-environment";
 import { x5tS256FromPem } from "./lib/thumbprint";
-import { CLIENT_AUTH_METHODS, certificateAuthenticates, parseTokenClients, type TokenClient, type TokenClientSpec } from "./lib/token-clients";
+import { readPackagedJson, SCOPES_SUPPORTED_FILE } from "./lib/packaged-data";
+import { ssmMachineRegistry } from "./lib/ssm-machine-bindings";
+import { CLIENT_AUTH_METHODS, certificateAuthenticates, parseTokenClients, registryTokenClients, type TokenClient, type TokenClientLookup, type TokenClientSpec } from "./lib/token-clients";
 import { logTokenDecision, TOKEN_ISSUED_REASON } from "./lib/token-decision-log";
 
 export { hmacVoucherMac } from "./lib/client-voucher";
 export { fileRevocationSource } from "./lib/revocation-file-source";
-export type { TokenClientSpec } from "./lib/token-clients";
+export { ssmMachineRegistry } from "./lib/ssm-machine-bindings";
+export { registryTokenClients } from "./lib/token-clients";
+export type { TokenClientLookup, TokenClientSpec } from "./lib/token-clients";
 
 export const TOKEN_PATH = "/oauth2/token";
 export const METADATA_PATH = "/.well-known/oauth-authorization-server";
 
 export interface TokenEndpointOptions {
-  /** By app client id (TOKEN_CLIENTS). */
-  readonly clients: Readonly<Record<string, TokenClientSpec>>;
+  /**
+   * The calling client's registration, by app client id: on AWS its machine-client registry entry
+   * (registryTokenClients over ssmMachineRegistry: one SSM read per client, cached 60 s).
+   * Exactly one of `registry` and `clients`.
+   */
+  readonly registry?: TokenClientLookup;
+  /** A fixed map of registrations by app client id (tests, benchmarks). */
+  readonly clients?: Readonly<Record<string, TokenClientSpec>>;
+  /** RFC 8414 `scopes_supported`. @default the scopes of `clients` */
+  readonly scopesSupported?: readonly string[];
   /** `https://<custom domain>`: where the token endpoint is, for the metadata. */
   readonly baseUrl: string;
   /** The pool's issuer, `https://cognito-idp.<region>.amazonaws.com/<pool id>`. */
@@ -88,13 +100,16 @@ const invalidClient = (reason: DenyReason = "invalid_client") => new OAuthError(
 
 /** @throws TypeError when the options are invalid (a client's DN or thumbprint included) */
 export function createTokenEndpoint(options: TokenEndpointOptions): ClosableTokenEndpoint {
-  const clients = parseTokenClients(options.clients);
+  if ((options.registry === undefined) === (options.clients === undefined)) throw new TypeError("createTokenEndpoint: give exactly one of registry (a lookup by client id) and clients (a fixed map)");
+  const fixed = options.clients === undefined ? undefined : parseTokenClients(options.clients);
+  const lookup: TokenClientLookup = options.registry ?? (async (clientId) => fixed!.get(clientId));
+  const scopesSupported = options.scopesSupported ?? [...fixed!.values()].flatMap((client) => client.scopes);
   const now = options.now ?? Date.now;
   const revocation = options.revocation === undefined ? undefined : new RevocationCheck(options.revocation);
   const requestToken = options.requestToken ?? cognitoClientCredentials();
   const reused = options.reuseTokens === false ? undefined : new IssuedTokenCache(now);
   const write = options.decisionLog ?? ((line: string) => console.log(line));
-  const metadata = JSON.stringify(authorizationServerMetadata(options.baseUrl, options.issuer, clients));
+  const metadata = JSON.stringify(authorizationServerMetadata(options.baseUrl, options.issuer, scopesSupported));
 
   const endpoint: TokenEndpointHandler = async (event, context) => {
     const requestId = safeId(objectOf(event?.requestContext)?.requestId) ?? safeId(context?.awsRequestId);
@@ -102,6 +117,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): ClosableToke
       return { statusCode: 200, headers: { "content-type": "application/json", "cache-control": "max-age=300" }, body: metadata };
     }
     let clientId: string | undefined;
+    let known: string | undefined;
     try {
       if (event?.httpMethod !== "POST") throw new OAuthError(405, "invalid_request", "The token endpoint takes POST only.", "event_invalid");
       const parameters = formOf(event);
@@ -113,9 +129,12 @@ export function createTokenEndpoint(options: TokenEndpointOptions): ClosableToke
       }
       clientId = parameters.get("client_id");
       if (!clientId) throw new OAuthError(400, "invalid_request", "client_id is required (RFC 8705 §2).", "event_invalid");
-      const client = clients.get(clientId);
+      // No certificate, no registry read. Each other unknown client_id costs one SSM read: the route's own throttling bounds them.
       const pem = clientCertPemOf(event);
-      if (!client || pem === undefined) throw invalidClient();
+      if (pem === undefined) throw invalidClient();
+      const client = await registrationOf(clientId);
+      known = client?.clientId;
+      if (!client) throw invalidClient();
       let x5tS256: string;
       try {
         x5tS256 = x5tS256FromPem(pem);
@@ -141,7 +160,6 @@ export function createTokenEndpoint(options: TokenEndpointOptions): ClosableToke
       logTokenDecision({ reason: TOKEN_ISSUED_REASON, requestId, clientId: client.clientId, reused: fresh !== undefined }, write);
       return { statusCode: 200, headers: JSON_HEADERS, body: JSON.stringify({ access_token: token.accessToken, token_type: "Bearer", expires_in: token.expiresIn, ...(scopes.length > 0 ? { scope: scopes.join(" ") } : {}) }) };
     } catch (error) {
-      const known = clientId === undefined ? undefined : clients.has(clientId) ? clientId : undefined;
       if (error instanceof OAuthError) {
         logTokenDecision({ reason: error.reason, requestId, clientId: known }, write);
         return { statusCode: error.status, headers: { ...JSON_HEADERS, ...(error.status === 405 ? { allow: "POST" } : {}) }, body: JSON.stringify({ error: error.code, error_description: error.description }) };
@@ -151,6 +169,15 @@ export function createTokenEndpoint(options: TokenEndpointOptions): ClosableToke
     }
   };
   return Object.assign(endpoint, { close: () => revocation?.close() });
+
+  /** The client's registration; a registry that cannot answer or holds a broken entry fails closed (logged config_error). */
+  async function registrationOf(clientId: string): Promise<TokenClient | undefined> {
+    try {
+      return await lookup(clientId);
+    } catch {
+      throw invalidClient("config_error");
+    }
+  }
 
   async function issue(client: TokenClient, x5tS256: string, scopes: string[]) {
     const voucher = await issueVoucher(options.voucherMac, client.clientId, x5tS256, now() / 1000);
@@ -165,7 +192,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): ClosableToke
 }
 
 /** RFC 8414 metadata; the token endpoint is on the mTLS domain, hence its alias too (RFC 8705 §5). */
-export function authorizationServerMetadata(baseUrl: string, issuer: string, clients: ReadonlyMap<string, TokenClient>): Record<string, unknown> {
+export function authorizationServerMetadata(baseUrl: string, issuer: string, scopesSupported: readonly string[]): Record<string, unknown> {
   const tokenEndpoint = `${baseUrl.replace(/\/+$/, "")}${TOKEN_PATH}`;
   return {
     issuer,
@@ -174,7 +201,7 @@ export function authorizationServerMetadata(baseUrl: string, issuer: string, cli
     token_endpoint_auth_methods_supported: [...CLIENT_AUTH_METHODS],
     tls_client_certificate_bound_access_tokens: true,
     mtls_endpoint_aliases: { token_endpoint: tokenEndpoint },
-    scopes_supported: [...new Set([...clients.values()].flatMap((client) => client.scopes))].sort(),
+    scopes_supported: [...new Set(scopesSupported)].sort(),
   };
 }
 
@@ -216,18 +243,20 @@ function clientCertPemOf(event: ProxyEvent): string | undefined {
 }
 
 /**
- * Lambda entry point, from TOKEN_CLIENTS (JSON by client id), PUBLIC_BASE_URL, USER_POOL_ID,
- * COGNITO_TOKEN_ENDPOINT, CLIENT_SECRET_PARAMETER_PREFIX, VOUCHER_KEY_ID and the authorizer's
- * revocation settings (CRL_KEY, …). With configuration missing or invalid every request gets
- * 500 and a `config_error` decision line: no token.
+ * Lambda entry point, from MACHINE_BINDINGS_PATH (the machine-client registry's SSM path: each
+ * client's registration, read when it asks), scopes-supported.json in its package, PUBLIC_BASE_URL,
+ * USER_POOL_ID, COGNITO_TOKEN_ENDPOINT, CLIENT_SECRET_PARAMETER_PREFIX, VOUCHER_KEY_ID and the
+ * authorizer's revocation settings (CRL_KEY, …). With configuration missing or invalid every
+ * request gets 500 and a `config_error` decision line: no token.
  */
 const environmentEndpoint: TokenEndpointHandler | undefined = (() => {
   try {
     const env = process.env;
     const region = env.AWS_REGION;
-    if (!env.TOKEN_CLIENTS || !env.PUBLIC_BASE_URL || !env.USER_POOL_ID || !env.COGNITO_TOKEN_ENDPOINT || !env.CLIENT_SECRET_PARAMETER_PREFIX || !env.VOUCHER_KEY_ID || !region) return undefined;
+    if (!env.MACHINE_BINDINGS_PATH || !env.PUBLIC_BASE_URL || !env.USER_POOL_ID || !env.COGNITO_TOKEN_ENDPOINT || !env.CLIENT_SECRET_PARAMETER_PREFIX || !env.VOUCHER_KEY_ID || !region) return undefined;
     return createTokenEndpoint({
-      clients: JSON.parse(env.TOKEN_CLIENTS),
+      registry: registryTokenClients(ssmMachineRegistry({ parameterPath: env.MACHINE_BINDINGS_PATH })),
+      scopesSupported: scopesSupportedOf(readPackagedJson(SCOPES_SUPPORTED_FILE)),
       baseUrl: env.PUBLIC_BASE_URL,
       issuer: `https://cognito-idp.${region}.amazonaws.com/${env.USER_POOL_ID}`,
       cognitoTokenEndpoint: env.COGNITO_TOKEN_ENDPOINT,
@@ -240,6 +269,11 @@ const environmentEndpoint: TokenEndpointHandler | undefined = (() => {
     return undefined;
   }
 })();
+
+function scopesSupportedOf(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((scope) => typeof scope === "string")) throw new TypeError(`${SCOPES_SUPPORTED_FILE} must be a list of scopes`);
+  return value;
+}
 
 export const handler: TokenEndpointHandler = async (event, context) => {
   if (environmentEndpoint) return environmentEndpoint(event, context);

@@ -8,16 +8,19 @@
  * - `demo-machine` (pinned, self_signed_tls_client_auth): machine.pem;
  * - `demo-mtls` (tls_client_auth): any certificate of the dev CA with machine.pem's subject DN,
  *   so a re-issued (rotated) certificate works with no change.
+ * Their registrations are read through the same registry code as on AWS (registryTokenClients):
+ * each entry's binding from the local registry file the trigger reads (machine-bindings-file.ts),
+ * its `tokenEndpoint` registration from here (the stand-in of the SSM entry's field).
  * Decision lines go to `<dir>/token-endpoint.log`.
  */
 import { randomBytes } from "node:crypto";
 import { appendFileSync } from "node:fs";
-import type { ClosableTokenEndpoint, TokenClientSpec } from "../handlers/token-endpoint";
+import type { ClosableTokenEndpoint } from "../handlers/token-endpoint";
 import type { VoucherMac } from "../handlers/lib/client-voucher";
 import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
 import { certificateFields } from "../handlers/lib/certificate-fields";
 import { distinguishedNameText } from "../handlers/lib/certificate-name";
-import { certificatePemToDer, x5tS256FromPem } from "../handlers/lib/thumbprint";
+import { certificatePemToDer } from "../handlers/lib/thumbprint";
 import { bundleHandler } from "../stacks/handler-bundle";
 import type { CognitoIssuer } from "./cognito-issuer";
 import { loadLambdaPackage } from "./lambda-package";
@@ -79,13 +82,19 @@ export function prepareLocalTokenEndpoint(config: LocalApiConfig, workDir: strin
       }
       options.bindings.bind(mtls.clientId, TLS_CLIENT_AUTH_BINDING);
       const subjectDn = distinguishedNameText(certificateFields(certificatePemToDer(options.machinePem), "machine.pem").subject.encoded);
-      const clients: Record<string, TokenClientSpec> = { [mtls.clientId]: { name: DEMO_MTLS_CLIENT, method: "tls_client_auth", subjectDn, scopes: mtls.allowedOAuthScopes } };
+      // The `tokenEndpoint` field of each served client's registry entry; the pinned thumbprint is its binding in the file.
+      const registrations = new Map<string, Record<string, unknown>>([[mtls.clientId, { name: DEMO_MTLS_CLIENT, method: "tls_client_auth", subjectDn, scopes: mtls.allowedOAuthScopes }]]);
       const pinned = store.byName("demo-machine");
-      if (pinned) clients[pinned.clientId] = { name: pinned.clientName, method: "self_signed_tls_client_auth", x5tS256: x5tS256FromPem(options.machinePem), scopes: pinned.allowedOAuthScopes };
+      if (pinned) registrations.set(pinned.clientId, { name: pinned.clientName, method: "self_signed_tls_client_auth", scopes: pinned.allowedOAuthScopes });
+      const scopesSupported = [...registrations.values()].flatMap((registration) => registration.scopes as string[]);
       const revocation = localRevocation(bundle.fileRevocationSource, { crlFile: options.crlFile, truststoreFile: options.truststoreFile }, fn.environment);
       stopRevocation = revocation.stop;
       endpoint = bundle.createTokenEndpoint({
-        clients,
+        registry: bundle.registryTokenClients(async (clientId) => {
+          const x5tS256 = await options.bindings.lookup(clientId);
+          return x5tS256 === undefined ? undefined : { x5tS256, tokenEndpoint: registrations.get(clientId) };
+        }),
+        scopesSupported,
         baseUrl: options.gatewayUrl,
         issuer: options.issuer.issuer,
         cognitoTokenEndpoint: `${options.issuerEndpoint}/oauth2/token`,

@@ -10,6 +10,8 @@
  *   (ResourceServerType: "Maximum number of 100 items"; ResourceServerScopeType; CreateGroup)
  * - SSM Parameter Store: https://docs.aws.amazon.com/general/latest/gr/ssm.html
  * - PutFunctionConcurrency: https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html
+ * - IAM: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html ("Role policy size
+ *   cannot exceed 10,240 characters": all inline policies of a role together, white space not counted)
  */
 
 export interface AwsQuota {
@@ -37,6 +39,7 @@ const COGNITO_CLIENT = "https://docs.aws.amazon.com/cognito-user-identity-pools/
 const COGNITO_GROUP = "https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_CreateGroup.html";
 const SSM = "https://docs.aws.amazon.com/general/latest/gr/ssm.html";
 const CONCURRENCY = "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionConcurrency.html";
+const IAM = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
 
 export const AWS_QUOTAS = {
   lambdaResourcePolicyBytes: {
@@ -99,7 +102,11 @@ export const AWS_QUOTAS = {
   },
   ssmStandardParametersPerRegion: {
     name: "SSM Parameter Store standard parameters per account and Region", value: 10_000, unit: "count", raisable: false, source: SSM,
-    atTheLimit: "one per machine client: 500 clients use 5%; the account's other parameters count too (not checked)",
+    atTheLimit: "one per machine client, and one more (its secret) per client of the mTLS token endpoint: 500 such clients use 10%; the account's other parameters count too (not checked)",
+  },
+  iamRolePolicyCharacters: {
+    name: "IAM role policy size (all inline policies of a role)", value: 10_240, unit: "characters", raisable: false, source: IAM,
+    atTheLimit: "every grant names a path or a key, never a list that grows with the config, so each role's policies keep one size; the scale test measures them at 500 clients",
   },
 } as const satisfies Record<string, AwsQuota>;
 

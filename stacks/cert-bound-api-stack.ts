@@ -14,9 +14,10 @@ import { resourceServerScopes } from "./api-scopes";
 import { checkRestApiQuotas } from "./rest-api-quotas";
 import { apiToServe } from "./local-integrations";
 import { checkAppClientsPerPool } from "./cognito-quotas";
+import { BindingTrigger } from "./binding-trigger";
 import { BundledFunction } from "./bundled-function";
+import { CertBoundAuthorizer } from "./cert-bound-authorizer";
 import { terraformLiteral } from "./terraform-literal";
-import { GROUP_SCOPES_FILE, ROUTE_SCOPES_FILE } from "../handlers/lib/packaged-data";
 import { CertBoundUserPool } from "./cert-bound-user-pool";
 import { MtlsCustomDomain } from "./mtls-custom-domain";
 import { MtlsRestApi } from "./mtls-rest-api";
@@ -24,8 +25,7 @@ import { type BackendSettings, type EnvironmentSettings } from "./deployment-con
 import { DeploymentConfigError } from "./deployment-config-error";
 import { OperationsInputs } from "./operations-inputs";
 import { ProductionOperations } from "./production-operations";
-import { revocationEnvironment } from "./revocation-environment";
-import { RevocationListAccess } from "./revocation-list-access";
+import { revocationSourceOf } from "./revocation-environment";
 import type { MachineClientDefinition } from "./machine-client-config";
 import { machineBindingsPath, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
@@ -106,23 +106,16 @@ export class CertBoundApiStack extends TerraformStack {
     const logRetentionDays = inputs.logRetentionDays.numberValue;
     // The mTLS token endpoint's voucher key (machine clients only); the trigger verifies with it.
     // Clients that name a tokenEndpointAuthMethod use the stack's mTLS token endpoint; their
-    // registrations travel in its environment (4 KB), so the endpoint serves a few clients, not all 500.
+    // registrations are in their registry entries (one SSM parameter each), like their bindings.
     const endpointClients = machineClients.filter((client) => client.tokenEndpointAuthMethod !== undefined);
     const voucherKey = endpointClients.length > 0 ? new VoucherKey(this, "voucher-key", { namePrefix }) : undefined;
-    const preTokenGeneration = new BundledFunction(this, "pre-token-generation", {
-      handlerName: "pre-token-generation",
-      functionName: `${namePrefix}-pre-token-generation`,
-      description: "Cognito pre token generation (V3_0): binds access tokens to the user's or machine client's certificate (cnf.x5t#S256)",
+    const bindingsPath = machineClients.length > 0 ? machineBindingsPath(namePrefix) : undefined;
+    const preTokenGeneration = new BindingTrigger(this, "pre-token-generation", {
+      namePrefix,
+      groupScopes: api.groupScopes,
+      machineBindingsPath: bindingsPath,
+      voucherKeyArn: voucherKey?.key.arn,
       logRetentionDays,
-      timeoutSeconds: 5,
-      memorySize: 128,
-      ...(machineClients.length > 0 ? { otherPermissions: "reads the machine-client binding registry (its SSM path)" } : {}),
-      packagedData: { [GROUP_SCOPES_FILE]: api.groupScopes },
-      environment: {
-        // A literal name, not a reference: the parameter depends on the clients, which depend on the pool and so on this function.
-        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
-        ...(voucherKey ? { VOUCHER_KEY_ID: voucherKey.key.arn } : {}),
-      },
       xrayTracingEnabled,
     });
     const userPool = new CertBoundUserPool(this, "user-pool", {
@@ -149,38 +142,24 @@ export class CertBoundApiStack extends TerraformStack {
     // One truststore version for the custom domain, the authorizer and the token endpoint: every upload shows in the plan.
     const truststore = new TruststoreVersion(this, "truststore-version", { bucket: inputs.bucketName.stringValue, key: inputs.caCertKey.stringValue, pinned: inputs.truststoreVersion });
     const tokenEndpoint = machine && voucherKey ? new MtlsTokenEndpoint(this, "token-endpoint", {
-      namePrefix, clients: endpointClients, appClients: machine.clients, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
+      namePrefix, clients: endpointClients, appClients: machine.clients, registry: machine, userPoolId: userPool.userPool.id, cognitoTokenEndpoint: machine.tokenEndpoint,
       inputs, truststoreVersion: truststore.versionIdOrEmpty, voucherKey, logRetentionDays, xrayTracingEnabled,
     }) : undefined;
     const machineClientIds = machineClients.map((client) => machine!.clients[client.name].id);
 
-    const authorizer = new BundledFunction(this, "authorizer", {
-      handlerName: "authorizer",
-      functionName: `${namePrefix}-authorizer`,
-      description: "API Gateway REQUEST authorizer: allows only access tokens bound to the mTLS client certificate (RFC 8705)",
+    const authorizer = new CertBoundAuthorizer(this, "authorizer", {
+      namePrefix,
+      api,
+      userPoolId: userPool.userPool.id,
+      userPoolClientId: userPool.client.id,
+      machineBindingsPath: bindingsPath,
+      accessTokenValidityMinutes: inputs.accessTokenValidityMinutes.stringValue,
+      revocation: revocationSourceOf(inputs, truststore.versionIdOrEmpty),
       logRetentionDays,
-      // "<METHOD> <resource path>" → the scopes the route requires; a route not listed is refused.
-      packagedData: { [ROUTE_SCOPES_FILE]: Object.fromEntries(api.routes.map((route) => [routeKey(route), route.scopes])) },
-      environment: {
-        USER_POOL_ID: userPool.userPool.id,
-        USER_POOL_CLIENT_ID: userPool.client.id,
-        // Tokens of the clients registered there pass the same binding and scope checks (a list of ids would not fit 4 KB).
-        ...(machineClients.length > 0 ? { MACHINE_BINDINGS_PATH: machineBindingsPath(namePrefix) } : {}),
-        // The same value as the client's access_token_validity: the authorizer refuses longer-lived tokens.
-        ACCESS_TOKEN_VALIDITY_MINUTES: inputs.accessTokenValidityMinutes.stringValue,
-        ...revocationEnvironment(inputs, truststore.versionIdOrEmpty),
-      },
       reservedConcurrentExecutions: operationsInputs.authorizerReservedConcurrency.numberValue,
       xrayTracingEnabled,
     });
     machine?.grantRead(authorizer.role, "authorizer");
-    new RevocationListAccess(this, "authorizer-revocation", {
-      role: authorizer.role,
-      bucket: inputs.bucketName.stringValue,
-      truststoreKey: inputs.caCertKey.stringValue,
-      crlKey: inputs.crlKey.stringValue,
-    });
-    new TruststoreKmsAccess(this, "authorizer-truststore-kms", { role: authorizer.role, kmsKeyArn: inputs.truststoreKmsKeyArn.stringValue, crlKey: inputs.crlKey.stringValue });
     if (tokenEndpoint) new TruststoreKmsAccess(this, "token-endpoint-truststore-kms", { role: tokenEndpoint.fn.role, kmsKeyArn: inputs.truststoreKmsKeyArn.stringValue, crlKey: inputs.crlKey.stringValue });
     const handlerFunctions: Record<string, LambdaFunction> = {};
     for (const route of api.routes) {

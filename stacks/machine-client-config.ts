@@ -22,6 +22,7 @@ import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
 import { tlsClientAuthOf, type TlsClientAuth } from "./machine-client-auth-method";
 import { MachineClientConfigError } from "./machine-client-config-error";
+import { registryEntryOverflow } from "./machine-registry-entry";
 
 export interface MachineClientDefinition {
   /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
@@ -64,8 +65,12 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
     const tlsClientAuth = tlsClientAuthOf(fields, at);
     const x5tS256 = tlsClientAuth ? TLS_CLIENT_AUTH_BINDING : thumbprintOf(fields, configDir, at);
     const scopes = scopesOf(fields.scopes, resourceServer, name, at("scopes"));
-    if (tlsClientAuth) return { name, x5tS256, tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth, scopes };
-    return { name, x5tS256, ...(fields.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: "self_signed_tls_client_auth" as const } : {}), scopes };
+    const client: MachineClientDefinition = tlsClientAuth
+      ? { name, x5tS256, tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth, scopes }
+      : { name, x5tS256, ...(fields.tokenEndpointAuthMethod ? { tokenEndpointAuthMethod: "self_signed_tls_client_auth" as const } : {}), scopes };
+    const overflow = registryEntryOverflow(client);
+    if (overflow) throw new MachineClientConfigError(at(), overflow);
+    return client;
   });
 }
 

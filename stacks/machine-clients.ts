@@ -7,7 +7,8 @@
  * - one confidential app client per machine client: generated secret, client_credentials only,
  *   its scopes only, no user sign-in flow, and (the stack invariant) no write access to the binding;
  * - the binding registry: one SSM String parameter per client, `<path><client id>` =
- *   `{"clientId": …, "x5t#S256": …}`, written from the clients' ids and configured certificates.
+ *   `{"clientId": …, "x5t#S256": …}`, written from the clients' ids and configured certificates
+ *   (with the mTLS token endpoint's registration for a client that names a method: machine-registry-entry.ts).
  *   The trigger reads the calling client's entry (60 s cache per client); it cannot get the ids in
  *   its environment, since the pool needs the trigger before any client can exist.
  */
@@ -24,7 +25,8 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { BindingSafeUserPoolClient } from "./binding-safe-user-pool-client";
-import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
+import { AWS_QUOTAS } from "./aws-quotas";
+import { registryEntry } from "./machine-registry-entry";
 import { terraformLiteral } from "./terraform-literal";
 import type { MachineClientDefinition } from "./machine-client-config";
 
@@ -101,8 +103,7 @@ export class MachineClients extends Construct {
     this.bindingsPath = machineBindingsPath(props.namePrefix);
     const bindings: Record<string, SsmParameter> = {};
     for (const client of props.clients) {
-      const entry = Fn.jsonencode({ clientId: clients[client.name].id, "x5t#S256": client.x5tS256 });
-      checkBindingValueSize(client.name, client.x5tS256);
+      const entry = Fn.jsonencode(registryEntry(clients[client.name].id, client));
       bindings[client.name] = new SsmParameter(this, `binding-${clientId(client.name)}`, {
         name: `${this.bindingsPath}${clients[client.name].id}`,
         description: `Certificate of machine client ${client.name} (RFC 8705 x5t#S256), read by the pre token generation trigger. Written by Terraform from machineClients.`,
@@ -139,12 +140,6 @@ export function scopeDescription(scope: string, identifier: string): string {
   if (scope === `${identifier}/invoke`) return "Call the API (every machine client has it)";
   const full = `${scope} (API document, groups or machine clients)`;
   return full.length <= AWS_QUOTAS.cognitoScopeDescriptionCharacters.value ? full : scope.slice(0, AWS_QUOTAS.cognitoScopeDescriptionCharacters.value);
-}
-
-/** A client's registry value at its longest (Cognito ids are at most 128 characters) fits a Standard parameter. */
-function checkBindingValueSize(name: string, x5tS256: string): void {
-  const bytes = Buffer.byteLength(JSON.stringify({ clientId: "x".repeat(128), "x5t#S256": x5tS256 }));
-  if (bytes > AWS_QUOTAS.ssmStandardParameterBytes.value) throw new Error(quotaMessage("ssmStandardParameterBytes", `the registry entry of machine client ${name}`, bytes));
 }
 
 /** The registry's SSM path, known at synth so the trigger's environment can carry it: one parameter per client id under it. */

@@ -27,7 +27,11 @@ export class RevocationListAccess extends Construct {
     super(scope, id);
     const partition = new DataAwsPartition(this, "partition").partition;
     const objectArn = (key: string) => `arn:${partition}:s3:::${props.bucket}/${key}`;
-    const keys = [props.truststoreKey, props.crlKey].map((key) => (Token.isUnresolved(key) ? key : JSON.stringify(key)));
+    // A literal key is checked here; a key known only at plan time by a precondition.
+    for (const key of [props.truststoreKey, props.crlKey].filter((k) => !Token.isUnresolved(k))) {
+      if (/[*?]|\$\{/.test(key)) throw new Error(`RevocationListAccess ${id}: object key "${key}" contains '*', '?' or '\${': the authorizer's IAM policy names it by ARN, where those are patterns; rename the object`);
+    }
+    const planned = [props.truststoreKey, props.crlKey].filter((key) => Token.isUnresolved(key));
     this.policy = new IamRolePolicy(this, "read-revocation-lists", {
       count: Token.asNumber(Fn.conditional(Op.eq(props.crlKey, Token.nullValue()), 0, 1)),
       name: "read-crl-and-truststore",
@@ -40,9 +44,9 @@ export class RevocationListAccess extends Construct {
           { Sid: "ReadTruststoreVersion", Effect: "Allow", Action: ["s3:GetObjectVersion"], Resource: [objectArn(props.truststoreKey)] },
         ],
       }),
-      lifecycle: {
+      lifecycle: planned.length === 0 ? undefined : {
         precondition: [{
-          condition: `\${alltrue([for key in [${keys.join(", ")}] : !can(regex("[*?]|\\\\$\\\\{", key))])}`,
+          condition: `\${alltrue([for key in [${planned.join(", ")}] : !can(regex("[*?]|\\\\$\\\\{", key))])}`,
           // "$${" is Terraform's escape for a literal "${" in a message.
           errorMessage: "ca_cert_key and crl_key must not contain '*', '?' or '$${': the authorizer's IAM policy names both objects by ARN, where those are patterns. Rename the object.",
         }],

@@ -3,7 +3,7 @@
  * `POST /oauth2/token`; its decision lines (handlers/lib/token-decision-log.ts) counted by a
  * metric filter as `TokenRequests` by `Reason` (issued, invalid_client, cert_revoked,
  * voucher_invalid, …); an alarm on a burst of invalid_client and one on any voucher_invalid or
- * config_error (no machine client gets a token then).
+ * config_error (a configuration or registry fault: machine clients get no token then).
  */
 import { Construct } from "constructs";
 import { Fn } from "cdktf";
@@ -78,7 +78,7 @@ export class TokenEndpointOperations extends Construct {
       alarm("token-voucher-invalid", tokenRequestMetric("voucher_invalid"), 0,
         "The trigger refused the token endpoint's vouchers (voucher_invalid): the voucher key or the trigger's VOUCHER_KEY_ID is wrong, and no tls_client_auth client gets a token."),
       alarm("token-config-error", tokenRequestMetric("config_error"), 0,
-        "The token endpoint's configuration is missing or invalid (config_error): every token request fails with 500."),
+        "The token endpoint's configuration is missing or invalid, or the machine-client registry cannot be read or holds an entry it cannot use (config_error): those token requests fail (500, or 401 invalid_client). Check the function's environment and its SSM reads of MACHINE_BINDINGS_PATH."),
     ];
   }
 }

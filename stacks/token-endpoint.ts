@@ -8,7 +8,11 @@
  *   of its own: the function's role may read exactly those parameters and decrypt with that key
  *   through SSM only (the AWS managed aws/ssm key would let every principal of the account decrypt:
  *   Systems Manager user guide, "Restricting decryption of SecureString parameter values");
- * - kms:GenerateMac on the voucher key (voucher-key.ts), and the CRL read of the authorizer.
+ * - kms:GenerateMac on the voucher key (voucher-key.ts), and the CRL read of the authorizer;
+ * - the clients' registrations (method, subject DN, issuer DN, scopes) in their machine-client
+ *   registry entries, one SSM parameter per client (machine-clients.ts): the function reads the
+ *   calling client's entry (its SSM path only, 60 s cache), so the endpoint serves as many clients
+ *   as the registry holds; its environment and policies do not grow with them.
  * `watch()` adds its throttling, decision metrics and alarms (token-endpoint-operations.ts).
  */
 import { Construct } from "constructs";
@@ -22,22 +26,22 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { UnauthorizedRoute } from "./api-routes";
 import { BundledFunction } from "./bundled-function";
 import type { MachineClientDefinition } from "./machine-client-config";
-import { revocationEnvironment } from "./revocation-environment";
+import type { MachineClients } from "./machine-clients";
+import { revocationEnvironment, revocationSourceOf } from "./revocation-environment";
 import { RevocationListAccess } from "./revocation-list-access";
 import type { StackInputs } from "./stack-inputs";
-import { terraformLiteral } from "./terraform-literal";
 import type { VoucherKey } from "./voucher-key";
+import { SCOPES_SUPPORTED_FILE } from "../handlers/lib/packaged-data";
 
 export const TOKEN_ENDPOINT_ROUTES = [{ method: "POST", path: "/oauth2/token" }, { method: "GET", path: "/.well-known/oauth-authorization-server" }] as const;
-
-/** Lambda's 4 KB of environment, less what the other variables take. */
-const MAX_CLIENTS_BYTES = 3000;
 
 export interface MtlsTokenEndpointProps {
   readonly namePrefix: string;
   readonly clients: readonly MachineClientDefinition[];
   /** The clients' Cognito app clients, by name. */
   readonly appClients: Readonly<Record<string, CognitoUserPoolClient>>;
+  /** The machine-client registry that holds each client's registration (its tokenEndpoint field). */
+  readonly registry: Pick<MachineClients, "bindingsPath" | "grantRead">;
   readonly userPoolId: string;
   /** Cognito's token endpoint (the pool domain's). */
   readonly cognitoTokenEndpoint: string;
@@ -75,19 +79,6 @@ export class MtlsTokenEndpoint extends Construct {
       value: appClients[client.name].clientSecret,
     }));
 
-    const specs = clients.map((client) => ({
-      name: client.name,
-      method: client.tokenEndpointAuthMethod ?? "self_signed_tls_client_auth",
-      subjectDn: client.tlsClientAuth ? terraformLiteral(client.tlsClientAuth.subjectDn) : null,
-      issuerDn: client.tlsClientAuth?.issuerDn !== undefined ? terraformLiteral(client.tlsClientAuth.issuerDn) : null,
-      x5tS256: client.tlsClientAuth ? null : client.x5tS256,
-      scopes: client.scopes.map(terraformLiteral),
-    }));
-    const bytes = Buffer.byteLength(JSON.stringify(specs)) + 30 * clients.length;
-    if (bytes > MAX_CLIENTS_BYTES) {
-      throw new Error(`MtlsTokenEndpoint: the machine clients' registrations take about ${bytes} bytes, more than the token function's environment holds (${MAX_CLIENTS_BYTES}); use fewer clients, scopes or shorter DNs`);
-    }
-
     this.fn = new BundledFunction(this, "function", {
       handlerName: "token-endpoint",
       functionName: `${namePrefix}-token-endpoint`,
@@ -95,15 +86,18 @@ export class MtlsTokenEndpoint extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: 10,
       memorySize: 256,
-      otherPermissions: "reads the machine clients' secrets, generates voucher MACs, reads the CRL bundle",
+      otherPermissions: "reads the machine clients' registry entries and secrets, generates voucher MACs, reads the CRL bundle",
+      // RFC 8414 scopes_supported: the clients' scopes, known at synth; a list that grows with the config goes in the package.
+      packagedData: { [SCOPES_SUPPORTED_FILE]: [...new Set(clients.flatMap((client) => client.scopes))].sort() },
       environment: {
-        TOKEN_CLIENTS: Fn.jsonencode(Fn.zipmap(clients.map((client) => appClients[client.name].id), specs)),
+        // A literal path, as the trigger's: each client's registration is read from its entry when it asks.
+        MACHINE_BINDINGS_PATH: props.registry.bindingsPath,
         PUBLIC_BASE_URL: `https://${inputs.customDomainName.stringValue}`,
         USER_POOL_ID: props.userPoolId,
         COGNITO_TOKEN_ENDPOINT: props.cognitoTokenEndpoint,
         CLIENT_SECRET_PARAMETER_PREFIX: this.secretParameterPrefix,
         VOUCHER_KEY_ID: props.voucherKey.key.arn,
-        ...revocationEnvironment(inputs, props.truststoreVersion),
+        ...revocationEnvironment(revocationSourceOf(inputs, props.truststoreVersion)),
       },
       xrayTracingEnabled: props.xrayTracingEnabled,
     });
@@ -111,7 +105,8 @@ export class MtlsTokenEndpoint extends Construct {
     const region = new DataAwsRegion(this, "region").name;
     const readSecrets = new DataAwsIamPolicyDocument(this, "read-secrets", {
       statement: [
-        { sid: "ReadClientSecrets", effect: "Allow", actions: ["ssm:GetParameter"], resources: this.secrets.map((secret) => secret.arn) },
+        // Exactly the secrets' path (this account, this Region): one resource whatever the number of clients (a role's inline policies share 10,240 characters).
+        { sid: "ReadClientSecrets", effect: "Allow", actions: ["ssm:GetParameter"], resources: [Fn.replace(this.secrets[0].arn, "/[^/]+$/", "*")] },
         {
           sid: "DecryptClientSecretsThroughSsm",
           effect: "Allow",
@@ -122,6 +117,7 @@ export class MtlsTokenEndpoint extends Construct {
       ],
     });
     new IamRolePolicy(this, "read-secrets-policy", { name: "read-machine-client-secrets", role: this.fn.role.id, policy: readSecrets.json });
+    props.registry.grantRead(this.fn.role, "token-endpoint");
     props.voucherKey.grant(this.fn.role, "kms:GenerateMac", "token-endpoint-generates");
     new RevocationListAccess(this, "revocation", {
       role: this.fn.role,

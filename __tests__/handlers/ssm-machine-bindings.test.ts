@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { MachineBindingError } from "../../handlers/lib/errors";
-import { parseMachineBinding, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
+import { parseMachineBinding, parseMachineRegistryEntry, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
 import { GROUP_SCOPES_FILE } from "../../handlers/lib/packaged-data";
 import { packageFolder } from "../support/packaged-data";
 import { SsmStandIn } from "../support/ssm-stand-in";
@@ -117,6 +117,8 @@ it.each([
   ["a number as fingerprint", JSON.stringify({ clientId: CLIENT_A, "x5t#S256": 5 }), /must be \{"clientId"/],
   ["an extra field", JSON.stringify({ clientId: CLIENT_A, "x5t#S256": FINGERPRINT_A, note: "x" }), /must be \{"clientId"/],
   ["another client's entry", entry(CLIENT_B, FINGERPRINT_A), /names another client/],
+  ["a tokenEndpoint registration that is not an object", JSON.stringify({ clientId: CLIENT_A, "x5t#S256": FINGERPRINT_A, tokenEndpoint: ["tls_client_auth"] }), /must be \{"clientId"/],
+  ["a repeated key within its tokenEndpoint registration", `{"clientId": "${CLIENT_A}", "x5t#S256": "${FINGERPRINT_A}", "tokenEndpoint": {"name": "a", "name": "b"}}`, /repeats the key "name"/],
   ["a repeated key", `{"clientId": "${CLIENT_A}", "x5t#S256": "${FINGERPRINT_A}", "x5t#S256": "${FINGERPRINT_B}"}`, /repeats the key "x5t#S256"/],
 ])("refuses an entry that is %s, without echoing it", async (_name, value, message) => {
   ssm.put(`${PATH}${CLIENT_A}`, value);
@@ -129,6 +131,10 @@ it.each([
 
 it("parses an entry for its client only", () => {
   expect(parseMachineBinding(entry(CLIENT_A, FINGERPRINT_A), CLIENT_A)).toBe(FINGERPRINT_A);
+  // A client of the mTLS token endpoint: its registration beside the binding, which the trigger reads alone.
+  const registered = JSON.stringify({ clientId: CLIENT_A, "x5t#S256": FINGERPRINT_A, tokenEndpoint: { name: "a", method: "self_signed_tls_client_auth", scopes: [] } });
+  expect(parseMachineBinding(registered, CLIENT_A)).toBe(FINGERPRINT_A);
+  expect(parseMachineRegistryEntry(registered, CLIENT_A)).toEqual({ x5tS256: FINGERPRINT_A, tokenEndpoint: { name: "a", method: "self_signed_tls_client_auth", scopes: [] } });
   expect(() => parseMachineBinding(entry(CLIENT_A, FINGERPRINT_A), CLIENT_B)).toThrow(MachineBindingError);
 });
 

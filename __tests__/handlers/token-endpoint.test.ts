@@ -237,7 +237,7 @@ describe("configuration", () => {
   test("a bad DN or method fails at creation, naming the client", () => {
     const base = { baseUrl: "https://a", issuer: "https://i", cognitoTokenEndpoint: "https://c", secrets: async () => "s", voucherMac: hmacVoucherMac(randomBytes(32)) };
     expect(() => createTokenEndpoint({ ...base, clients: { [TLS]: { name: "a", method: "tls_client_auth", subjectDn: "CN=a,,O=b", scopes: [] } } })).toThrow(/character/);
-    expect(() => createTokenEndpoint({ ...base, clients: { [TLS]: { name: "a", method: "private_key_jwt" as any, scopes: [] } } })).toThrow(new RegExp(`TOKEN_CLIENTS.${TLS}.method`));
+    expect(() => createTokenEndpoint({ ...base, clients: { [TLS]: { name: "a", method: "private_key_jwt" as any, scopes: [] } } })).toThrow(new RegExp(`clients.${TLS}.method`));
     expect(() => createTokenEndpoint({ ...base, clients: { [TLS]: { name: "a", method: "tls_client_auth", scopes: [] } } })).toThrow(/subjectDn: required/);
   });
 });

@@ -14,7 +14,7 @@ import { assertTerraformAvailable, OfflineTerraform, synthApp, TEST_TFVARS } fro
 const providerBlock = (override: Record<string, any>) => override.provider.aws[0];
 
 let stackDir: string;
-let stack: { resource: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>> };
+let stack: { resource: Record<string, Record<string, unknown>>; data?: Record<string, Record<string, unknown>>; variable?: Record<string, unknown> };
 
 beforeAll(() => {
   assertTerraformAvailable();
@@ -43,11 +43,14 @@ it("points every service at the stand-in, with fake credentials, path-style S3 a
 });
 
 it("offline, asks nobody for the account and takes the stack's region variable", () => {
-  const aws = providerBlock(providerOverride());
+  const aws = providerBlock(providerOverride({}, stack));
   expect(aws.skip_requesting_account_id).toBe(true);
   expect(aws.endpoints).toBeUndefined();
   expect(aws.max_retries).toBe(1);
   expect(aws.region).toBe('${coalesce(var.aws_region, "eu-west-1")}');
+  // A team's own stack without that variable keeps its provider's region (no reference to an undeclared variable).
+  const { variable: _variables, ...withoutVariables } = stack;
+  expect("region" in providerBlock(providerOverride({}, withoutVariables))).toBe(false);
 });
 
 it("has an endpoint for every resource and data source type the stack uses", () => {

@@ -53,3 +53,12 @@ test.each([
   expect(error.setting).toMatch(new RegExp(`cbat\\.config\\.\\d+\\.json: ${setting.replace(/[.]/g, "\\.")}$`));
   expect(error.message).toMatch(message);
 });
+
+test("a client of the token endpoint whose registry entry could not fit a Standard SSM parameter is refused, naming it and the quota", () => {
+  const scopes = Array.from({ length: 20 }, (_, i) => `cbat/${String(i).padStart(3, "0")}${"s".repeat(200)}`);
+  const error = refusal({ big: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=big", scopes } });
+  expect(error.setting).toMatch(/cbat\.config\.\d+\.json: machineClients\.big$/);
+  expect(error.message).toMatch(/registry entry of machine client big .*use fewer or shorter scopes.*: \d{4} bytes, more than the 4096 of the AWS quota "SSM Parameter Store standard parameter value"/);
+  // The same scopes on a client that names no method: its entry holds its binding only.
+  expect(load({ big: { fingerprint: FINGERPRINT, scopes } }).machineClients).toHaveLength(1);
+});

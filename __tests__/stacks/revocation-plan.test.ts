@@ -36,7 +36,7 @@ it("passes the settings to the authorizer (CRL_KEY empty when crl_key is null)",
   const synthesized = JSON.parse(readFileSync(join(terraform.stackDir, "cdk.tf.json"), "utf8"));
   const [authorizer] = Object.values<any>(synthesized.resource.aws_lambda_function).filter((f) => f.function_name.endsWith("-authorizer"));
   expect(authorizer.environment.variables).toMatchObject({
-    CRL_KEY: '${var.crl_key == null ? "" : var.crl_key}',
+    CRL_KEY: '${(var.crl_key == null) ? "" : var.crl_key}',
     TRUSTSTORE_BUCKET: "${var.bucket_name}",
     TRUSTSTORE_KEY: "${var.ca_cert_key}",
     CRL_REFRESH_SECONDS: "${var.crl_refresh_seconds}",

@@ -48,15 +48,36 @@ it("validates against the provider schema", () => {
   expect(JSON.parse(terraform.ok("validate", "-json"))).toMatchObject({ valid: true, error_count: 0 });
 });
 
-it("plans the token function with the clients' methods, the pool, Cognito's endpoint and the CRL settings", () => {
+it("plans the token function with the registry's path, the pool, Cognito's endpoint and the CRL settings; no client in its environment", () => {
   const fn = resources("aws_lambda_function").find((f) => f.values.function_name === `${STACK_NAME}-token-endpoint`)!;
-  // Known only after apply (client ids, key ARN): read from the configuration's references.
+  // Known only after apply (key ARN, pool id): read from the configuration.
   const expression = JSON.stringify(configured(fn.address).expressions.environment[0].variables);
-  for (const name of ["TOKEN_CLIENTS", "PUBLIC_BASE_URL", "USER_POOL_ID", "COGNITO_TOKEN_ENDPOINT", "CLIENT_SECRET_PARAMETER_PREFIX", "VOUCHER_KEY_ID", "CRL_KEY", "TRUSTSTORE_BUCKET"]) expect(expression).toContain(name);
+  expect(expression).toContain(`"MACHINE_BINDINGS_PATH":"/${STACK_NAME}/machine-client-bindings/"`);
+  for (const name of ["PUBLIC_BASE_URL", "USER_POOL_ID", "COGNITO_TOKEN_ENDPOINT", "CLIENT_SECRET_PARAMETER_PREFIX", "VOUCHER_KEY_ID", "CRL_KEY", "TRUSTSTORE_BUCKET"]) expect(expression).toContain(name);
   expect(expression).toContain("var.custom_domain_name");
   expect(expression).toMatch(/aws_kms_key\.voucher-key_[0-9A-F]{8}\.arn/);
-  expect(expression).toMatch(/aws_cognito_user_pool_client\.machine-clients_client-partner-a-[0-9a-f]{8}_[0-9A-F]{8}\.id/);
-  expect(expression).toContain("CN=payments,O=Partner A,C=GB");
+  // The registrations are in the registry, not the environment: it does not grow with the clients.
+  expect(expression).not.toContain("TOKEN_CLIENTS");
+  expect(expression).not.toContain("aws_cognito_user_pool_client");
+  expect(expression).not.toContain("CN=payments");
+});
+
+it("writes each client's registration beside its binding in its registry entry, and the token function may read exactly the registry's path", () => {
+  const entries = configuredOfType("aws_ssm_parameter").filter((p) => p.expressions.type.constant_value === "String");
+  expect(entries).toHaveLength(2);
+  // The ids are known after apply: the constants are in the configuration (jsonencode of the entry).
+  const text = JSON.stringify(entries.map((p) => p.expressions.insecure_value));
+  expect(text).toMatch(/tokenEndpoint.*CN=payments,O=Partner A,C=GB/);
+  expect(text).toContain("CN=Partner CA,O=Partner A");
+  expect(text).toContain("tls_client_auth");
+  expect(text).toContain("self_signed_tls_client_auth");
+  const policy = configuredOfType("aws_iam_role_policy").find((p) => p.expressions.name.constant_value === "read-machine-client-bindings" && /^aws_iam_role\.token-endpoint_function_role_/.test(refs(p.expressions.role)[0]))!;
+  const document = configured(refs(policy.expressions.policy)[0].replace(/\.json$/, ""));
+  expect(document.expressions.statement).toHaveLength(1);
+  const [statement] = document.expressions.statement;
+  expect([statement.effect.constant_value, statement.actions.constant_value]).toEqual(["Allow", ["ssm:GetParameter"]]);
+  // One resource: a registry parameter's ARN with its last segment (the client id) as "*", as the trigger's.
+  expect(refs(statement.resources)).toContainEqual(expect.stringMatching(/^aws_ssm_parameter\.machine-clients_binding-client-[a-z-]+-[0-9a-f]{8}_[0-9A-F]{8}\.arn$/));
 });
 
 it("serves POST /oauth2/token and GET /.well-known/oauth-authorization-server without the authorizer; every other method keeps it", () => {
@@ -73,7 +94,9 @@ it("keeps each client secret in a SecureString under a key of its own, readable 
   for (const secret of secrets) expect(refs(configured(secret.address).expressions.key_id)).toContainEqual(expect.stringMatching(/^aws_kms_key\.token-endpoint_secrets-key_/));
   const statements = statementsOf("read-machine-client-secrets");
   expect(statements.map((s) => s.actions.constant_value)).toEqual([["ssm:GetParameter"], ["kms:Decrypt"]]);
-  expect(refs(statements[0].resources).filter((r) => r.endsWith(".arn")).sort()).toEqual(secrets.map((p) => `${p.address}.arn`).sort());
+  // Exactly the secrets' path: one resource, the ARN of a secret with its last segment (the client name) as "*".
+  expect(statements[0].resources.references).toContainEqual(expect.stringMatching(/^aws_ssm_parameter\.token-endpoint_secret-[a-z-]+_[0-9A-F]{8}\.arn$/));
+  expect(JSON.stringify(statements[0].resources)).not.toMatch(/"\*"/);
   expect(refs(statements[1].resources)).toContainEqual(expect.stringMatching(/^aws_kms_key\.token-endpoint_secrets-key_[0-9A-F]{8}\.arn$/));
   expect(statements[1].condition[0]).toMatchObject({ test: { constant_value: "StringEquals" }, variable: { constant_value: "kms:ViaService" } });
   // No other role may read the secrets: no other policy names them or their key.

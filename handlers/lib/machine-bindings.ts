@@ -1,9 +1,10 @@
 /**
  * The certificates registered for machine clients (OAuth client_credentials): client id →
  * x5t#S256. Cognito's client-credentials trigger event carries no user attributes, so the
- * binding lives outside the pool: on AWS in one SSM parameter the stack writes as JSON
- * (`{"<client id>": "<x5t#S256>", …}`, see ssm-machine-bindings.ts); `npm run local` passes a
- * lookup of its own. Either way the trigger asks a MachineBindingLookup.
+ * binding lives outside the pool: on AWS in one SSM parameter per client the stack writes
+ * (`{"clientId": …, "x5t#S256": …}`, see ssm-machine-bindings.ts); `npm run local` passes a
+ * lookup of its own (a JSON file `{"<client id>": "<x5t#S256>", …}`, parsed here). Either way the
+ * trigger asks a MachineBindingLookup.
  */
 import { MachineBindingError } from "./errors";
 

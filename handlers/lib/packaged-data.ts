@@ -12,6 +12,8 @@ import { join } from "node:path";
 export const ROUTE_SCOPES_FILE = "route-scopes.json";
 /** The trigger's group table: `{"<group>": ["scope", …]}`. */
 export const GROUP_SCOPES_FILE = "group-scopes.json";
+/** The token endpoint's RFC 8414 `scopes_supported`: `["scope", …]`, its clients' scopes. */
+export const SCOPES_SUPPORTED_FILE = "scopes-supported.json";
 
 /** A packaged file could not be read: the handler then refuses every call (fail closed). */
 export class PackagedDataError extends Error {

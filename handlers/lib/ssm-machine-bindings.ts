@@ -1,7 +1,8 @@
 /**
  * The machine-client binding registry in SSM: one String parameter per client,
  * `<path><client id>` = `{"clientId": "<id>", "x5t#S256": "<thumbprint>"}`, written by the
- * stack from the configured certificates (stacks/machine-clients.ts). The trigger reads only
+ * stack from the configured certificates (stacks/machine-clients.ts); a client of the mTLS token
+ * endpoint has its registration there too (`"tokenEndpoint": {…}`). The trigger reads only
  * the calling client's entry, once a minute at most: a warm call makes no AWS call, the first
  * token of each of N clients costs one GetParameter, and a changed binding takes effect within
  * 60 s. Each entry is far below the 4 KB of a Standard parameter, whatever the number of clients.
@@ -46,29 +47,64 @@ export interface SsmMachineBindingsOptions {
 }
 
 /**
- * The fingerprint in one client's registry value.
- * @throws MachineBindingError when it is not `{"clientId": <this client>, "x5t#S256": "<string>"}`
- * exactly, or repeats a key (JSON.parse would keep the last one silently). Never echoes the value.
+ * One client's registry value: its binding, and for a client that names a tokenEndpointAuthMethod
+ * its registration at the mTLS token endpoint (checked by lib/token-clients.ts, which reads it).
  */
-export function parseMachineBinding(text: string, clientId: string): string {
+export interface MachineRegistryEntry {
+  /** The x5t#S256 the trigger binds (or the tls_client_auth marker). */
+  readonly x5tS256: string;
+  /** `{"name", "method", "subjectDn"?, "issuerDn"?, "scopes"}`: only clients the token endpoint serves. */
+  readonly tokenEndpoint?: Readonly<Record<string, unknown>>;
+}
+
+/** The calling client's registry entry; undefined when it has none (not a machine client of this stack). */
+export type MachineRegistryLookup = (clientId: string) => Promise<MachineRegistryEntry | undefined>;
+
+/**
+ * One client's registry value.
+ * @throws MachineBindingError when it is not `{"clientId": <this client>, "x5t#S256": "<string>"}`
+ * exactly, with at most a `tokenEndpoint` object besides, or repeats a key at any depth (JSON.parse
+ * would keep the last one silently). Never echoes the value.
+ */
+export function parseMachineRegistryEntry(text: string, clientId: string): MachineRegistryEntry {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
     throw new MachineBindingError("the machine client's registry entry is not valid JSON");
   }
-  const shape = 'the machine client\'s registry entry must be {"clientId": "<its id>", "x5t#S256": "<thumbprint>"}';
-  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new MachineBindingError(shape);
+  const shape = 'the machine client\'s registry entry must be {"clientId": "<its id>", "x5t#S256": "<thumbprint>"} (and "tokenEndpoint": {…} for a client of the mTLS token endpoint)';
+  if (!isPlainObject(parsed)) throw new MachineBindingError(shape);
   const duplicate = findDuplicateKey(text);
   if (duplicate) throw new MachineBindingError(`the machine client's registry entry repeats the key ${JSON.stringify(duplicate.key.slice(0, 40))}; refused rather than guess which one holds`);
-  const entry = parsed as Record<string, unknown>;
-  if (Object.keys(entry).sort().join(",") !== "clientId,x5t#S256" || typeof entry["x5t#S256"] !== "string") throw new MachineBindingError(shape);
-  if (entry.clientId !== clientId) throw new MachineBindingError("the machine client's registry entry names another client; refused");
-  return entry["x5t#S256"];
+  const keys = Object.keys(parsed).sort().join(",");
+  if ((keys !== "clientId,x5t#S256" && keys !== "clientId,tokenEndpoint,x5t#S256") || typeof parsed["x5t#S256"] !== "string") throw new MachineBindingError(shape);
+  if (keys.includes("tokenEndpoint") && !isPlainObject(parsed.tokenEndpoint)) throw new MachineBindingError(shape);
+  if (parsed.clientId !== clientId) throw new MachineBindingError("the machine client's registry entry names another client; refused");
+  return parsed.tokenEndpoint === undefined ? { x5tS256: parsed["x5t#S256"] } : { x5tS256: parsed["x5t#S256"], tokenEndpoint: parsed.tokenEndpoint as Record<string, unknown> };
 }
 
-/** A lookup that reads `<parameterPath><client id>`, cached per client for `cacheMilliseconds`. */
+/** The fingerprint in one client's registry value. @throws MachineBindingError as parseMachineRegistryEntry */
+export function parseMachineBinding(text: string, clientId: string): string {
+  return parseMachineRegistryEntry(text, clientId).x5tS256;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** A lookup of the binding in `<parameterPath><client id>`, cached per client (ssmMachineRegistry). */
 export function ssmMachineBindings(options: SsmMachineBindingsOptions): MachineBindingLookup {
+  const registry = ssmMachineRegistry(options);
+  return async (clientId) => (await registry(clientId))?.x5tS256;
+}
+
+/**
+ * A lookup of the whole entry in `<parameterPath><client id>`, cached per client for
+ * `cacheMilliseconds`: the trigger and the authorizer take its binding (ssmMachineBindings), the
+ * mTLS token endpoint its registration (lib/token-clients.ts). While cached, the same object is returned.
+ */
+export function ssmMachineRegistry(options: SsmMachineBindingsOptions): MachineRegistryLookup {
   const {
     parameterPath, cacheMilliseconds = MACHINE_BINDINGS_CACHE_MILLISECONDS, deadlineMilliseconds = MACHINE_BINDINGS_DEADLINE_MILLISECONDS, now = Date.now,
   } = options;
@@ -78,11 +114,11 @@ export function ssmMachineBindings(options: SsmMachineBindingsOptions): MachineB
   if (!Number.isInteger(cacheMilliseconds) || cacheMilliseconds < 0) throw new TypeError("ssmMachineBindings: cacheMilliseconds must be a non-negative integer");
   if (!Number.isInteger(deadlineMilliseconds) || deadlineMilliseconds < 1) throw new TypeError("ssmMachineBindings: deadlineMilliseconds must be a positive integer");
   let client: { ssm: SSMClientType; GetParameterCommand: typeof GetParameterCommandType } | undefined;
-  const cached = new Map<string, { readonly expires: number; readonly thumbprint: string }>();
-  const reading = new Map<string, Promise<string | undefined>>();
+  const cached = new Map<string, { readonly expires: number; readonly entry: MachineRegistryEntry }>();
+  const reading = new Map<string, Promise<MachineRegistryEntry | undefined>>();
 
-  /** The client's thumbprint; undefined when it has no entry (not a machine client of this stack). */
-  const read = async (clientId: string): Promise<string | undefined> => {
+  /** The client's entry; undefined when it has none (not a machine client of this stack). */
+  const read = async (clientId: string): Promise<MachineRegistryEntry | undefined> => {
     if (!client) {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const sdk = require("@aws-sdk/client-ssm") as typeof import("@aws-sdk/client-ssm");
@@ -112,7 +148,7 @@ export function ssmMachineBindings(options: SsmMachineBindingsOptions): MachineB
       clearTimeout(timer);
     }
     if (value === undefined) throw new MachineBindingError(`the machine client's registry entry ${name} has no value`);
-    return parseMachineBinding(value, clientId);
+    return parseMachineRegistryEntry(value, clientId);
   };
 
   return async (clientId) => {
@@ -120,14 +156,14 @@ export function ssmMachineBindings(options: SsmMachineBindingsOptions): MachineB
     if (typeof clientId !== "string" || !CLIENT_ID.test(clientId)) return undefined;
     const time = now();
     const hit = cached.get(clientId);
-    if (hit && time < hit.expires) return hit.thumbprint;
+    if (hit && time < hit.expires) return hit.entry;
     let pending = reading.get(clientId);
     if (!pending) {
       pending = read(clientId).finally(() => reading.delete(clientId));
       reading.set(clientId, pending);
     }
-    const thumbprint = await pending;
-    if (thumbprint !== undefined) cached.set(clientId, { expires: time + cacheMilliseconds, thumbprint });
-    return thumbprint;
+    const entry = await pending;
+    if (entry !== undefined) cached.set(clientId, { expires: time + cacheMilliseconds, entry });
+    return entry;
   };
 }

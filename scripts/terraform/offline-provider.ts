@@ -60,7 +60,7 @@ export const OFFLINE_UNREAD_DATA_SOURCES: Readonly<Record<string, readonly strin
 export interface ProviderOverrideOptions {
   /** Base URL of an AWS stand-in for every service; absent: offline, no calls expected. */
   readonly endpoint?: string;
-  /** @default the stack's `aws_region` variable, else DEFAULT_OFFLINE_REGION */
+  /** @default the stack's `aws_region` variable, else DEFAULT_OFFLINE_REGION; without that variable, the stack's own provider region */
   readonly region?: string;
 }
 
@@ -73,6 +73,7 @@ export function serviceOf(type: string): string | undefined {
 export interface SynthesizedStack {
   readonly resource?: Record<string, Record<string, unknown>>;
   readonly data?: Record<string, Record<string, unknown>>;
+  readonly variable?: Record<string, unknown>;
 }
 
 /**
@@ -99,7 +100,10 @@ export function providerOverride(options: ProviderOverrideOptions = {}, stack: S
     ...(Object.keys(unread).length > 0 ? { data: unread } : {}),
     provider: {
       aws: [{
-        region: options.region ?? `\${coalesce(var.aws_region, "${DEFAULT_OFFLINE_REGION}")}`,
+        // A stack without our `aws_region` variable (a team's own composition) keeps its provider's region.
+        ...(options.region !== undefined || stack.variable?.aws_region !== undefined
+          ? { region: options.region ?? `\${coalesce(var.aws_region, "${DEFAULT_OFFLINE_REGION}")}` }
+          : {}),
         access_key: FAKE_CREDENTIALS.accessKey,
         secret_key: FAKE_CREDENTIALS.secretKey,
         skip_credentials_validation: true,

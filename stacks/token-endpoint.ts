@@ -84,7 +84,9 @@ export class MtlsTokenEndpoint extends Construct {
       functionName: `${namePrefix}-token-endpoint`,
       description: "mTLS token endpoint (RFC 8705 §2): client_credentials tokens for a client certificate alone, bound to it",
       logRetentionDays: props.logRetentionDays,
-      timeoutSeconds: 10,
+      // Above the sum of one request's deadlines (registry 2 s, GenerateMac 2 s, secret 2 s, Cognito 5 s,
+      // the first CRL read 5 s): a slow dependency ends as server_error JSON, never as a Lambda timeout.
+      timeoutSeconds: 20,
       memorySize: 256,
       otherPermissions: "reads the machine clients' registry entries and secrets, generates voucher MACs, reads the CRL bundle",
       // RFC 8414 scopes_supported: the clients' scopes, known at synth; a list that grows with the config goes in the package.

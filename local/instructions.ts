@@ -116,7 +116,25 @@ function machineInstructions(s: LocalStackSummary, rel: (path: string) => string
 ${curlCall(s, rel, routeFor(s.routes, machine.scopes ?? [], route), machine.certificate, machine.key, variable)}`;
   });
   const unregistered = (s.unregisteredMachineClients ?? []).map((client) => `Machine client "${client.name}" of cbat.config.json is not registered locally: ${client.why}.`);
-  return [...sections, ...mtlsInstructions(s, rel, summaryFile, next), ...unregistered];
+  const hints = (s.mtlsClientHints ?? []).map((client) => `Machine client "${client.name}" of cbat.config.json (tls_client_auth) is registered at the mTLS token endpoint, but ${client.hint}`);
+  return [...sections, ...mtlsInstructions(s, rel, summaryFile, next), ...configuredMtlsInstructions(s, rel, route, summaryFile, next), ...unregistered, ...hints];
+}
+
+/** The clients of cbat.config.json at the mTLS token endpoint: each one's token with its certificate alone, and a call with it. */
+function configuredMtlsInstructions(s: LocalStackSummary, rel: (path: string) => string, route: WalkthroughRoute, summaryFile: string, next: () => string): string[] {
+  return (s.mtlsClients ?? []).slice(1).map((client) => {
+    const variable = `${client.name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_MTLS_TOKEN`;
+    const how = client.tokenEndpointAuthMethod === "tls_client_auth" ? `tls_client_auth: registered by its subject DN ${client.subjectDn}, which ${rel(client.certificate)} carries` : `self_signed_tls_client_auth: pinned to ${rel(client.certificate)}`;
+    const target = routeFor(s.routes, client.scopes ?? [], route);
+    return `${next()} The machine client "${client.name}" (from cbat.config.json, ${how}) gets its token with the certificate alone, no secret:
+   ${variable}=$(curl -s --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} \\
+     -d grant_type=client_credentials -d client_id=${client.clientId} ${s.mtlsTokenEndpoint} \\
+     | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+   or with cbat:
+   ${variable}=$(npx cbat token --mtls --cert ${rel(client.certificate)} --key ${rel(client.key)} --cacert ${rel(s.pki.ca)} --outputs ${summaryFile} --machine-client ${client.name})
+   then call ${target.key} with that certificate:
+${curlCall(s, rel, target, client.certificate, client.key, variable)}`;
+  });
 }
 
 /** The mTLS token endpoint (RFC 8705 §2): demo-mtls gets a bound token with machine.pem alone, no secret. */

@@ -16,7 +16,7 @@ import { STACK_NAME } from "../stacks/stack-name";
 import { AccessLogFile } from "./access-log";
 import { CognitoIssuer, type PreTokenGenerationHandler } from "./cognito-issuer";
 import { AppendOnlyFile } from "./append-only-file";
-import { registerConfiguredMachineClients, withLocalBindingHint, type UnregisteredMachineClient } from "./configured-machine-clients";
+import { registerConfiguredMachineClients, withLocalBindingHint, type LocalMtlsClient, type MtlsClientHint, type UnregisteredMachineClient } from "./configured-machine-clients";
 import { isDevCertificateRevoked } from "./dev-crl";
 import { freshDevPki } from "./dev-pki-issue";
 import { DecisionConsole } from "./decision-console";
@@ -77,8 +77,14 @@ export interface LocalStackSummary {
   readonly tokenEndpoint: string;
   /** The mTLS token endpoint on the gateway (RFC 8705 §2: the certificate alone, no secret). */
   readonly mtlsTokenEndpoint: string;
-  /** Clients of the mTLS token endpoint that hold no secret: demo-mtls (tls_client_auth, machine.pem's subject DN). */
-  readonly mtlsClients: readonly { readonly name: string; readonly clientId: string; readonly tokenEndpointAuthMethod: string; readonly certificate: string; readonly key: string }[];
+  /**
+   * Clients of the mTLS token endpoint that hold no secret, with a development certificate that
+   * authenticates them: demo-mtls (tls_client_auth, machine.pem's subject DN) first, then those of
+   * cbat.config.json that name a tokenEndpointAuthMethod.
+   */
+  readonly mtlsClients: readonly LocalMtlsClient[];
+  /** Clients of cbat.config.json at the mTLS token endpoint that no development certificate authenticates yet: what to do. */
+  readonly mtlsClientHints?: readonly MtlsClientHint[];
   readonly machineClients: readonly LocalMachineClient[];
   readonly gatewayUrl: string;
   readonly demoUser: string;
@@ -249,11 +255,11 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     await ensureDemoUser(issuer, LOCAL_USER_POOL_ID, demoPasswordFile, readPem(pki.cert.client));
     await ensureGroups(issuer, LOCAL_USER_POOL_ID, config.groups);
     demoMachine = await ensureDemoMachineClient(issuer, machineBindings, LOCAL_USER_POOL_ID, resourceServerScopes, readPem(pki.cert.machine));
+    configured = await registerConfiguredMachineClients(issuer, machineBindings, LOCAL_USER_POOL_ID, pki.dir, deployment?.machineClients ?? [], readPem(pki.cert.ca));
     mtlsClientId = await tokenEndpoint.start({
       gatewayUrl, issuer, issuerEndpoint, bindings: machineBindings, userPoolId: LOCAL_USER_POOL_ID, scopes: resourceServerScopes,
-      machinePem: readPem(pki.cert.machine), crlFile: pki.crl, truststoreFile: pki.cert.ca, logFile: logs.tokenEndpoint,
+      machinePem: readPem(pki.cert.machine), crlFile: pki.crl, truststoreFile: pki.cert.ca, logFile: logs.tokenEndpoint, configured: configured.tokenEndpoint,
     });
-    configured = await registerConfiguredMachineClients(issuer, machineBindings, LOCAL_USER_POOL_ID, pki.dir, deployment?.machineClients ?? []);
   } catch (error) {
     tokenEndpoint.close();
     await Promise.all([gateway.close(), issuer.close()]);
@@ -267,7 +273,8 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
     issuerEndpoint,
     tokenEndpoint: `${issuerEndpoint}/oauth2/token`,
     mtlsTokenEndpoint: `${gatewayUrl}/oauth2/token`,
-    mtlsClients: [{ name: DEMO_MTLS_CLIENT, clientId: mtlsClientId, tokenEndpointAuthMethod: "tls_client_auth", certificate: pki.cert.machine, key: pki.key.machine }],
+    mtlsClients: [{ name: DEMO_MTLS_CLIENT, clientId: mtlsClientId, tokenEndpointAuthMethod: "tls_client_auth", certificate: pki.cert.machine, key: pki.key.machine }, ...configured.mtls],
+    mtlsClientHints: configured.mtlsHints,
     machineClients: [{ name: demoMachine.clientName, clientId: demoMachine.clientId, clientSecret: demoMachine.clientSecret, certificate: pki.cert.machine, key: pki.key.machine, scopes: demoMachine.allowedOAuthScopes }, ...configured.registered],
     gatewayUrl,
     demoUser: DEMO_USERNAME,

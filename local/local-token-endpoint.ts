@@ -8,6 +8,8 @@
  * - `demo-machine` (pinned, self_signed_tls_client_auth): machine.pem;
  * - `demo-mtls` (tls_client_auth): any certificate of the dev CA with machine.pem's subject DN,
  *   so a re-issued (rotated) certificate works with no change.
+ * - the clients of cbat.config.json that name a method (configured-machine-clients.ts), with the
+ *   `tokenEndpoint` registration the stack writes into their registry entries.
  * Their registrations are read through the same registry code as on AWS (registryTokenClients):
  * each entry's binding from the local registry file the trigger reads (machine-bindings-file.ts),
  * its `tokenEndpoint` registration from here (the stand-in of the SSM entry's field).
@@ -43,7 +45,7 @@ export interface LocalTokenEndpoint {
   readonly voucherMac: VoucherMac;
   /** Starts serving: the gateway's URL (for the metadata) and the issuer's token endpoint are known. */
   /** @returns the demo-mtls client's id */
-  start(options: { gatewayUrl: string; issuer: CognitoIssuer; issuerEndpoint: string; bindings: MachineBindingsFile; userPoolId: string; scopes: readonly string[]; machinePem: string; crlFile: string; truststoreFile: string; logFile: string }): Promise<string>;
+  start(options: { gatewayUrl: string; issuer: CognitoIssuer; issuerEndpoint: string; bindings: MachineBindingsFile; userPoolId: string; scopes: readonly string[]; machinePem: string; crlFile: string; truststoreFile: string; logFile: string; configured?: ReadonlyMap<string, Record<string, unknown>> }): Promise<string>;
   close(): void;
 }
 
@@ -86,6 +88,7 @@ export function prepareLocalTokenEndpoint(config: LocalApiConfig, workDir: strin
       const registrations = new Map<string, Record<string, unknown>>([[mtls.clientId, { name: DEMO_MTLS_CLIENT, method: "tls_client_auth", subjectDn, scopes: mtls.allowedOAuthScopes }]]);
       const pinned = store.byName("demo-machine");
       if (pinned) registrations.set(pinned.clientId, { name: pinned.clientName, method: "self_signed_tls_client_auth", scopes: pinned.allowedOAuthScopes });
+      for (const [clientId, registration] of options.configured ?? []) registrations.set(clientId, registration);
       const scopesSupported = [...registrations.values()].flatMap((registration) => registration.scopes as string[]);
       const revocation = localRevocation(bundle.fileRevocationSource, { crlFile: options.crlFile, truststoreFile: options.truststoreFile }, fn.environment);
       stopRevocation = revocation.stop;

@@ -111,8 +111,18 @@ export async function loadIssuedCertificate(certPem: string, privateKeyPem: stri
   return { pem: certPem, der: Buffer.from(cert.rawData), subject: cert.subject, keys: { privateKey, publicKey } as unknown as CryptoKeyPair, privateKeyPem };
 }
 
+/**
+ * An RFC 4514 DN (`CN=partner,O=Example`: the most specific RDN first) as the Name to encode.
+ * x509's own string form encodes RDNs in the order written (`CN=…` first in the DER), the reverse
+ * of RFC 4514's, so the RDNs are reversed here: the certificate's subject then matches the DN a
+ * `tls_client_auth` client registers.
+ */
+export function rfc4514Name(text: string): x509.JsonName {
+  return new x509.Name(text).toJSON().reverse();
+}
+
 /** Signed by `ca`; never valid after `ca` (a certificate that outlives its CA stops verifying when the CA expires). */
-export async function issueCertificate(ca: IssuedCertificate, subject: string, options: CertificateOptions = {}): Promise<IssuedCertificate> {
+export async function issueCertificate(ca: IssuedCertificate, subject: string | x509.JsonName, options: CertificateOptions = {}): Promise<IssuedCertificate> {
   const keys = await generateKeys(options.kind ?? "rsa", options.rsaBits);
   const caNotAfter = new x509.X509Certificate(ca.der).notAfter;
   const { notBefore, notAfter } = validity(options, 30);

@@ -91,6 +91,13 @@ describe("the deploy cycle against moto_server", () => {
     expect(destroyGapsLine(result.released)).toBe("named destroy gaps of the stand-in: aws_api_gateway_account (UpdateAccount (reset_on_delete)), aws_cognito_resource_server (DeleteResourceServer): released from the state, shown gone through the SDK (scripts/deploy-cycle/moto-gaps.ts says why)");
     // The machine client's resources were applied, read back without drift and destroyed.
     for (const type of ["aws_cognito_resource_server", "aws_cognito_user_pool_domain"]) expect([type, instances((t) => t === type)]).toEqual([type, 1]);
+    // The example's tls_client_auth client brings the mTLS token endpoint: its function, its two routes, the voucher and secrets keys.
+    if (!process.env.CBAT_CONFIG) {
+      const functions = Object.values(stack.resource.aws_lambda_function) as Array<{ function_name: string }>;
+      expect(functions.map((f) => f.function_name)).toContain(`${stackName}-token-endpoint`);
+      expect(instances((t) => t === "aws_kms_key")).toBe(2);
+      expect((Object.values(stack.resource.aws_api_gateway_method) as Array<{ authorization: string }>).filter((m) => m.authorization === "NONE").length).toBe(2);
+    }
     expect(result.drift.drift).toEqual([]);
     for (const change of result.drift.allowListed) {
       expect(change.actions).toEqual(["update"]);
@@ -99,12 +106,13 @@ describe("the deploy cycle against moto_server", () => {
     expect(summaryLine(result)).toMatch(new RegExp(`^deploy cycle: applied ${result.applied}, drift 0 \\(${result.drift.allowListed.length} allow-listed\\), destroyed ${result.applied} in \\d+\\.\\d s$`));
   });
 
-  it("checks through the SDK every pool, client, function, role, REST API, authorizer, domain, log group, stage, method setting, metric filter and the account's logging role", () => {
+  it("checks through the SDK every pool, client, function, role, REST API, authorizer, domain, log group, stage, method setting, metric filter, method, KMS key, SSM parameter and the account's logging role", () => {
     expect(result.checks.problems).toEqual([]);
     const count = (type: string) => instances((t) => t === type);
     for (const type of [
       "aws_cognito_user_pool", "aws_cognito_user_pool_client", "aws_lambda_function", "aws_iam_role", "aws_api_gateway_rest_api", "aws_api_gateway_authorizer",
       "aws_api_gateway_domain_name", "aws_cloudwatch_log_group", "aws_api_gateway_account", "aws_api_gateway_stage", "aws_api_gateway_method_settings", "aws_cloudwatch_log_metric_filter",
+      "aws_api_gateway_method", "aws_kms_key", "aws_ssm_parameter",
     ]) {
       expect([type, result.checks.checked[type]]).toEqual([type, count(type)]);
     }
@@ -134,10 +142,10 @@ describe("the deploy cycle against moto_server", () => {
     expect(Number(handler[2])).toBeLessThanOrEqual(lambdaPolicyBytes(handler[1], statements));
   });
 
-  it("leaves no pool, function, role, REST API, domain or log group behind", () => {
+  it("leaves no pool, function, role, REST API, domain, log group, SSM parameter or usable KMS key behind", () => {
     expect(result.leftovers.leftovers).toEqual([]);
     expect(Object.keys(result.leftovers.checked).sort()).toEqual([
-      "aws_api_gateway_domain_name", "aws_api_gateway_rest_api", "aws_cloudwatch_log_group", "aws_cognito_user_pool", "aws_iam_role", "aws_lambda_function",
+      "aws_api_gateway_domain_name", "aws_api_gateway_rest_api", "aws_cloudwatch_log_group", "aws_cognito_user_pool", "aws_iam_role", "aws_kms_key", "aws_lambda_function", "aws_ssm_parameter",
     ]);
   });
 

@@ -119,10 +119,13 @@ it("refuses a base64 fingerprint with stray bits in its last character (two text
   expect(refusal({ machineClients: { a: { fingerprint: stray } } }).message).toMatch(/not a SHA-256 certificate fingerprint/); // …so it is refused
 });
 
-it("reads the example configuration: resource server accounts, the machine client reporting", () => {
+it("reads the example configuration: resource server accounts, the machine clients reporting (pinned) and partner (tls_client_auth)", () => {
   const config = loadDeploymentConfig({ env: {}, configFile: join(__dirname, "..", "..", "examples", "cbat.config.json") });
   expect(config.api!.resourceServer).toBe("accounts");
-  expect(config.machineClients).toEqual([{ name: "reporting", x5tS256: "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg", scopes: ["accounts/invoke", "accounts/read"] }]);
+  expect(config.machineClients).toEqual([
+    { name: "reporting", x5tS256: "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg", scopes: ["accounts/invoke", "accounts/read"] },
+    { name: "partner", x5tS256: "tls_client_auth", tokenEndpointAuthMethod: "tls_client_auth", tlsClientAuth: { subjectDn: "CN=partner,O=Example Partner", issuerDn: undefined }, scopes: ["accounts/invoke", "accounts/read"] },
+  ]);
   // Every scope of its document is one of the resource server's.
   for (const route of config.api!.routes) for (const scope of route.scopes) expect(scope.startsWith("accounts/")).toBe(true);
 });

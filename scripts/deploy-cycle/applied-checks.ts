@@ -14,6 +14,7 @@ import { GetRoleCommand } from "@aws-sdk/client-iam";
 import { GetFunctionCommand } from "@aws-sdk/client-lambda";
 import { CERT_FINGERPRINT_ATTRIBUTE } from "../../stacks/cert-bound-user-pool";
 import { OPERATIONS_CHECKS } from "./applied-operations-checks";
+import { TOKEN_ENDPOINT_CHECKS } from "./applied-token-endpoint-checks";
 import { lambdaPolicySize } from "./policy-size-check";
 import { expectSame, expectStackRole, first, ofType, sorted, type Check, type CheckContext, type Findings } from "./check-kit";
 
@@ -120,6 +121,7 @@ export const APPLIED_CHECKS: Readonly<Record<string, Check>> = {
   aws_api_gateway_domain_name: domainName,
   aws_cloudwatch_log_group: logGroup,
   ...OPERATIONS_CHECKS,
+  ...TOKEN_ENDPOINT_CHECKS,
 };
 
 export interface AppliedCheckReport {

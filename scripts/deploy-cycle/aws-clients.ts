@@ -7,8 +7,10 @@ import { APIGatewayClient } from "@aws-sdk/client-api-gateway";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { FAKE_CREDENTIALS } from "../terraform/offline-provider";
 
 export interface AwsClients {
@@ -19,6 +21,8 @@ export interface AwsClients {
   readonly apiGateway: APIGatewayClient;
   readonly logs: CloudWatchLogsClient;
   readonly cognito: CognitoIdentityProviderClient;
+  readonly kms: KMSClient;
+  readonly ssm: SSMClient;
   destroy(): void;
 }
 
@@ -37,6 +41,8 @@ export function awsClients(endpoint: string, region: string): AwsClients {
     apiGateway: new APIGatewayClient(config),
     logs: new CloudWatchLogsClient(config),
     cognito: new CognitoIdentityProviderClient(config),
+    kms: new KMSClient(config),
+    ssm: new SSMClient(config),
   };
   return { ...clients, destroy: () => Object.values(clients).forEach((client) => client.destroy()) };
 }

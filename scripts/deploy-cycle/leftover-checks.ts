@@ -1,12 +1,16 @@
 /**
  * After the destroy, the AWS APIs must list none of what the apply created: no user pool,
- * function, role, REST API, custom domain or log group of the stack's names is left behind.
+ * function, role, REST API, custom domain, log group or SSM parameter of the stack's names is
+ * left behind, and no KMS key of the stack is still usable (a destroyed key waits out its deletion
+ * window as PendingDeletion: listed, but no longer a leftover).
  */
 import { paginateGetDomainNames, paginateGetRestApis } from "@aws-sdk/client-api-gateway";
 import { paginateDescribeLogGroups } from "@aws-sdk/client-cloudwatch-logs";
 import { paginateListUserPools } from "@aws-sdk/client-cognito-identity-provider";
 import { paginateListRoles } from "@aws-sdk/client-iam";
+import { DescribeKeyCommand, paginateListKeys } from "@aws-sdk/client-kms";
 import { paginateListFunctions } from "@aws-sdk/client-lambda";
+import { paginateDescribeParameters } from "@aws-sdk/client-ssm";
 import type { PlannedResource } from "../terraform/offline-terraform";
 import type { AwsClients } from "./aws-clients";
 
@@ -47,6 +51,18 @@ export const LEFTOVER_CHECKS: Readonly<Record<string, LeftoverCheck>> = {
   aws_cloudwatch_log_group: {
     nameAttribute: "name",
     list: (c) => collect(paginateDescribeLogGroups({ client: c.logs }, {}), (p) => p.logGroups?.map((g) => g.logGroupName)),
+  },
+  aws_ssm_parameter: {
+    nameAttribute: "name",
+    list: (c) => collect(paginateDescribeParameters({ client: c.ssm }, {}), (p) => p.Parameters?.map((parameter) => parameter.Name)),
+  },
+  aws_kms_key: {
+    nameAttribute: "arn",
+    list: async (c) => {
+      const arns = await collect(paginateListKeys({ client: c.kms }, {}), (p) => p.Keys?.map((key) => key.KeyArn));
+      const usable = await Promise.all(arns.map(async (arn) => ((await c.kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata?.KeyState === "PendingDeletion" ? undefined : arn)));
+      return usable.filter((arn): arn is string => arn !== undefined);
+    },
   },
 };
 

@@ -27,7 +27,7 @@ export {
   type DeploymentConfig, type LoadOptions, type BackendSettings, type EnvironmentSettings,
 } from "./stacks/deployment-config";
 export { loadApiDocument, parseApiDocument, builtInApi, ApiDocumentError, type ApiDefinition, type ApiRoute, type LoadApiOptions } from "./stacks/api-document";
-export type { MachineClientDefinition } from "./stacks/machine-client-config";
+export type { MachineClientDefinition } from "./stacks/machine-client-definition";
 
 /** `cert-bound-access-tokens@<version>`, the `cbat_version` output of every stack. */
 export { PACKAGE } from "./stacks/package-layout";

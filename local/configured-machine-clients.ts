@@ -18,7 +18,7 @@ import { certificateFields } from "../handlers/lib/certificate-fields";
 import { distinguishedNameOfDer, distinguishedNameText } from "../handlers/lib/certificate-name";
 import { distinguishedNamesMatch, parseDistinguishedName } from "../handlers/lib/distinguished-name";
 import { certificatePemToDer } from "../handlers/lib/thumbprint";
-import type { MachineClientDefinition } from "../stacks/machine-client-config";
+import type { MachineClientDefinition } from "../stacks/machine-client-definition";
 import { tokenEndpointRegistration } from "../stacks/machine-registry-entry";
 import type { CognitoIssuer, PreTokenGenerationHandler } from "./cognito-issuer";
 import { devClientCertificates, type DevClientCertificate } from "./dev-pki-issue";

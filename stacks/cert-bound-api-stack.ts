@@ -26,7 +26,7 @@ import { DeploymentConfigError } from "./deployment-config-error";
 import { OperationsInputs } from "./operations-inputs";
 import { ProductionOperations } from "./production-operations";
 import { revocationSourceOf } from "./revocation-environment";
-import type { MachineClientDefinition } from "./machine-client-config";
+import type { MachineClientDefinition } from "./machine-client-definition";
 import { machineBindingsPath, MachineClients } from "./machine-clients";
 import { StackInputs } from "./stack-inputs";
 import { TruststoreKmsAccess } from "./truststore-kms-access";

@@ -24,7 +24,8 @@ import { ApiDocumentError, builtInApi, isObject, loadApiDocument, type ApiDefini
 import { DEFAULT_RESOURCE_SERVER } from "./api-scopes";
 import { parseQuotaSettings, QuotaSettingsError } from "./quota-settings";
 import { parseLocalIntegrations } from "./local-integrations";
-import { parseMachineClients, type MachineClientDefinition } from "./machine-client-config";
+import { parseMachineClients } from "./machine-client-config";
+import type { MachineClientDefinition } from "./machine-client-definition";
 import { MachineClientConfigError } from "./machine-client-config-error";
 import { LOG_RETENTION_DAYS } from "./stack-inputs";
 import { projectRoot } from "./package-layout";

@@ -20,26 +20,10 @@ import { checkScopes, defaultMachineScope, resourceServerScopeName } from "./api
 import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerprint } from "./certificate-thumbprint";
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
-import { tlsClientAuthOf, type TlsClientAuth } from "./machine-client-auth-method";
+import { tlsClientAuthOf } from "./machine-client-auth-method";
+import type { MachineClientDefinition } from "./machine-client-definition";
 import { MachineClientConfigError } from "./machine-client-config-error";
 import { registryEntryOverflow } from "./machine-registry-entry";
-
-export interface MachineClientDefinition {
-  /** The key in `machineClients`; the Cognito app client is `<stack>-<name>`. */
-  readonly name: string;
-  /**
-   * x5t#S256 of the client's pinned certificate: the binding its tokens carry. For
-   * `tls_client_auth` the registry marker `tls_client_auth` instead: its tokens are bound to the
-   * certificate the token endpoint vouches for.
-   */
-  readonly x5tS256: string;
-  /** RFC 8705 §2 client authentication at the mTLS token endpoint. @default self_signed_tls_client_auth */
-  readonly tokenEndpointAuthMethod?: "tls_client_auth" | "self_signed_tls_client_auth";
-  /** tls_client_auth: the registered subject DN and optional issuer DN. */
-  readonly tlsClientAuth?: TlsClientAuth;
-  /** Granted scopes, `<resource server>/<name>`: `<resource server>/invoke` first, then the configured ones. */
-  readonly scopes: readonly string[];
-}
 
 /** Names that work as Cognito client names, Terraform output keys and construct ids. */
 const CLIENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;

@@ -28,7 +28,7 @@ import { BindingSafeUserPoolClient } from "./binding-safe-user-pool-client";
 import { AWS_QUOTAS } from "./aws-quotas";
 import { registryEntry } from "./machine-registry-entry";
 import { terraformLiteral } from "./terraform-literal";
-import type { MachineClientDefinition } from "./machine-client-config";
+import type { MachineClientDefinition } from "./machine-client-definition";
 
 export interface MachineClientsProps {
   /** Prefix of the clients' and the parameter's names. */

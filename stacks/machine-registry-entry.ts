@@ -12,7 +12,7 @@
  * The trigger, the authorizer and the token endpoint read the same entry: one fact, one place.
  */
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
-import type { MachineClientDefinition } from "./machine-client-config";
+import type { MachineClientDefinition } from "./machine-client-definition";
 import { terraformLiteral } from "./terraform-literal";
 
 /** The registration the token endpoint reads; undefined for a client that names no method (not served). */

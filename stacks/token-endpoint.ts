@@ -25,7 +25,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import type { UnauthorizedRoute } from "./api-routes";
 import { BundledFunction } from "./bundled-function";
-import type { MachineClientDefinition } from "./machine-client-config";
+import type { MachineClientDefinition } from "./machine-client-definition";
 import type { MachineClients } from "./machine-clients";
 import { revocationEnvironment, revocationSourceOf } from "./revocation-environment";
 import { RevocationListAccess } from "./revocation-list-access";

@@ -12,7 +12,7 @@ import { Testing } from "cdktf";
 import { readStackConfig } from "../../local/stack-config";
 import { parseApiDocument } from "../../stacks/api-document";
 import { CertBoundApiStack } from "../../stacks/cert-bound-api-stack";
-import type { MachineClientDefinition } from "../../stacks/machine-client-config";
+import type { MachineClientDefinition } from "../../stacks/machine-client-definition";
 import { STACK_NAME } from "../../stacks/stack-name";
 
 const X5T_A = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";

@@ -1,12 +1,13 @@
 /**
  * `cbat setup`'s checks with AWS credentials (the standard chain; AWS_ENDPOINT_URL for a
- * stand-in): the truststore bucket is versioned and holds the truststore, the custom domain's
+ * stand-in): the truststore bucket is versioned and holds a truststore that passes `cbat truststore
+ * check` (and the CRL bundle, with --crl-key), the custom domain's
  * certificate is issued for the domain and comes with an ownership-verification certificate when
  * API Gateway needs one (setup-certificate-checks.ts), the Cognito domain prefix is free. Without credentials nothing is
  * called and each check is listed as not done.
  */
 import { CognitoIdentityProviderClient, DescribeUserPoolDomainCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { GetBucketVersioningCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketVersioningCommand, GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { quietNodeVersionNotice } from "./node-version-notice";
 import { certificateProblems, type DescribedCertificate } from "./setup-certificate-checks";
 import type { SetupAnswers, SetupProblem } from "./setup-checks";
@@ -31,12 +32,28 @@ export async function checkWithAws(answers: SetupAnswers): Promise<AwsCheckRepor
     if (versioning.Status !== "Enabled") {
       report.problems.push({ flag: "--bucket", message: `s3://${answers.bucket} is not versioned (${versioning.Status ?? "never enabled"}): API Gateway reads the truststore by version. Enable it: aws s3api put-bucket-versioning --bucket ${answers.bucket} --versioning-configuration Status=Enabled` });
     } else report.confirmed.push(`s3://${answers.bucket} is versioned`);
+    const truststore = `s3://${answers.bucket}/${answers.truststoreKey}`;
     try {
-      await s3.send(new HeadObjectCommand({ Bucket: answers.bucket, Key: answers.truststoreKey }));
-      report.confirmed.push(`s3://${answers.bucket}/${answers.truststoreKey} exists`);
+      // The object API Gateway will load, checked as `cbat truststore check` checks a file.
+      const object = await s3.send(new GetObjectCommand({ Bucket: answers.bucket, Key: answers.truststoreKey }));
+      const text = await object.Body!.transformToString("utf8");
+      const { checkTruststore }: typeof import("./truststore-check") = require("./truststore-check");
+      const errors = (await checkTruststore(text)).problems.filter((p) => p.severity === "error");
+      for (const p of errors) report.problems.push({ flag: "--truststore-key", message: `${truststore}: ${p.certificate}: ${p.message}` });
+      if (errors.length === 0) report.confirmed.push(`${truststore} passes cbat truststore check`);
     } catch (error) {
       if (isCredentialsError(error)) throw error;
-      report.problems.push({ flag: "--truststore-key", message: `s3://${answers.bucket}/${answers.truststoreKey} cannot be read (${(error as Error).name}): upload the truststore first (npx cbat truststore check truststore.pem && aws s3 cp truststore.pem s3://${answers.bucket}/${answers.truststoreKey})` });
+      report.problems.push({ flag: "--truststore-key", message: `${truststore} cannot be read (${(error as Error).name}): upload the truststore first (npx cbat truststore check truststore.pem && aws s3 cp truststore.pem ${truststore})` });
+    }
+    if (answers.crlKey !== undefined) {
+      // With crl_key set and no such object, the authorizer refuses every call (crl_stale).
+      try {
+        await s3.send(new HeadObjectCommand({ Bucket: answers.bucket, Key: answers.crlKey }));
+        report.confirmed.push(`s3://${answers.bucket}/${answers.crlKey} exists`);
+      } catch (error) {
+        if (isCredentialsError(error)) throw error;
+        report.problems.push({ flag: "--crl-key", message: `s3://${answers.bucket}/${answers.crlKey} cannot be read (${(error as Error).name}): with crl_key set the authorizer refuses every call until it can; upload the CRL bundle first (npx cbat revocation check …, then aws s3 cp)` });
+      }
     }
   } catch (error) {
     s3.destroy();

@@ -47,6 +47,7 @@ const QUESTIONS: ReadonlyArray<readonly [keyof SetupOptions, string, string, boo
   ["zoneId", "--zone-id", "Route 53 hosted zone id for the domain's alias record (empty: create the DNS record by hand)", false],
   ["alarmTopicArn", "--alarm-topic-arn", "SNS topic ARN the alarms notify (empty: none)", false],
   ["crlKey", "--crl-key", "object key of the CRL bundle in the truststore bucket (empty: no revocation check)", false],
+  ["stateBucket", "--state-bucket", "S3 bucket for Terraform's state, versioned (empty: a local state file)", false],
 ];
 
 const say = (text: string) => void process.stdout.write(`${text}\n`);

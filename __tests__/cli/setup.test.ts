@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { awsClients, type AwsClients } from "../../scripts/deploy-cycle/aws-clients";
 import { findMotoServer, MOTO_INSTALL_HINT, MOTO_SERVER_ENV, startMotoServer, type AwsEndpoint } from "../../scripts/deploy-cycle/aws-endpoint";
 import { createSeedCertificates, seedUserInputs, type SeededInputs } from "../../scripts/deploy-cycle/seed";
+import { createCa, issueClientCert } from "../support/certificates";
 import { runCli } from "../support/run-cli";
 import { OfflineTerraform, PROJECT_ROOT, synthApp } from "../support/terraform";
 import { STACK_NAME } from "../../stacks/stack-name";
@@ -130,10 +131,22 @@ const motoServer = findMotoServer();
     const result = await runCli(["setup", ...seededFlags(out, seed.bucket)], awsEnv());
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
     expect(result.stdout).toContain(`checked: s3://${seed.bucket} is versioned`);
-    expect(result.stdout).toContain(`checked: s3://${seed.bucket}/${seed.truststoreKey} exists`);
+    expect(result.stdout).toContain(`checked: s3://${seed.bucket}/${seed.truststoreKey} passes cbat truststore check`);
     expect(result.stdout).toContain(`checked: ${seed.certificateArn} is issued for ${seed.domainName} and covers ${seed.domainName}`);
     expect(result.stdout).toContain(`checked: ${seed.ownershipCertificateArn} (ownership verification) is issued by ACM and covers ${seed.domainName}`);
     expect(result.stdout).toContain("checked: the Cognito domain prefix acme-api-auth is free in eu-west-1");
+  }, 60_000);
+
+  it("checks the truststore object as cbat truststore check does, and that the CRL bundle exists", async () => {
+    const ca = await createCa();
+    const leaf = await issueClientCert(ca, "CN=not a CA");
+    await clients.s3.send(new PutObjectCommand({ Bucket: seed.bucket, Key: "with-leaf.pem", Body: ca.pem + leaf.pem }));
+    const out = join(dir, "bad-truststore.tfvars");
+    const result = await runCli(["setup", ...seededFlags(out, seed.bucket, { "--truststore-key": "with-leaf.pem", "--crl-key": "no-such-crls.pem" })], awsEnv());
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`--truststore-key: s3://${seed.bucket}/with-leaf\\.pem: .*is not a CA certificate`));
+    expect(result.stderr).toContain(`--crl-key: s3://${seed.bucket}/no-such-crls.pem cannot be read`);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 
   it("refuses an imported or private-CA certificate without an ownership-verification certificate, writing nothing", async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summarizePlan, SUMMARY_MARKER, PlanFormatError } from "../../review/plan-summary";
 import { STACK_NAME } from "../../stacks/stack-name";
+import { workerReattachEnv } from "../support/provider-pool";
 import { assertTerraformAvailable, OfflineTerraform, PROJECT_ROOT, synthApp, TEST_TFVARS } from "../support/terraform";
 
 let plan: any;
@@ -313,7 +314,7 @@ describe("hints for a plan that is not JSON", () => {
     const show = /`(terraform show -json [^`]+)`/.exec(stderr)?.[1];
     expect(show).toBeDefined();
     const before = readFileSync(binaryPlan);
-    execFileSync("bash", ["-c", show!], { cwd: terraform.stackDir, env: { ...process.env, CHECKPOINT_DISABLE: "1" }, stdio: "pipe" });
+    execFileSync("bash", ["-c", show!], { cwd: terraform.stackDir, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...workerReattachEnv() }, stdio: "pipe" });
     expect(readFileSync(binaryPlan).equals(before)).toBe(true); // the plan survived
     const next = /`npm run plan:summary -- ([^`]+)`/.exec(stderr)?.[1];
     expect(next).toBeDefined();

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { findMotoServer, MOTO_INSTALL_HINT, startMotoServer } from "../../scripts/deploy-cycle/aws-endpoint";
+import { workerReattachEnv } from "../support/provider-pool";
 import { runScript } from "../support/run-script";
 
 const SCRIPT = "scripts/deploy-cycle/main.ts";
@@ -31,7 +32,8 @@ describe("npm run test:deploy without a usable stand-in", () => {
     // A moto started as users often do, without MOTO_IAM_LOAD_MANAGED_POLICIES.
     const moto = await startMotoServer(motoServer as string, join(dir, "moto.log"), {});
     try {
-      const result = await runScript(SCRIPT, [], { AWS_ENDPOINT_URL: moto.url });
+      // Its terraform attaches to this worker's running provider (provider-pool.ts): a provider start less.
+      const result = await runScript(SCRIPT, [], { AWS_ENDPOINT_URL: moto.url, ...workerReattachEnv() });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain("the AWS stand-in does not know the AWS-managed IAM policy policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs that the stack attaches: start moto_server with MOTO_IAM_LOAD_MANAGED_POLICIES=true");
       expect(result.stdout).not.toMatch(/applied \d+ resources/);

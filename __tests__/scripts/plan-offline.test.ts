@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { summarizePlan } from "../../review/plan-summary";
 import type { PlanJson } from "../../scripts/terraform/offline-terraform";
-import { workerReattach } from "../support/provider-pool";
+import { workerReattachEnv } from "../support/provider-pool";
 import { runScript } from "../support/run-script";
 import { assertTerraformAvailable, TEST_TFVARS } from "../support/terraform";
 
@@ -21,11 +21,9 @@ beforeAll(() => {
   assertTerraformAvailable();
   userDir = mkdtempSync(join(tmpdir(), "cbat-plan-offline-"));
   const { AWS_ACCESS_KEY_ID: _a, AWS_SECRET_ACCESS_KEY: _s, AWS_SESSION_TOKEN: _t, ...rest } = process.env;
-  noAws = { ...rest, AWS_PROFILE: "no-such-profile", AWS_CONFIG_FILE: join(userDir, "missing-config"), AWS_SHARED_CREDENTIALS_FILE: join(userDir, "missing-credentials"), INIT_CWD: userDir };
   // The script's terraform uses this worker's running provider (provider-pool.ts), as the suites' own
   // plans do: the same binary, the plans are the same (provider-pool.test.ts), a provider start less each.
-  const reattach = workerReattach();
-  if (reattach) noAws.TF_REATTACH_PROVIDERS = reattach;
+  noAws = { ...rest, AWS_PROFILE: "no-such-profile", AWS_CONFIG_FILE: join(userDir, "missing-config"), AWS_SHARED_CREDENTIALS_FILE: join(userDir, "missing-credentials"), INIT_CWD: userDir, ...workerReattachEnv() };
 });
 
 it("writes a plan.json from the user's var file without AWS credentials; plan:summary reads it", async () => {

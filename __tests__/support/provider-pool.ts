@@ -104,3 +104,9 @@ export function workerReattach(): string | undefined {
   cached = Number.isInteger(worker) && worker >= 1 && worker <= entries.length ? entries[worker - 1].reattach : null;
   return cached ?? undefined;
 }
+
+/** The environment that makes a terraform child process use this worker's provider: empty without a pool. */
+export function workerReattachEnv(): Record<string, string> {
+  const reattach = workerReattach();
+  return reattach ? { TF_REATTACH_PROVIDERS: reattach } : {};
+}

@@ -1,11 +1,13 @@
 /**
  * The docs tell the truth and hang together: a short README that points at the three docs, every
  * relative link and anchor resolves, every npm script and cbat command (with its options) that a
- * doc shows exists, and `help` points at the docs.
+ * doc shows exists, so do the commands and options of its terraform, aws, openssl and curl lines
+ * (tool-mentions.ts; the walkthrough test runs the printed ones), and `help` points at the docs.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { cbatMentionProblems, npmMentionProblems } from "../support/doc-commands";
+import { awsMentionProblems, curlMentionProblems, opensslMentionProblems, terraformMentionProblems } from "../support/tool-mentions";
 import { PROJECT_ROOT } from "../support/terraform";
 
 const DOCS = ["README.md", "docs/tutorial.md", "docs/reference.md", "docs/operations.md"];
@@ -57,6 +59,20 @@ it.each(DOCS)("%s: every relative link and anchor resolves", (doc) => {
 it.each(DOCS)("%s: names only npm scripts, cbat commands and cbat options that exist", (doc) => {
   const code = codeOf(read(doc));
   expect([...npmMentionProblems(code), ...cbatMentionProblems(code)]).toEqual([]);
+});
+
+it.each(DOCS)("%s: its terraform, aws, openssl and curl lines name commands and options those programs have", (doc) => {
+  const code = codeOf(read(doc));
+  expect([...terraformMentionProblems(code), ...awsMentionProblems(code), ...opensslMentionProblems(code), ...curlMentionProblems(code)]).toEqual([]);
+});
+
+it("the tool check catches a wrong command or option of each program", () => {
+  const wrong = "terraform plan -var-flie=x.tfvars\nterraform aply -auto-approve\naws cognito-idp describe-user-pool-client --user-pool --client-id x\naws s3 copy a b\nopenssl x509 -in a.pem -subjekt\ncurl --certt a.pem https://x";
+  expect([...terraformMentionProblems(wrong), ...awsMentionProblems(wrong), ...opensslMentionProblems(wrong), ...curlMentionProblems(wrong)]).toEqual([
+    "terraform plan has no -var-flie", "no such terraform command: aply",
+    "aws cognito-idp describe-user-pool-client has no --user-pool", "no such aws s3 command: copy",
+    "openssl x509 has no -subjekt", "curl has no --certt",
+  ]);
 });
 
 it("help points at the three docs", () => {

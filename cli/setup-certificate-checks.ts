@@ -59,6 +59,8 @@ export function certificateProblems(domain: string, certificateArn: string, cert
     described.Status === "ISSUED" ? undefined : { flag, message: `${arn} is ${described.Status ?? "unknown"}, not ISSUED: finish its validation in ACM first` };
 
   problems.push(notIssued("--certificate-arn", certificateArn, certificate) ?? coverageProblem("--certificate-arn", certificateArn, certificate, domain));
+  // ACM always says how a certificate came to be; without it, nothing here can be judged safe.
+  if (certificate.Type === undefined) problems.push({ flag: "--certificate-arn", message: `${certificateArn}: ACM gave no certificate type, so whether API Gateway needs an ownership-verification certificate is unknown; check it with aws acm describe-certificate` });
   const type = certificate.Type ?? "";
   if (NEEDS_OWNERSHIP.has(type) && ownership === undefined) {
     problems.push({
@@ -68,8 +70,8 @@ export function certificateProblems(domain: string, certificateArn: string, cert
   }
   if (ownership !== undefined) {
     const flag = "--ownership-certificate-arn";
-    if (ownership.certificate.Type !== undefined && ownership.certificate.Type !== "AMAZON_ISSUED") {
-      problems.push({ flag, message: `${ownership.arn} is ${ownership.certificate.Type}: the ownership-verification certificate must be a public certificate issued by ACM (AMAZON_ISSUED) for ${domain}` });
+    if (ownership.certificate.Type !== "AMAZON_ISSUED") {
+      problems.push({ flag, message: `${ownership.arn} is ${ownership.certificate.Type ?? "of no type ACM names"}: the ownership-verification certificate must be a public certificate issued by ACM (AMAZON_ISSUED) for ${domain}` });
     } else problems.push(notIssued(flag, ownership.arn, ownership.certificate) ?? coverageProblem(flag, ownership.arn, ownership.certificate, domain));
   }
   return problems.filter((problem): problem is SetupProblem => problem !== undefined);

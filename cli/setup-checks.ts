@@ -16,6 +16,8 @@ export interface SetupAnswers {
   readonly zoneId?: string;
   readonly alarmTopicArn?: string;
   readonly crlKey?: string;
+  /** The state bucket (only named in the printed synth command). */
+  readonly stateBucket?: string;
 }
 
 /** One problem with an answer: the flag, what is wrong, what to do. */
@@ -47,6 +49,11 @@ function arnRegionProblem(flag: string, arn: string, pattern: RegExp, what: stri
   return undefined;
 }
 
+function bucketProblem(flag: string, bucket: string): SetupProblem | undefined {
+  if (BUCKET.test(bucket) && !bucket.includes("..") && !/^\d+\.\d+\.\d+\.\d+$/.test(bucket)) return undefined;
+  return { flag, message: `"${bucket}" is not an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-', a letter or digit at both ends` };
+}
+
 /** Every problem of the answers; an empty list means the offline checks pass. */
 export function checkSetupAnswers(answers: SetupAnswers, needsDomainPrefix: boolean): SetupProblem[] {
   const problems: Array<SetupProblem | undefined> = [];
@@ -55,9 +62,8 @@ export function checkSetupAnswers(answers: SetupAnswers, needsDomainPrefix: bool
   if (!DNS_NAME.test(answers.domain)) problems.push({ flag: "--domain", message: `"${answers.domain}" must be a lowercase DNS name such as api.example.com (no scheme, no path)` });
   problems.push(arnRegionProblem("--certificate-arn", answers.certificateArn, ACM_ARN, "an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)", region));
   if (answers.ownershipCertificateArn !== undefined) problems.push(arnRegionProblem("--ownership-certificate-arn", answers.ownershipCertificateArn, ACM_ARN, "an ACM certificate ARN", region));
-  if (!BUCKET.test(answers.bucket) || answers.bucket.includes("..") || /^\d+\.\d+\.\d+\.\d+$/.test(answers.bucket)) {
-    problems.push({ flag: "--bucket", message: `"${answers.bucket}" is not an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-', a letter or digit at both ends` });
-  }
+  problems.push(bucketProblem("--bucket", answers.bucket));
+  if (answers.stateBucket !== undefined) problems.push(bucketProblem("--state-bucket", answers.stateBucket));
   problems.push(objectKeyProblem("--truststore-key", answers.truststoreKey));
   if (answers.crlKey !== undefined) problems.push(objectKeyProblem("--crl-key", answers.crlKey));
   if (answers.domainPrefix !== undefined) {

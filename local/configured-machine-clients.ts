@@ -22,7 +22,7 @@ import type { MachineClientDefinition } from "../stacks/machine-client-definitio
 import { tokenEndpointRegistration } from "../stacks/machine-registry-entry";
 import type { CognitoIssuer, PreTokenGenerationHandler } from "./cognito-issuer";
 import { devClientCertificates, type DevClientCertificate } from "./dev-pki-issue";
-import { ensureMachineClient } from "./local-machine-clients";
+import { DEMO_MACHINE_CLIENT, DEMO_MTLS_CLIENT, ensureMachineClient } from "./local-machine-clients";
 import type { MachineBindingsFile } from "./machine-bindings-file";
 
 export interface RegisteredMachineClient {
@@ -95,6 +95,11 @@ export async function registerConfiguredMachineClients(
   const result: ConfiguredMachineClients = { registered: [], unregistered: [], mtls: [], mtlsHints: [], tokenEndpoint: new Map() };
   const caSubject = certificateFields(certificatePemToDer(caPem), "ca.pem").subject.encoded;
   for (const client of clients) {
+    if (client.name === DEMO_MACHINE_CLIENT || client.name === DEMO_MTLS_CLIENT) {
+      // Its local record would be the demo's, and the demo's walkthrough lines wrong.
+      result.unregistered.push({ name: client.name, why: `npm run local keeps the name ${client.name} for its own demo client: give this machine client another name in cbat.config.json` });
+      continue;
+    }
     const registration = tokenEndpointRegistration(client);
     if (client.tlsClientAuth) {
       // Registered by its DN, as on AWS, whether or not a development certificate has it yet.

@@ -25,12 +25,12 @@ import { DecisionTally, parseDecisionLine } from "./decision-tally";
 import { ensureDevPki, readPem, type DevPki } from "./dev-pki";
 import { loadLambdaPackage, packagedJson } from "./lambda-package";
 import { localRevocation } from "./local-revocation";
-import { ensureDemoMachineClient, localResourceServerScopes } from "./local-machine-clients";
+import { DEMO_MTLS_CLIENT, ensureDemoMachineClient, localResourceServerScopes } from "./local-machine-clients";
 import { MachineBindingsFile } from "./machine-bindings-file";
 import { MtlsGateway, type AuthorizerFunction, type ProxyFunction } from "./mtls-gateway";
 import { readStackConfig } from "./stack-config";
 import { StateLock } from "./state-lock";
-import { DEMO_MTLS_CLIENT, prepareLocalTokenEndpoint } from "./local-token-endpoint";
+import { prepareLocalTokenEndpoint } from "./local-token-endpoint";
 
 export const LOCAL_REGION = "eu-west-1";
 export const LOCAL_USER_POOL_ID = `${LOCAL_REGION}_cbatLocal`;

@@ -13,6 +13,8 @@ import type { StoredMachineClient } from "./machine-client-store";
 import type { LocalApiConfig } from "./stack-config";
 
 export const DEMO_MACHINE_CLIENT = "demo-machine";
+/** The demo tls_client_auth client of the local mTLS token endpoint (local-token-endpoint.ts). */
+export const DEMO_MTLS_CLIENT = "demo-mtls";
 
 /**
  * The custom scopes machine clients may be granted: the stack's resource server's when it has

@@ -27,10 +27,10 @@ import { bundleHandler } from "../stacks/handler-bundle";
 import type { CognitoIssuer } from "./cognito-issuer";
 import { loadLambdaPackage } from "./lambda-package";
 import { localRevocation } from "./local-revocation";
+import { DEMO_MACHINE_CLIENT, DEMO_MTLS_CLIENT } from "./local-machine-clients";
 import type { MachineBindingsFile } from "./machine-bindings-file";
 import type { FunctionRef, LocalApiConfig, RouteConfig } from "./stack-config";
 
-export const DEMO_MTLS_CLIENT = "demo-mtls";
 export const LOCAL_TOKEN_ROUTES = [{ httpMethod: "POST", path: "/oauth2/token" }, { httpMethod: "GET", path: "/.well-known/oauth-authorization-server" }] as const;
 
 type TokenEndpointModule = typeof import("../handlers/token-endpoint");
@@ -86,7 +86,7 @@ export function prepareLocalTokenEndpoint(config: LocalApiConfig, workDir: strin
       const subjectDn = distinguishedNameText(certificateFields(certificatePemToDer(options.machinePem), "machine.pem").subject.encoded);
       // The `tokenEndpoint` field of each served client's registry entry; the pinned thumbprint is its binding in the file.
       const registrations = new Map<string, Record<string, unknown>>([[mtls.clientId, { name: DEMO_MTLS_CLIENT, method: "tls_client_auth", subjectDn, scopes: mtls.allowedOAuthScopes }]]);
-      const pinned = store.byName("demo-machine");
+      const pinned = store.byName(DEMO_MACHINE_CLIENT);
       if (pinned) registrations.set(pinned.clientId, { name: pinned.clientName, method: "self_signed_tls_client_auth", scopes: pinned.allowedOAuthScopes });
       for (const [clientId, registration] of options.configured ?? []) registrations.set(clientId, registration);
       const scopesSupported = [...registrations.values()].flatMap((registration) => registration.scopes as string[]);

@@ -62,7 +62,7 @@ export class CertBoundAuthorizer extends BundledFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       xrayTracingEnabled: props.xrayTracingEnabled,
     });
-    if (revocation.crlKey === undefined) return; // off: nothing to read
+    if (revocation.crlKey === null) return; // off: nothing to read
     // Beside the function, not inside it: the grants keep the Terraform addresses they had
     // before this construct existed, so an upgrade plans no replacement of them.
     const crlKey = revocation.crlKey;

@@ -7,7 +7,7 @@
  *   pinned certificate: any certificate with that DN from a trusted CA authenticates, so a
  *   rotation needs no config change.
  */
-import { DistinguishedNameError, parseDistinguishedName } from "../handlers/lib/distinguished-name";
+import { DistinguishedNameError, distinguishedNamesMatch, parseDistinguishedName } from "../handlers/lib/distinguished-name";
 import { MachineClientConfigError } from "./machine-client-config-error";
 
 export interface TlsClientAuth {
@@ -45,4 +45,17 @@ function dnOf(value: unknown, setting: string, required: boolean): string | unde
     throw error;
   }
   return value;
+}
+
+/**
+ * Two tls_client_auth clients that one certificate could authenticate as: subjects that match
+ * (distinguishedNameMatch) and issuers that do, or one without an issuerDn (any truststore CA).
+ * The token endpoint finds the client by client_id, so such a certificate would get the tokens,
+ * and scopes, of either. @returns a message naming both, or undefined
+ */
+export function overlappingRegistration(a: { name: string; tlsClientAuth: TlsClientAuth }, b: { name: string; tlsClientAuth: TlsClientAuth }): string | undefined {
+  if (!distinguishedNamesMatch(parseDistinguishedName(a.tlsClientAuth.subjectDn), parseDistinguishedName(b.tlsClientAuth.subjectDn))) return undefined;
+  const [x, y] = [a.tlsClientAuth.issuerDn, b.tlsClientAuth.issuerDn];
+  if (x !== undefined && y !== undefined && !distinguishedNamesMatch(parseDistinguishedName(x), parseDistinguishedName(y))) return undefined;
+  return `${a.name} and ${b.name} register the same subjectDn${x === undefined || y === undefined ? " (one without issuerDn, so from any truststore CA)" : " and issuerDn"}: one certificate would authenticate as both; give each its own subject, or each its own issuerDn`;
 }

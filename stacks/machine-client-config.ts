@@ -20,8 +20,9 @@ import { checkScopes, defaultMachineScope, resourceServerScopeName } from "./api
 import { CertificateInputError, thumbprintOfCertificateFile, thumbprintOfFingerprint } from "./certificate-thumbprint";
 import { AWS_QUOTAS, quotaMessage } from "./aws-quotas";
 import { TLS_CLIENT_AUTH_BINDING } from "../handlers/lib/client-voucher";
-import { tlsClientAuthOf } from "./machine-client-auth-method";
+import { overlappingRegistration, tlsClientAuthOf } from "./machine-client-auth-method";
 import type { MachineClientDefinition } from "./machine-client-definition";
+import type { TlsClientAuth } from "./machine-client-auth-method";
 import { MachineClientConfigError } from "./machine-client-config-error";
 import { registryEntryOverflow } from "./machine-registry-entry";
 
@@ -39,7 +40,7 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
   const example = '{"partner-a": {"certificate": "certs/partner-a.pem", "scopes": ["' + resourceServer + '/read"]}}';
   if (section === null || typeof section !== "object" || Array.isArray(section)) throw new MachineClientConfigError(where("machineClients"), `must map client names to their certificate and scopes, e.g. ${example}`);
   const entries = Object.entries(section);
-  return entries.map(([name, spec]) => {
+  const clients = entries.map(([name, spec]) => {
     const at = (field?: string) => where(`machineClients.${name}${field ? `.${field}` : ""}`);
     if (!CLIENT_NAME.test(name)) throw new MachineClientConfigError(at(), "a client name is 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new MachineClientConfigError(at(), `must be an object such as ${JSON.stringify(JSON.parse(example)["partner-a"])}`);
@@ -56,6 +57,14 @@ export function parseMachineClients(section: unknown, configDir: string, resourc
     if (overflow) throw new MachineClientConfigError(at(), overflow);
     return client;
   });
+  const byDn = clients.filter((client): client is MachineClientDefinition & { tlsClientAuth: TlsClientAuth } => client.tlsClientAuth !== undefined);
+  byDn.forEach((client, i) => {
+    for (const other of byDn.slice(i + 1)) {
+      const overlap = overlappingRegistration(client, other);
+      if (overlap) throw new MachineClientConfigError(where(`machineClients.${other.name}.subjectDn`), overlap);
+    }
+  });
+  return clients;
 }
 
 function thumbprintOf(fields: Record<string, unknown>, configDir: string, at: (field?: string) => string): string {

@@ -18,10 +18,10 @@ export interface RevocationSource {
    */
   readonly truststoreVersion?: string;
   /**
-   * Key of the CRL bundle in `bucket`; a Terraform expression may be null (off).
-   * @default none: revocation checking off
+   * Key of the CRL bundle in `bucket` (a Terraform expression may be null); `null` turns revocation
+   * checking off. Required, so that no composition leaves it off by omission.
    */
-  readonly crlKey?: string;
+  readonly crlKey: string | null;
   /** Seconds between conditional re-reads of the CRL bundle. @default "300" */
   readonly refreshSeconds?: string;
   /** Seconds past a CRL's nextUpdate before every certificate of its CA is refused `crl_stale`. @default "3600" */
@@ -50,7 +50,7 @@ export function revocationEnvironment(source: RevocationSource): Record<string, 
   const crlKey = source.crlKey;
   return {
     // "" when off: what handlers/lib/revocation-environment.ts reads as no revocation checking.
-    CRL_KEY: crlKey === undefined ? "" : Token.isUnresolved(crlKey) ? Token.asString(Fn.conditional(Op.eq(crlKey, Token.nullValue()), "", crlKey)) : crlKey,
+    CRL_KEY: crlKey === null ? "" : Token.isUnresolved(crlKey) ? Token.asString(Fn.conditional(Op.eq(crlKey, Token.nullValue()), "", crlKey)) : crlKey,
     TRUSTSTORE_BUCKET: source.bucket,
     TRUSTSTORE_KEY: source.truststoreKey,
     TRUSTSTORE_VERSION: source.truststoreVersion ?? "",

@@ -29,7 +29,8 @@ export class RevocationListAccess extends Construct {
     const objectArn = (key: string) => `arn:${partition}:s3:::${props.bucket}/${key}`;
     // A literal key is checked here; a key known only at plan time by a precondition.
     for (const key of [props.truststoreKey, props.crlKey].filter((k) => !Token.isUnresolved(k))) {
-      if (/[*?]|\$\{/.test(key)) throw new Error(`RevocationListAccess ${id}: object key "${key}" contains '*', '?' or '\${': the authorizer's IAM policy names it by ARN, where those are patterns; rename the object`);
+      // `%{` too: in the synthesized JSON it is a Terraform template directive that could yield a '*'.
+      if (/[*?]|\$\{|%\{/.test(key)) throw new Error(`RevocationListAccess ${id}: object key "${key}" contains '*', '?', '\${' or '%{': the authorizer's IAM policy names it by ARN, where those are patterns (or Terraform templates); rename the object`);
     }
     const planned = [props.truststoreKey, props.crlKey].filter((key) => Token.isUnresolved(key));
     this.policy = new IamRolePolicy(this, "read-revocation-lists", {

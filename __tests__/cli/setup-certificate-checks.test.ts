@@ -24,3 +24,10 @@ it("reports a certificate that is not issued once, not also for its names or typ
 it("accepts an issued public certificate covering the domain without an ownership certificate", () => {
   expect(certificateProblems("api.example.com", "arn:a", { Status: "ISSUED", Type: "AMAZON_ISSUED", DomainName: "*.example.com" })).toEqual([]);
 });
+
+it("judges no certificate safe without the type ACM always gives (review finding L5)", () => {
+  const issued = { Status: "ISSUED", DomainName: "api.example.com" };
+  expect(certificateProblems("api.example.com", "arn:a", issued).map((p) => p.flag)).toEqual(["--certificate-arn"]);
+  const ownership = certificateProblems("api.example.com", "arn:a", { ...issued, Type: "IMPORTED" }, { arn: "arn:o", certificate: issued });
+  expect(ownership).toEqual([{ flag: "--ownership-certificate-arn", message: expect.stringContaining("arn:o is of no type ACM names: the ownership-verification certificate must be a public certificate issued by ACM") }]);
+});

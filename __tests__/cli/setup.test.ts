@@ -52,10 +52,11 @@ it("writes a tfvars file from flags alone that the offline plan accepts, and pri
   expect(planned.variables?.user_pool_domain_prefix.value).toBe("acme-api-auth");
 }, 300_000);
 
-it("refuses a certificate in another region, a bad domain and a missing domain prefix, writing nothing", async () => {
+it("refuses a certificate in another region, a bad domain or state bucket and a missing domain prefix, writing nothing", async () => {
   const out = join(dir, "wrong.tfvars");
-  const wrong = await runCli(["setup", ...flags(out, { "--certificate-arn": ARN("us-east-1"), "--domain": "https://api.example.com" }), "--no-aws"], CONFIG);
+  const wrong = await runCli(["setup", ...flags(out, { "--certificate-arn": ARN("us-east-1"), "--domain": "https://api.example.com", "--state-bucket": "My State;rm -rf" }), "--no-aws"], CONFIG);
   expect(wrong.code).toBe(1);
+  expect(wrong.stderr).toContain('--state-bucket: "My State;rm -rf" is not an S3 bucket name');
   expect(wrong.stderr).toContain("--certificate-arn: arn:aws:acm:us-east-1:123456789012:certificate/0b1c2d3e-4f5a-6b7c-8d9e-0f1a2b3c4d5e is in us-east-1, the stack deploys to eu-west-1");
   expect(wrong.stderr).toContain('--domain: "https://api.example.com" must be a lowercase DNS name');
   expect(existsSync(out)).toBe(false);

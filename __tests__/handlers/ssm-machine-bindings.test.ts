@@ -7,7 +7,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { MachineBindingError } from "../../handlers/lib/errors";
-import { parseMachineBinding, parseMachineRegistryEntry, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
+import { MACHINE_BINDINGS_CACHE_MILLISECONDS, parseMachineBinding, parseMachineRegistryEntry, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
 import { GROUP_SCOPES_FILE } from "../../handlers/lib/packaged-data";
 import { packageFolder } from "../support/packaged-data";
 import { SsmStandIn } from "../support/ssm-stand-in";
@@ -63,18 +63,23 @@ it("shares one read between concurrent lookups of a client", async () => {
   expect(ssm.calls).toBe(1);
 });
 
-it("answers undefined for a client without an entry (the trigger refuses it), and reads again next time", async () => {
-  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint });
+it("answers undefined for a client without an entry (the trigger refuses it), remembers that as long as an entry, then reads again", async () => {
+  let time = 1_000_000;
+  const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint, now: () => time });
   expect(await lookup(CLIENT_C)).toBeUndefined();
+  // Probing ids that have no entry costs one call each per cache period, not one per request (review finding L1).
   expect(await lookup(CLIENT_C)).toBeUndefined();
-  expect(ssm.calls).toBe(2);
+  expect(ssm.calls).toBe(1);
   ssm.put(`${PATH}clientcccccccccccccccccccc`, entry(CLIENT_C, FINGERPRINT_A));
+  time += MACHINE_BINDINGS_CACHE_MILLISECONDS;
   expect(await lookup(CLIENT_C)).toBe(FINGERPRINT_A);
+  expect(ssm.calls).toBe(2);
 });
 
 it("never turns an id Cognito could not issue into a parameter name", async () => {
   const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint });
-  for (const id of ["../other-stack/x", "a/b", "", "x".repeat(129)]) expect(await lookup(id)).toBeUndefined();
+  // '+' is in Cognito's pattern but not in SSM parameter names: no entry can have it.
+  for (const id of ["../other-stack/x", "a/b", "", "x".repeat(129), "a+b"]) expect(await lookup(id)).toBeUndefined();
   expect(ssm.calls).toBe(0);
 });
 

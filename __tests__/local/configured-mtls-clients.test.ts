@@ -23,6 +23,7 @@ import { runCli } from "../support/run-cli";
 import { PROJECT_ROOT } from "../support/terraform";
 
 const PARTNER_DN = "CN=partner,O=Example Partner";
+const OWN_CA_DN = "CN=own-ca,O=Example Partner";
 const root = mkdtempSync(join(tmpdir(), "cbat-configured-mtls-"));
 const stateDir = join(root, "state");
 const pkiDir = join(stateDir, "pki");
@@ -54,6 +55,7 @@ beforeAll(async () => {
   mkdirSync(stateDir, { recursive: true });
   await issue("partner", PARTNER_DN);
   await issue("pinned-svc");
+  await issue("own-ca", OWN_CA_DN);
   const devCaDn = distinguishedNameText(certificateFields(certificatePemToDer(readFileSync(join(pkiDir, "ca.pem"), "utf8")), "ca.pem").subject.encoded);
   writeFileSync(join(root, "cbat.config.json"), JSON.stringify({
     api: { openapi: join(PROJECT_ROOT, "examples", "accounts-api.yaml"), handlersDir: join(PROJECT_ROOT, "handlers"), resourceServer: "accounts" },
@@ -61,8 +63,9 @@ beforeAll(async () => {
       partner: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: PARTNER_DN, scopes: ["accounts/read"] },
       "pinned-svc": { tokenEndpointAuthMethod: "self_signed_tls_client_auth", certificate: pem("pinned-svc").cert, scopes: ["accounts/read"] },
       later: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=later,O=Example Partner", scopes: ["accounts/read"] },
-      // The same DN, and the issuer named: the development CA's own subject.
-      "own-ca": { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: PARTNER_DN, issuerDn: devCaDn, scopes: ["accounts/read"] },
+      // Its own DN, and the issuer named: the development CA's own subject. (The same DN as partner's
+      // would be refused: partner names no issuer, so one certificate would authenticate as both.)
+      "own-ca": { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: OWN_CA_DN, issuerDn: devCaDn, scopes: ["accounts/read"] },
       foreign: { tokenEndpointAuthMethod: "tls_client_auth", subjectDn: "CN=foreign,O=Elsewhere", issuerDn: "CN=Partner Root CA,O=Elsewhere", scopes: ["accounts/read"] },
     },
   }));
@@ -83,7 +86,7 @@ it("lists the configured clients with a development certificate in stack.json's 
   expect(summary.mtlsClients.map((c: { name: string }) => c.name)).toEqual(["demo-mtls", "partner", "pinned-svc", "own-ca"]);
   expect(summary.mtlsClients[1]).toEqual({ name: "partner", clientId: clientIdOf("partner"), tokenEndpointAuthMethod: "tls_client_auth", certificate: pem("partner").cert, key: pem("partner").key, scopes: ["accounts/invoke", "accounts/read"], subjectDn: PARTNER_DN });
   expect(summary.mtlsClients[2]).toMatchObject({ name: "pinned-svc", tokenEndpointAuthMethod: "self_signed_tls_client_auth", certificate: pem("pinned-svc").cert });
-  expect(summary.mtlsClients[3]).toMatchObject({ name: "own-ca", certificate: pem("partner").cert });
+  expect(summary.mtlsClients[3]).toMatchObject({ name: "own-ca", certificate: pem("own-ca").cert });
   expect(summary.mtlsClientHints.map((h: { name: string }) => h.name)).toEqual(["later", "foreign"]);
   // A DN client holds no secret the walkthrough could use: it is not a client_credentials client here.
   expect(summary.machineClients.map((c: { name: string }) => c.name)).toEqual(["demo-machine", "pinned-svc"]);
@@ -94,8 +97,9 @@ it("a tls_client_auth client gets a token bound to a development certificate wit
   expect(answer.status).toBe(200);
   expect(claimsOf(answer.body.access_token)).toMatchObject({ client_id: clientIdOf("partner"), cnf: { "x5t#S256": x5t(pem("partner").cert) } });
   expect((await callApi(pem("partner"), answer.body.access_token)).status).toBe(200);
-  // A client that also names the issuing CA: the development CA issued partner.pem.
-  expect((await curlToken(pem("partner"), clientIdOf("own-ca"))).status).toBe(200);
+  // A client that also names the issuing CA: the development CA issued own-ca.pem; partner's certificate is not own-ca's.
+  expect((await curlToken(pem("own-ca"), clientIdOf("own-ca"))).status).toBe(200);
+  expect((await curlToken(pem("partner"), clientIdOf("own-ca"))).status).toBe(401);
   const other = await callApi({ cert: env.pki.cert.client, key: env.pki.key.client }, answer.body.access_token);
   expect([other.status, other.headers["www-authenticate"]]).toEqual([401, 'Bearer error="invalid_token"']);
 });

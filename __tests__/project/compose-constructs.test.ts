@@ -16,8 +16,8 @@ import { assertTerraformAvailable, OfflineTerraform, type PlanJson } from "../su
 const outdir = mkdtempSync(join(tmpdir(), "cbat-compose-"));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-/** The team's stack: the package's constructs wired by hand, `crlKey` given or not. */
-function teamStack(app: App, name: string, crlKey?: string): TerraformStack {
+/** The team's stack: the package's constructs wired by hand; `crlKey` a key, or null (off). */
+function teamStack(app: App, name: string, crlKey: string | null): TerraformStack {
   const stack = new TerraformStack(app, name);
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   const api = builtInApi({ readers: ["cbat/invoke"] });
@@ -47,12 +47,12 @@ function teamStack(app: App, name: string, crlKey?: string): TerraformStack {
 
 const app = new App({ outdir });
 teamStack(app, "team-api", "crls.pem");
-teamStack(app, "team-api-no-crl");
+teamStack(app, "team-api-no-crl", null);
 app.synth();
 const synthesized = (name: string) => JSON.parse(readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8"));
 const authorizerOf = (json: any) => Object.values<any>(json.resource.aws_lambda_function).find((f) => f.function_name.endsWith("-authorizer"));
 
-it("without crlKey the authorizer checks no revocation and may read no object", () => {
+it("with crlKey null the authorizer checks no revocation and may read no object", () => {
   const json = synthesized("team-api-no-crl");
   expect(authorizerOf(json).environment.variables).toMatchObject({ CRL_KEY: "", TRUSTSTORE_VERSION: "", CRL_REFRESH_SECONDS: "300", CRL_GRACE_SECONDS: "3600" });
   const policies = Object.values<any>(json.resource.aws_iam_role_policy).map((p) => p.name);
@@ -96,4 +96,10 @@ describe("real terraform", () => {
     // The group's scopes reach the trigger's package; the stack's own outputs are not needed.
     expect(ofType("aws_cognito_user_group").map((r) => r.values.name)).toEqual(["readers"]);
   });
+});
+
+it("refuses a literal object key that IAM or Terraform would read as a pattern or template", () => {
+  for (const key of ["crls-*.pem", "crls?.pem", "x${a}", "x%{if true}*%{endif}"]) {
+    expect(() => teamStack(new App({ outdir: mkdtempSync(join(outdir, "bad-")) }), "team-bad", key)).toThrow(/object key .* contains '\*', '\?', '\$\{' or '%\{'/);
+  }
 });

@@ -62,3 +62,14 @@ test("a client of the token endpoint whose registry entry could not fit a Standa
   // The same scopes on a client that names no method: its entry holds its binding only.
   expect(load({ big: { fingerprint: FINGERPRINT, scopes } }).machineClients).toHaveLength(1);
 });
+
+test("two tls_client_auth clients that one certificate could authenticate as are refused (review finding M1)", () => {
+  const dn = (subjectDn: string, issuerDn?: string) => ({ tokenEndpointAuthMethod: "tls_client_auth", subjectDn, ...(issuerDn ? { issuerDn } : {}) });
+  // The same subject under distinguishedNameMatch (case, spacing), one of them from any truststore CA.
+  const anyCa = refusal({ low: dn("CN=svc,O=Example"), high: dn("cn=SVC, o=example", "CN=Partner CA") });
+  expect(anyCa.message).toContain("machineClients.high.subjectDn");
+  expect(anyCa.message).toContain("low and high register the same subjectDn (one without issuerDn, so from any truststore CA)");
+  expect(refusal({ a: dn("CN=svc", "CN=Partner CA"), b: dn("cn=svc", "cn=partner ca") }).message).toContain("a and b register the same subjectDn and issuerDn");
+  // Told apart by the issuer, or by the subject: accepted.
+  expect(load({ a: dn("CN=svc", "CN=Partner CA"), b: dn("CN=svc", "CN=Other CA"), c: dn("CN=svc2") }).machineClients).toHaveLength(3);
+});

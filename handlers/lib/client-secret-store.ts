@@ -16,7 +16,7 @@ export const CLIENT_SECRET_CACHE_MILLISECONDS = 15 * 60_000;
 
 /**
  * The read, retry included, ends within this, so a stalled SSM connection gets the client an
- * RFC 6749 error from the token function (10 s) instead of a gateway timeout. The SDK's
+ * RFC 6749 error from the token function (20 s) instead of a gateway timeout. The SDK's
  * requestTimeout alone only logs a warning (no throwOnRequestTimeout); the AbortSignal ends it.
  */
 export const CLIENT_SECRET_DEADLINE_MILLISECONDS = 2_000;

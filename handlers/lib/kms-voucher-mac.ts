@@ -15,7 +15,7 @@ import { withDeadline } from "./deadline";
  * Each KMS call, retry included, ends within this. The SDK's requestTimeout alone only logs a
  * warning (@smithy/node-http-handler without throwOnRequestTimeout); the AbortSignal ends it. The
  * trigger must answer Cognito within 5 s after its registry read (2 s), and the token function
- * (10 s) still has the secret read and Cognito's answer to wait for.
+ * (20 s) still has the secret read and Cognito's answer to wait for.
  */
 export const KMS_DEADLINE_MILLISECONDS = 2_000;
 

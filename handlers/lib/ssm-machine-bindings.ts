@@ -28,8 +28,14 @@ export const MACHINE_BINDINGS_CACHE_MILLISECONDS = 60_000;
  */
 export const MACHINE_BINDINGS_DEADLINE_MILLISECONDS = 2_000;
 
-/** Cognito app client ids: 1-128 word characters or '+'. */
-const CLIENT_ID = /^[\w+]{1,128}$/;
+/**
+ * Registry entries are named by client id, and SSM parameter names take letters, digits and
+ * `_.-/` only: an id with another character (Cognito's pattern allows '+') has no entry, and is
+ * answered without a call (a ValidationException would read as a registry fault).
+ */
+const CLIENT_ID = /^\w{1,128}$/;
+/** Ids found absent are remembered as long as entries, up to this many: probing ids costs no SSM calls. */
+const MAX_ABSENT_REMEMBERED = 10_000;
 
 export interface SsmMachineBindingsOptions {
   /** The registry's path, ending in '/', e.g. `/cert-bound-api/machine-client-bindings/`. */
@@ -115,6 +121,7 @@ export function ssmMachineRegistry(options: SsmMachineBindingsOptions): MachineR
   if (!Number.isInteger(deadlineMilliseconds) || deadlineMilliseconds < 1) throw new TypeError("ssmMachineBindings: deadlineMilliseconds must be a positive integer");
   let client: { ssm: SSMClientType; GetParameterCommand: typeof GetParameterCommandType } | undefined;
   const cached = new Map<string, { readonly expires: number; readonly entry: MachineRegistryEntry }>();
+  const absent = new Map<string, number>(); // client id → until when it is known to have no entry
   const reading = new Map<string, Promise<MachineRegistryEntry | undefined>>();
 
   /** The client's entry; undefined when it has none (not a machine client of this stack). */
@@ -157,13 +164,20 @@ export function ssmMachineRegistry(options: SsmMachineBindingsOptions): MachineR
     const time = now();
     const hit = cached.get(clientId);
     if (hit && time < hit.expires) return hit.entry;
+    if ((absent.get(clientId) ?? 0) > time) return undefined;
     let pending = reading.get(clientId);
     if (!pending) {
       pending = read(clientId).finally(() => reading.delete(clientId));
       reading.set(clientId, pending);
     }
     const entry = await pending;
-    if (entry !== undefined) cached.set(clientId, { expires: time + cacheMilliseconds, entry });
+    if (entry !== undefined) {
+      cached.set(clientId, { expires: time + cacheMilliseconds, entry });
+      absent.delete(clientId);
+    } else if (cacheMilliseconds > 0) {
+      if (absent.size >= MAX_ABSENT_REMEMBERED) absent.delete(absent.keys().next().value as string);
+      absent.set(clientId, time + cacheMilliseconds);
+    }
     return entry;
   };
 }

@@ -129,7 +129,7 @@ export function createTokenEndpoint(options: TokenEndpointOptions): ClosableToke
       }
       clientId = parameters.get("client_id");
       if (!clientId) throw new OAuthError(400, "invalid_request", "client_id is required (RFC 8705 §2).", "event_invalid");
-      // No certificate, no registry read. Each other unknown client_id costs one SSM read: the route's own throttling bounds them.
+      // No certificate, no registry read. An unknown client_id costs one SSM read a minute (the registry remembers absent ids).
       const pem = clientCertPemOf(event);
       if (pem === undefined) throw invalidClient();
       const client = await registrationOf(clientId);

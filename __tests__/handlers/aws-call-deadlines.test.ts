@@ -9,7 +9,7 @@
  */
 import { SimpleFetcher } from "aws-jwt-verify/https";
 import { createHash, randomBytes } from "node:crypto";
-import { createServer as createNetServer, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { createPreTokenGenerationHandler } from "../../handlers/pre-token-generation";
 import { createTokenEndpoint, hmacVoucherMac, type ProxyEvent, type TokenClientSpec } from "../../handlers/token-endpoint";
 import { ClientSecretError, ssmClientSecrets } from "../../handlers/lib/client-secret-store";
@@ -33,11 +33,7 @@ let client: IssuedCertificate;
 let x5t: string;
 
 beforeAll(async () => {
-  const server = createNetServer((socket) => {
-    accepted.add(socket);
-    socket.on("data", () => undefined); // reads the request, answers nothing
-  });
-  silent = `http://127.0.0.1:${await servers.listen(server)}`;
+  silent = await servers.silent((socket) => accepted.add(socket));
   // Credentials as Lambda provides them, in the environment (nothing checks them: nothing answers).
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", AWS_REGION: "eu-west-1" });
   client = await issueClientCert(await createCa("CN=Deadline CA,O=cbat tests"), "CN=reporting,O=cbat tests", "ecdsa");

@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { createServer as createHttpServer } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { createAuthorizer, s3RevocationSource, type AuthorizerHandler } from "../../handlers/authorizer";
 import { certificateIdentity } from "../../handlers/lib/certificate-identity";
 import { withDeadline, DeadlineError } from "../../handlers/lib/deadline";
@@ -55,12 +54,6 @@ async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: nu
   throw new Error(`not within ${timeoutMs} ms`);
 }
 
-/** A TCP server that accepts every connection and never sends a byte. */
-async function silentServer(): Promise<string> {
-  const port = await servers.listen(createNetServer(() => undefined));
-  return `http://127.0.0.1:${port}`;
-}
-
 const s3Source = (endpoint: string, timeoutSeconds = 1) => s3RevocationSource({
   bucket: "truststores", crlKey: "crls.pem", truststoreKey: "truststore.pem",
   region: "eu-west-1", endpoint, forcePathStyle: true, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "stand-in" }, timeoutSeconds,
@@ -78,7 +71,7 @@ it("withDeadline aborts the work's signal and rejects at the deadline, even when
 });
 
 it("an S3 read against a server that accepts and never answers fails at its deadline (it hung forever before)", async () => {
-  const source = s3Source(await silentServer(), 1);
+  const source = s3Source(await servers.silent(), 1);
   const started = Date.now();
   await expect(source.read(undefined)).rejects.toThrow(/took longer than 1000 ms|TimeoutError|exceeded/);
   expect(Date.now() - started).toBeLessThan(20_000); // the deadline, not Jest's timeout, ended it

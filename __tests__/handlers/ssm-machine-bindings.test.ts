@@ -4,8 +4,7 @@
  * client, then none for a minute; a changed entry is read after the minute; a server that never
  * answers fails within the deadline; every failure fails closed.
  */
-import { createServer, type Server, type Socket } from "node:net";
-import type { AddressInfo } from "node:net";
+import { TestServers } from "../support/test-servers";
 import { MachineBindingError } from "../../handlers/lib/errors";
 import { MACHINE_BINDINGS_CACHE_MILLISECONDS, parseMachineBinding, parseMachineRegistryEntry, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
 import { GROUP_SCOPES_FILE } from "../../handlers/lib/packaged-data";
@@ -89,21 +88,13 @@ it("fails closed when a request is refused (signed for another region)", async (
 });
 
 describe("a server that accepts the connection and never answers", () => {
-  let silent: Server;
+  const servers = new TestServers();
+  const sockets = new Set<unknown>();
   let silentEndpoint: string;
-  const sockets = new Set<Socket>();
   beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on("data", () => undefined); // read the request, answer nothing
-    });
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    silentEndpoint = await servers.silent((socket) => sockets.add(socket));
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  afterAll(() => servers.close());
 
   it("fails closed at the deadline, well before the trigger's 5 s Lambda timeout", async () => {
     const lookup = ssmMachineBindings({ parameterPath: PATH, endpoint: silentEndpoint });

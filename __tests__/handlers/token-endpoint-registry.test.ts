@@ -8,7 +8,7 @@
  * is invalid_client within the reader's deadline.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { TestServers } from "../support/test-servers";
 import { createPreTokenGenerationHandler } from "../../handlers/pre-token-generation";
 import { createTokenEndpoint, hmacVoucherMac, registryTokenClients, ssmMachineRegistry, type ClosableTokenEndpoint, type ProxyEvent } from "../../handlers/token-endpoint";
 import { TLS_CLIENT_AUTH_BINDING, type VoucherMac } from "../../handlers/lib/client-voucher";
@@ -169,21 +169,13 @@ test.each([
 });
 
 describe("an SSM that accepts the connection and never answers", () => {
-  let silent: Server;
+  const servers = new TestServers();
+  const sockets = new Set<unknown>();
   let silentEndpoint: string;
-  const sockets = new Set<Socket>();
   beforeAll(async () => {
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on("data", () => undefined); // read the request, answer nothing
-    });
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    silentEndpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    silentEndpoint = await servers.silent((socket) => sockets.add(socket));
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  afterAll(() => servers.close());
 
   test("is invalid_client within the reader's 2 s deadline, well before the function's 20 s timeout", async () => {
     const endpoint = registryEndpoint(silentEndpoint);

@@ -13,6 +13,15 @@ export class TestServers {
     return (server.address() as AddressInfo).port;
   }
 
+  /** A server that accepts every connection, reads the request and never answers: its http:// URL. */
+  async silent(onConnection: (socket: Socket) => void = () => undefined): Promise<string> {
+    const server = createServer((socket) => {
+      onConnection(socket);
+      socket.on("data", () => undefined);
+    });
+    return `http://127.0.0.1:${await this.listen(server)}`;
+  }
+
   /** A port nothing listens on (it was free a moment ago). */
   async closedPort(): Promise<number> {
     const server = createServer();

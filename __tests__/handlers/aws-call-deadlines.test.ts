@@ -19,6 +19,7 @@ import { DeadlineError } from "../../handlers/lib/deadline";
 import { DENY_REASONS } from "../../handlers/lib/errors";
 import { kmsVoucherMac } from "../../handlers/lib/kms-voucher-mac";
 import { createCa, issueClientCert, type IssuedCertificate } from "../support/certificates";
+import { lambdaCredentialsForSuite } from "../support/lambda-credentials";
 import { TestServers } from "../support/test-servers";
 
 jest.setTimeout(10_000); // before the deadlines, each call hung until this
@@ -27,21 +28,18 @@ const PINNED = "3n4b5urk1ft4fl3mg5e62d9ado";
 const KEY_ARN = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const servers = new TestServers();
 const accepted = new Set<Socket>();
-const saved = { ...process.env };
+lambdaCredentialsForSuite();
 let silent: string;
 let client: IssuedCertificate;
 let x5t: string;
 
 beforeAll(async () => {
   silent = await servers.silent((socket) => accepted.add(socket));
-  // Credentials as Lambda provides them, in the environment (nothing checks them: nothing answers).
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", AWS_REGION: "eu-west-1" });
   client = await issueClientCert(await createCa("CN=Deadline CA,O=cbat tests"), "CN=reporting,O=cbat tests", "ecdsa");
   x5t = createHash("sha256").update(client.der).digest("base64url");
 });
 beforeEach(() => accepted.clear());
 afterAll(async () => {
-  process.env = saved;
   await servers.close();
 });
 

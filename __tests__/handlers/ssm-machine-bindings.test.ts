@@ -4,6 +4,7 @@
  * client, then none for a minute; a changed entry is read after the minute; a server that never
  * answers fails within the deadline; every failure fails closed.
  */
+import { lambdaCredentialsForSuite } from "../support/lambda-credentials";
 import { TestServers } from "../support/test-servers";
 import { MachineBindingError } from "../../handlers/lib/errors";
 import { MACHINE_BINDINGS_CACHE_MILLISECONDS, parseMachineBinding, parseMachineRegistryEntry, ssmMachineBindings } from "../../handlers/lib/ssm-machine-bindings";
@@ -20,16 +21,13 @@ const FINGERPRINT_B = "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU";
 const entry = (clientId: string, x5t: string) => JSON.stringify({ clientId, "x5t#S256": x5t });
 let ssm: SsmStandIn;
 let endpoint: string;
-const saved = { ...process.env };
+lambdaCredentialsForSuite();
 
 beforeAll(async () => {
   ssm = new SsmStandIn("eu-west-1");
   endpoint = await ssm.listen();
-  // Credentials as Lambda provides them, in the environment (the stand-in checks the signature's scope only).
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", AWS_REGION: "eu-west-1" });
 });
 afterAll(async () => {
-  process.env = saved;
   await ssm.close();
 });
 beforeEach(() => {

@@ -8,6 +8,7 @@
  * is invalid_client within the reader's deadline.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { lambdaCredentialsForSuite } from "../support/lambda-credentials";
 import { TestServers } from "../support/test-servers";
 import { createPreTokenGenerationHandler } from "../../handlers/pre-token-generation";
 import { createTokenEndpoint, hmacVoucherMac, registryTokenClients, ssmMachineRegistry, type ClosableTokenEndpoint, type ProxyEvent } from "../../handlers/token-endpoint";
@@ -33,7 +34,7 @@ let ssmEndpoint: string;
 let lines: string[];
 let cognitoCalls: number;
 const endpoints: ClosableTokenEndpoint[] = [];
-const saved = { ...process.env };
+lambdaCredentialsForSuite();
 
 const tlsEntry = () => JSON.stringify({ clientId: TLS, "x5t#S256": TLS_CLIENT_AUTH_BINDING, tokenEndpoint: { name: "partner-a", method: "tls_client_auth", subjectDn: "CN=payments,O=Partner A,C=GB", issuerDn: "O=cbat tests,CN=Partner CA", scopes: ["cbat/invoke", "accounts/read"] } });
 const pinnedEntry = () => JSON.stringify({ clientId: PINNED, "x5t#S256": x5t(pinnedCert), tokenEndpoint: { name: "reporting", method: "self_signed_tls_client_auth", scopes: ["cbat/invoke"] } });
@@ -45,11 +46,8 @@ beforeAll(async () => {
   pinnedCert = await issueClientCert(ca, "CN=reporting,O=cbat tests", "ecdsa");
   ssm = new SsmStandIn("eu-west-1");
   ssmEndpoint = await ssm.listen();
-  // Credentials as Lambda provides them, in the environment (the stand-in checks the signature's scope only).
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", AWS_REGION: "eu-west-1" });
 });
 afterAll(async () => {
-  process.env = saved;
   await ssm.close();
 });
 beforeEach(() => {

@@ -1,7 +1,9 @@
 /**
  * The jest environment of every suite (jest.config.js) fails a suite that leaves a handle open:
- * driven here directly, with a real server left listening, then closed.
+ * driven here directly, with a real server left listening, then closed. And a worker process that
+ * loads it exits on jest-worker's end message, and on no other.
  */
+import { fork } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 
@@ -50,4 +52,16 @@ it("passes the suite that closes what it opened, and ignores unref'd timers", as
   await new Promise((resolve) => server.close(resolve));
   await expect(env.teardown()).resolves.toBeUndefined();
   clearInterval(timer);
+});
+
+it("makes a jest worker process exit on jest-worker's end message, and on no other", async () => {
+  // A real child process with an IPC channel, as jest-worker forks its workers, loading the environment.
+  const child = fork(join(__dirname, "..", "support", "open-handle-environment.js"), [], { stdio: "ignore" });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await new Promise((resolve) => child.once("spawn", resolve));
+  child.send([1, false, "worker", []]); // CHILD_MESSAGE_CALL: not the end
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  expect(child.exitCode).toBeNull(); // still listening: without the hook nothing holds the channel and it is gone
+  child.send([2, false]); // CHILD_MESSAGE_END
+  expect(await exited).toBe(0);
 });

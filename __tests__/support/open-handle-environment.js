@@ -26,10 +26,11 @@ function describeHandles() {
 /**
  * jest-worker ends a worker by dropping its message listener and letting the event loop drain,
  * and gives it 500 ms before it forces the exit and prints "a worker process has failed to exit
- * gracefully". A drained node then frees its whole heap on the way out: 120-200 ms for a 150 MB
- * worker on a quiet machine, past 500 ms for a larger one on a loaded machine, with no handle left
- * open at all. So once jest-worker has handled its end message (CHILD_MESSAGE_END, 2: every
- * result is already sent), the worker exits at once; leaks are still caught per suite, above.
+ * gracefully". Measured with no handle left open: a drained node took 120-200 ms to be gone at
+ * 150 MB, more for a larger worker on a loaded machine; process.exit() takes 90-120 ms at 150 MB
+ * (the rest is the kernel freeing the memory). So once jest-worker has handled its end message
+ * (CHILD_MESSAGE_END, 2: every result is already sent), the worker exits without the drain;
+ * leaks are still caught per suite, below.
  */
 const CHILD_MESSAGE_END = 2;
 if (process.send && !process.listeners("message").some((listener) => listener.exitsOnJestEnd)) {

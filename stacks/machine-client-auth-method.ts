@@ -49,7 +49,7 @@ function dnOf(value: unknown, setting: string, required: boolean): string | unde
 
 /**
  * Two tls_client_auth clients that one certificate could authenticate as: subjects that match
- * (distinguishedNameMatch) and issuers that do, or one without an issuerDn (any truststore CA).
+ * (distinguishedNamesMatch) and issuers that do, or one without an issuerDn (any truststore CA).
  * The token endpoint finds the client by client_id, so such a certificate would get the tokens,
  * and scopes, of either. @returns a message naming both, or undefined
  */

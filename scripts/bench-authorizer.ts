@@ -16,8 +16,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash, createPublicKey, verify } from "node:crypto";
-import { mkdtempSync, openSync, statSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { openSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { bundleBuildOptions } from "../stacks/handler-bundle";
@@ -30,6 +29,7 @@ import { MAX_AUTHORIZATION_CHARS } from "../handlers/lib/credential";
 import { MAX_PEM_CHARS } from "../handlers/lib/thumbprint";
 import { CRL_ENTRIES, revocationFigures } from "./bench-revocation";
 import { countNetworkCalls } from "./network-calls";
+import { benchTempDir } from "./bench-temp-dir";
 
 const WARMUP = 500;
 const SAMPLES = 3000;
@@ -41,7 +41,7 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const micros = (ns: bigint) => Number(ns) / 1000;
 
 async function main() {
-  const outDir = mkdtempSync(join(tmpdir(), "cbat-bench-"));
+  const outDir = benchTempDir("cbat-bench-");
   const bundle = join(outDir, "authorizer", "index.js");
   // The bytes the stack ships: its esbuild settings, written here instead of into cdktf.out.
   buildSync({ ...bundleBuildOptions(resolve(__dirname, "../handlers"), ["authorizer"], resolve(__dirname, "..")), outdir: outDir, write: true, logLevel: "error" });

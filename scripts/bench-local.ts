@@ -7,11 +7,11 @@
  * BENCH_CPU_PROF=<dir> writes the gateway's CPU profile there (node --cpu-prof).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { processCpuMs } from "./process-cpu";
 import { Agent, request } from "node:https";
-import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { benchTempDir } from "./bench-temp-dir";
 
 const ROOT = resolve(__dirname, "..");
 const REQUESTS = 5000;
@@ -74,7 +74,7 @@ async function load(url: string, tls: { cert: Buffer; key: Buffer; ca: Buffer },
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), "cbat-bench-local-"));
+  const dir = benchTempDir("cbat-bench-local-");
   const children: ChildProcess[] = [];
   try {
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];

@@ -5,13 +5,13 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
 import { createCa, issueClientCert } from "../__tests__/support/certificates";
 import { requestAuthorizerEvent } from "../__tests__/support/events";
 import { accessTokenClaims, CLIENT_ID, jwksOf, signJwt, USER_POOL_ID, type SigningKey } from "../__tests__/support/tokens";
+import { benchTempDir } from "./bench-temp-dir";
 
 export const CRL_ENTRIES = 100_000;
 
@@ -41,7 +41,7 @@ function bigCrl(dir: string, caPem: string, caKeyPem: string, entries: number): 
 }
 
 export async function revocationFigures(bundle: string, key: SigningKey, samples: number, warmup: number): Promise<RevocationFigures> {
-  const dir = mkdtempSync(join(tmpdir(), "cbat-bench-crl-"));
+  const dir = benchTempDir("cbat-bench-crl-");
   const ca = await createCa("CN=Bench Revocation CA,O=cbat bench");
   const crlFile = bigCrl(dir, ca.pem, ca.privateKeyPem, CRL_ENTRIES);
   const truststoreFile = join(dir, "ca.pem");

@@ -5,7 +5,8 @@
  *   3. npm install of the tarball there, from the npm cache (--prefer-offline);
  *   4. npx cdktf synth, then npx cbat plan-offline (terraform init from the mirror, offline plan)
  *      and npx cbat plan-summary of that plan;
- *   5. the project's own jest snapshot test (written, then passing with --ci);
+ *   5. the project's own jest snapshot test (written, then passing with --ci), leaving nothing in the
+ *      temporary folder (TMPDIR is one of its own);
  *   6. npx cbat local, and the project's own handler called through the mutual-TLS gateway with a
  *      bound token (npx cbat token, npx cbat call): 200; the same token with another certificate: 401;
  *   7. a change to the project's API document fails the snapshot test, with the diff.
@@ -14,7 +15,7 @@
  * `--keep` keeps the temporary folder and says where it is.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 
@@ -22,12 +23,21 @@ const ROOT = resolve(__dirname, "..");
 const keep = process.argv.includes("--keep");
 const work = mkdtempSync(join(tmpdir(), "cbat-package-"));
 const project = join(work, "my-api");
+/** The team's temporary folder: what their commands leave behind is seen here, and removed with `work`. */
+const teamTmp = join(work, "tmp");
+mkdirSync(teamTmp);
 const started = Date.now();
 /** The team's shell: no CBAT_* settings of ours, no cdktf/terraform version check. */
 const env: NodeJS.ProcessEnv = {
   ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("CBAT_") && !name.startsWith("npm_"))),
   CHECKPOINT_DISABLE: "1",
+  TMPDIR: teamTmp,
 };
+
+/** What the project's jest runs left in the temporary folder, besides jest's own cache (jest_*). */
+function leftInTmp(before: readonly string[]): string[] {
+  return readdirSync(teamTmp).filter((name) => !before.includes(name) && !name.startsWith("jest_"));
+}
 
 class StepFailed extends Error {}
 
@@ -115,12 +125,15 @@ async function main(): Promise<void> {
     rmSync(join(project, "plan.json"));
   });
 
-  await step("5. the project's own snapshot test: written, then passing with --ci", () => {
+  await step("5. the project's own snapshot test: written, then passing with --ci, leaving no temporary folder", () => {
+    const before = readdirSync(teamTmp);
     // --ci=false: CI=true (as in .ci/run) would make jest refuse to write a new snapshot; a team
     // writes it once on a workstation and commits it, which is what this first run stands for.
     const first = run("npx", ["--no-install", "jest", "--ci=false"], project);
     expect(first.status === 0 && /1 snapshot written/.test(first.stderr), `the first jest run did not write the snapshot:\n${first.stderr.slice(-3000)}`);
     ok("npx", ["--no-install", "jest", "--ci"], project);
+    const left = leftInTmp(before);
+    expect(left.length === 0, `the project's snapshot test left ${left.join(", ")} in the temporary folder`);
   });
 
   await step("6. npx cbat local: the project's handler through mutual TLS, bound token 200, another certificate 401", async () => {

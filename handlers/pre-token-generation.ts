@@ -59,6 +59,13 @@ export interface PreTokenGenerationV2Event {
 const ACCESS_TOKEN_EVENT_VERSIONS = new Set(["2", "3"]);
 /** The trigger source of a machine client's token (V3_0 events only). */
 export const CLIENT_CREDENTIALS_TRIGGER = "TokenGeneration_ClientCredentials";
+/**
+ * Cognito's self-service scope: an access token with it may call GetUser, UpdateUserAttributes,
+ * DeleteUser, ChangePassword or SetUserMFAPreference, and Cognito checks no certificate there.
+ * Suppressed in users' tokens, so a stolen token cannot change the account (its email, then a
+ * password reset) without the bound key.
+ */
+export const SELF_SERVICE_SCOPE = "aws.cognito.signin.user.admin";
 
 export type GroupScopes = Readonly<Record<string, readonly string[]>>;
 
@@ -102,7 +109,7 @@ async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: Gr
   const machine = event.triggerSource === CLIENT_CREDENTIALS_TRIGGER;
   const cnf = { "x5t#S256": machine ? await machineThumbprint(event.callerContext, machineBindings, event.request, voucherMac) : boundThumbprint(event.request.userAttributes) };
   // Groups are users' only; a machine client's scopes are those Cognito granted it.
-  const scopesToAdd = machine ? [] : scopesOfGroups(event.request.groupConfiguration, groupScopes);
+  const scopesToAdd = machine ? [] : scopesOfGroups(event.request.groupConfiguration, groupScopes).filter((s) => s !== SELF_SERVICE_SCOPE);
 
   const response = event.response && typeof event.response === "object" ? event.response : {};
   const details = response.claimsAndScopeOverrideDetails ?? {};
@@ -115,6 +122,7 @@ async function bindAccessToken(event: PreTokenGenerationV2Event, groupScopes: Gr
         ...access,
         claimsToAddOrOverride: { ...(access.claimsToAddOrOverride ?? {}), cnf },
         ...(scopesToAdd.length > 0 ? { scopesToAdd: [...new Set([...(access.scopesToAdd ?? []), ...scopesToAdd])] } : {}),
+        ...(machine ? {} : { scopesToSuppress: [...new Set([...(access.scopesToSuppress ?? []), SELF_SERVICE_SCOPE])] }),
         // A suppressed cnf would issue an unbound token.
         ...(access.claimsToSuppress ? { claimsToSuppress: access.claimsToSuppress.filter((c) => c !== "cnf") } : {}),
       },

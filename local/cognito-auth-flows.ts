@@ -85,7 +85,7 @@ async function issueTokens(context: IssuerContext, user: StoredUser, triggerSour
   // Cognito puts the user's groups in both tokens (and leaves the claim out when there are none).
   const common = { sub: user.sub, ...(groups.length > 0 ? { "cognito:groups": groups } : {}), iss: context.issuer, origin_jti: originJti, event_id: eventId, auth_time: now, iat: now, exp: now + lifetime };
   const access = applyOverrides(
-    { ...common, client_id: context.clientId, token_use: "access", scope: scopes.join(" "), jti: randomUUID(), username: user.username },
+    { ...common, client_id: context.clientId, token_use: "access", ...(scopes.length > 0 ? { scope: scopes.join(" ") } : {}), jti: randomUUID(), username: user.username },
     accessOverrides,
   );
   const id = applyOverrides(

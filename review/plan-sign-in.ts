@@ -7,6 +7,13 @@ type Json = any; // terraform's plan JSON; every read is checked
 
 interface Row { readonly check: string; readonly ok: boolean; readonly warning?: boolean; readonly seen: string }
 
+const MFA_NOTES: Record<string, string> = {
+  OFF: ": a password alone signs users in",
+  // Enrolling needs the self-service scope, which the trigger suppresses (reference.md, "No self-service scope").
+  OPTIONAL: ", software TOTP: users cannot enrol themselves, so most sign in with a password alone",
+  ON: ", software TOTP",
+};
+
 const managedOfType = (resources: Json[], type: string) => resources.filter((r) => r?.mode === "managed" && r.type === type);
 
 export function signInRows(resources: Json[]): Row[] {
@@ -25,7 +32,7 @@ export function signInRows(resources: Json[]): Row[] {
   });
   for (const pool of pools) {
     const mfa = pool.values?.mfa_configuration;
-    rows.push({ check: "MFA for users (mfa_configuration)", ok: true, warning: mfa !== "ON" && mfa !== "OPTIONAL", seen: mfa === undefined ? "(unknown until apply)" : `${String(mfa)}${mfa === "OFF" ? ": a password alone signs users in" : ", software TOTP"}` });
+    rows.push({ check: "MFA for users (mfa_configuration)", ok: true, warning: mfa !== "ON", seen: mfa === undefined ? "(unknown until apply)" : `${String(mfa)}${MFA_NOTES[mfa] ?? ""}` });
     const protection = pool.values?.deletion_protection;
     rows.push({ check: "user pool deletion protection", ok: true, warning: protection !== "ACTIVE", seen: protection === undefined ? "(unknown until apply)" : `${String(protection)}${protection !== "ACTIVE" ? ": a destroy deletes every user and certificate binding" : ""}` });
   }

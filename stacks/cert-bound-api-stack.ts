@@ -46,7 +46,7 @@ export interface CertBoundApiStackProps {
   readonly namePrefix?: string;
   /**
    * The environment this stack deploys; its settings become the variables' defaults.
-   * @default none: log_retention_days 30, enable_admin_password_auth false, user_pool_deletion_protection false
+   * @default none: log_retention_days 30, enable_admin_password_auth false, enable_user_password_auth false, user_pool_deletion_protection true, manage_api_gateway_account true
    */
   readonly environment?: EnvironmentSettings;
   /**

@@ -57,7 +57,7 @@ export interface EnvironmentSettings {
   readonly userPoolDeletionProtection: boolean;
   /** A throw-away environment (trials, CI): its user pool may be destroyed with it. @default true for `dev` only */
   readonly ephemeral?: boolean;
-  /** Default of the enable_user_password_auth variable. @default true for `dev` only */
+  /** Default of the enable_user_password_auth variable (USER_PASSWORD_AUTH: opt-in; `npm run local` allows it on its own). @default false */
   readonly enableUserPasswordAuth?: boolean;
   /**
    * Default of the manage_api_gateway_account variable: this environment's stack owns the account
@@ -93,7 +93,8 @@ export { DeploymentConfigError };
 
 /** Per-environment defaults: short retention and the admin test flow in dev; in prod long retention, no admin flow, and a user pool that cannot be deleted by accident. */
 const ENVIRONMENT_DEFAULTS: Record<string, { logRetentionDays: number; enableAdminPasswordAuth: boolean; ephemeral: boolean; enableUserPasswordAuth: boolean }> = {
-  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, ephemeral: true, enableUserPasswordAuth: true },
+  // Password sign-in from the internet (USER_PASSWORD_AUTH) is opt-in everywhere; the admin flow needs the operator's IAM credentials.
+  dev: { logRetentionDays: 14, enableAdminPasswordAuth: true, ephemeral: true, enableUserPasswordAuth: false },
   prod: { logRetentionDays: 365, enableAdminPasswordAuth: false, ephemeral: false, enableUserPasswordAuth: false },
 };
 const OTHER_ENVIRONMENT_DEFAULTS = { logRetentionDays: 30, enableAdminPasswordAuth: false, ephemeral: false, enableUserPasswordAuth: false };

@@ -133,7 +133,7 @@ export class StackInputs {
     this.mfaConfiguration = variable(scope, "mfa_configuration", {
       type: "string",
       default: "OFF",
-      description: "Multi-factor sign-in of users: OFF, OPTIONAL (users may add an authenticator app) or ON (required; software TOTP).",
+      description: "Multi-factor sign-in of users: OFF, OPTIONAL (only users who have an authenticator app; they cannot enrol themselves, as tokens lack the self-service scope) or ON (required; software TOTP, enrolled at sign-in).",
       validation: [{ condition: 'contains(["OFF", "OPTIONAL", "ON"], var.mfa_configuration)', errorMessage: 'mfa_configuration must be "OFF", "OPTIONAL" or "ON" (software TOTP).' }],
     });
     this.userPoolDeletionProtection = variable(scope, "user_pool_deletion_protection", {

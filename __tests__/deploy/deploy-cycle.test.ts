@@ -9,6 +9,7 @@
  * cycle's lines from CBAT_DEPLOY_REPORT). Without a stand-in it fails with how to install moto.
  */
 import { UpdateAuthorizerCommand, UpdateStageCommand } from "@aws-sdk/client-api-gateway";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +21,8 @@ import { runDeployCycle, summaryLine, type DeployCycleResult } from "../../scrip
 import type { DriftReport } from "../../scripts/deploy-cycle/drift";
 import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS } from "../../scripts/deploy-cycle/moto-gaps";
 import { destroyGapsLine } from "../../scripts/deploy-cycle/release-resources";
+import { summarizePlan } from "../../review/plan-summary";
+import type { PlanJson } from "../../scripts/terraform/offline-terraform";
 import { STACK_NAME } from "../../stacks/stack-name";
 import { assertTerraformAvailable, PROJECT_ROOT, synthApp } from "../support/terraform";
 
@@ -37,6 +40,7 @@ afterAll(() => generatedDir && rmSync(generatedDir, { recursive: true, force: tr
 describe("the deploy cycle against moto_server", () => {
   let result: DeployCycleResult;
   let probe: { drift: DriftReport; checks: AppliedCheckReport } | undefined;
+  let rotation: { before: string; after: string; plan: PlanJson } | undefined;
   let stack: { resource: Record<string, Record<string, unknown>> };
   const lines: string[] = [];
 
@@ -71,6 +75,14 @@ describe("the deploy cycle against moto_server", () => {
           await setTtl(0);
           await setDataTrace(false);
         }
+        // A truststore upload (README: "Add a CA"): the next plan must load it, at the domain and in the authorizer.
+        const domain = applied.configured.find((r) => r.type === "aws_api_gateway_domain_name");
+        const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(domain?.values.mutual_tls_authentication?.[0]?.truststore_uri ?? "") ?? [];
+        if (!bucket) throw new Error("the stack's custom domain has no truststore_uri");
+        const current = await applied.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        const pem = await current.Body!.transformToString();
+        const upload = await applied.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${pem.trimEnd()}\n`, ContentType: "application/x-pem-file" }));
+        rotation = { before: current.VersionId!, after: upload.VersionId!, plan: await applied.plan() };
       },
     });
     const report = `${lines.join("\n")}\n${summaryLine(result)}\n`;
@@ -140,6 +152,27 @@ describe("the deploy cycle against moto_server", () => {
       .map((p) => ({ statementId: p.statement_id, sourceArnSuffix: p.source_arn.replace(/^\$\{[^}]+\}\//, "") }));
     expect(statements.length).toBe(Number(handler[3]));
     expect(Number(handler[2])).toBeLessThanOrEqual(lambdaPolicyBytes(handler[1], statements));
+  });
+
+  it("loads a new truststore upload on the next apply: the domain and the authorizer change version in place, and plan:summary shows old → new", () => {
+    const { before, after, plan } = rotation!;
+    expect(after).not.toBe(before);
+    const changeOf = (type: string, filter: (c: any) => boolean = () => true) => plan.resource_changes.filter((c: any) => c.type === type && filter(c));
+    const [domain] = changeOf("aws_api_gateway_domain_name");
+    expect(domain.change.actions).toEqual(["update"]);
+    // The state's side ("before") of the domain is what moto returned: it drops mutual TLS (a named gap), so only "after" is checked here.
+    expect(domain.change.after.mutual_tls_authentication[0].truststore_version).toBe(after);
+    // The functions that read the truststore follow it in place: the authorizer, and the mTLS token endpoint.
+    const readers = changeOf("aws_lambda_function", (c) => /-(authorizer|token-endpoint)$/.test(String(c.change.before?.function_name)));
+    expect(readers.map((c: any) => String(c.change.before.function_name).replace(/^.*-(authorizer|token-endpoint)$/, "$1")).sort()).toEqual(["authorizer", "token-endpoint"]);
+    for (const reader of readers) {
+      expect(reader.change.actions).toEqual(["update"]);
+      expect(reader.change.before.environment[0].variables.TRUSTSTORE_VERSION).toBe(before);
+      expect(reader.change.after.environment[0].variables.TRUSTSTORE_VERSION).toBe(after);
+    }
+    // Nothing is replaced: the domain and the API keep serving while the new truststore loads.
+    expect(plan.resource_changes.filter((c: any) => c.change.actions.includes("delete"))).toEqual([]);
+    expect(summarizePlan(plan).security.find((row) => row.check.startsWith("truststore version"))).toMatchObject({ ok: true, warning: false, seen: expect.stringMatching(new RegExp(`→ ${after}$`)) });
   });
 
   it("leaves no pool, function, role, REST API, domain, log group, SSM parameter or usable KMS key behind", () => {

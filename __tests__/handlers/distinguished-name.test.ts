@@ -78,8 +78,27 @@ describe("distinguishedNameMatch of a registered DN and a certificate subject", 
     }
   });
 
+  test("a #hex value of a string type compares as the text it encodes, never as the characters of its hex", () => {
+    const hexOf = (tag: number, text: string) => `#${Buffer.concat([Buffer.from([tag, Buffer.byteLength(text)]), Buffer.from(text)]).toString("hex")}`;
+    const subject = subjectOf("/C=GB/O=Example Corp/CN=partner-a");
+    expect(matches(`CN=${hexOf(0x0c, "partner-a")},O=Example Corp,C=GB`, subject)).toBe(true); // UTF8String
+    expect(matches(`CN=${hexOf(0x13, "PARTNER-A")},O=Example Corp,C=GB`, subject)).toBe(true); // PrintableString, case folded
+    expect(matches(`CN=${hexOf(0x0c, "partner-b")},O=Example Corp,C=GB`, subject)).toBe(false);
+    // A certificate whose CN is literally the registration's hex text is another name (the hex was read as text before).
+    const literal = subjectOf(`/C=GB/O=Example Corp/CN=${hexOf(0x0c, "partner-a")}`);
+    expect(matches(`CN=${hexOf(0x0c, "partner-a")},O=Example Corp,C=GB`, literal)).toBe(false);
+    expect(matches(`CN=\\${hexOf(0x0c, "partner-a")},O=Example Corp,C=GB`, literal)).toBe(true); // escaped: the text itself
+  });
+
+  test("a type without a string rule compares as its encoding: #hex matches, text is refused with what to write", () => {
+    const subject = subjectOf("/C=GB/description=foo/CN=partner-a") // description (2.5.4.13): no short name here;
+    expect(matches("CN=partner-a,2.5.4.13=#0c03666f6f,C=GB", subject)).toBe(true);
+    expect(matches("CN=partner-a,2.5.4.13=#0c03666f67,C=GB", subject)).toBe(false);
+    expect(() => parseDistinguishedName("CN=partner-a,2.5.4.13=foo,C=GB")).toThrow(/2\.5\.4\.13 has no string matching rule here: write its value as # and the hex of its DER encoding at character 23/);
+  });
+
   test("unreadable DN strings are errors that say where", () => {
-    for (const bad of ["", "partner-a", "CN=a,,O=b", "CN=a,", "XYZ=a", "CN=a;O=b", "CN=a\\q", "CN=#zz"]) {
+    for (const bad of ["", "partner-a", "CN=a,,O=b", "CN=a,", "XYZ=a", "CN=a;O=b", "CN=a\\q", "CN=#zz", "CN=#0c05616263", "CN=#0c", "CN=#0c8561"]) {
       expect(() => parseDistinguishedName(bad)).toThrow(DistinguishedNameError);
     }
     expect(() => parseDistinguishedName("CN=a,XYZ=b")).toThrow(/unknown attribute type "XYZ".*character 6/);

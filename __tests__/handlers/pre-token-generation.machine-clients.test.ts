@@ -72,6 +72,8 @@ describe("client credentials (V3_0)", () => {
     const result = access(await trigger(event));
     expect(result?.claimsToAddOrOverride?.cnf).toEqual({ "x5t#S256": x5t(machineCert) });
     expect(result?.scopesToAdd).toBeUndefined();
+    // A machine token never carries the self-service scope: nothing to suppress, and Cognito's grant stays as it is.
+    expect(result?.scopesToSuppress).toBeUndefined();
   });
 
   it("normalises a registered fingerprint in another accepted form (openssl's)", async () => {
@@ -116,7 +118,7 @@ describe("user sign-in on V3_0 events (unchanged)", () => {
 
   it("binds to the user's attribute and adds the groups' scopes", async () => {
     const result = access(await trigger(userEvent({ "custom:cert_fingerprint": x5t(userCert) }, ["readers"])));
-    expect(result).toEqual({ claimsToAddOrOverride: { cnf: { "x5t#S256": x5t(userCert) } }, scopesToAdd: ["accounts/read"] });
+    expect(result).toEqual({ claimsToAddOrOverride: { cnf: { "x5t#S256": x5t(userCert) } }, scopesToAdd: ["accounts/read"], scopesToSuppress: ["aws.cognito.signin.user.admin"] });
   });
 
   it("still fails closed for a user without a binding, whatever the machine registry holds", async () => {

@@ -72,7 +72,7 @@ describe("pre token generation trigger", () => {
       v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }, "TokenGeneration_Authentication", {
         claimsAndScopeOverrideDetails: {
           idTokenGeneration: { claimsToAddOrOverride: { department: "ops" } },
-          accessTokenGeneration: { claimsToAddOrOverride: { tenant: "t1" }, claimsToSuppress: ["cnf", "email"], scopesToAdd: ["api/read"] },
+          accessTokenGeneration: { claimsToAddOrOverride: { tenant: "t1" }, claimsToSuppress: ["cnf", "email"], scopesToAdd: ["api/read"], scopesToSuppress: ["phone"] },
           groupOverrideDetails: { groupsToOverride: ["admins"] },
         },
       }),
@@ -83,9 +83,24 @@ describe("pre token generation trigger", () => {
         claimsToAddOrOverride: { tenant: "t1", cnf: { "x5t#S256": digest().toString("base64url") } },
         claimsToSuppress: ["email"],
         scopesToAdd: ["api/read"],
+        scopesToSuppress: ["phone", "aws.cognito.signin.user.admin"],
       },
       groupOverrideDetails: { groupsToOverride: ["admins"] },
     });
+  });
+
+  it("suppresses Cognito's self-service scope in users' tokens, on every trigger source, and never adds it back", async () => {
+    // With that scope a stolen token could change the account at Cognito (email, then a password reset) without the key.
+    for (const source of ["TokenGeneration_Authentication", "TokenGeneration_RefreshTokens", "TokenGeneration_HostedAuth"]) {
+      const result = await handler(v2Event({ "custom:cert_fingerprint": digest().toString("base64url") }, source));
+      expect(result.response.claimsAndScopeOverrideDetails?.accessTokenGeneration?.scopesToSuppress).toEqual(["aws.cognito.signin.user.admin"]);
+    }
+    const mapsTheScope = createPreTokenGenerationHandler({ groupScopes: { admins: ["aws.cognito.signin.user.admin", "accounts/write"] } });
+    const event = v2Event({ "custom:cert_fingerprint": digest().toString("base64url") });
+    event.request.groupConfiguration = { groupsToOverride: ["admins"] };
+    const access = (await mapsTheScope(event)).response.claimsAndScopeOverrideDetails?.accessTokenGeneration;
+    expect(access?.scopesToAdd).toEqual(["accounts/write"]);
+    expect(access?.scopesToSuppress).toEqual(["aws.cognito.signin.user.admin"]);
   });
 
   it("fails closed without a fingerprint, so Cognito issues no token", async () => {

@@ -31,7 +31,7 @@ describe("loadDeploymentConfig", () => {
 
   it("reads environments with per-environment defaults, from the environment or a file", () => {
     const expected = [
-      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false, ephemeral: true, enableUserPasswordAuth: true, manageApiGatewayAccount: false },
+      { name: "dev", logRetentionDays: 14, enableAdminPasswordAuth: true, userPoolDeletionProtection: false, ephemeral: true, enableUserPasswordAuth: false, manageApiGatewayAccount: false },
       { name: "prod", logRetentionDays: 365, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, ephemeral: false, enableUserPasswordAuth: false, manageApiGatewayAccount: true },
       { name: "qa", logRetentionDays: 30, enableAdminPasswordAuth: false, userPoolDeletionProtection: true, ephemeral: false, enableUserPasswordAuth: false, manageApiGatewayAccount: false },
     ];

@@ -87,6 +87,21 @@ it("outputs machine_client_ids and token_endpoint", () => {
   expect(Object.keys(change.after_unknown).sort()).toEqual(["billing", "partner-a"]); // the ids: known after apply
 });
 
+it("shows each client's bound thumbprint in the plan before its id exists, and plan:summary's Machine clients table", () => {
+  const outputs = (plan as any).planned_values.outputs;
+  // Known at plan time (the registry's SSM value is not: it holds the client id).
+  expect(outputs.machine_client_bindings.value).toEqual({
+    // accounts/invoke: the scope every machine client gets to call the API at all (see machine-client-config.ts).
+    billing: { scopes: ["accounts/invoke", "accounts/write"], x5t_s256: FINGERPRINT },
+    "partner-a": { scopes: ["accounts/invoke", "accounts/read"], x5t_s256: partnerX5t },
+  });
+  expect((plan as any).output_changes.machine_client_bindings.after_unknown).toBe(false);
+  const markdown = summarizePlan(plan, STACK_NAME).markdown;
+  expect(markdown).toContain("### Machine clients");
+  expect(markdown).toContain(`| \`billing\` | \`accounts/invoke\` \`accounts/write\` | \`${FINGERPRINT}\` | new |`);
+  expect(markdown).toContain(`| \`partner-a\` | \`accounts/invoke\` \`accounts/read\` | \`${partnerX5t}\` | new |`);
+});
+
 it("passes every security row of the plan summary, the V3_0 trigger included", () => {
   const summary = summarizePlan(plan, STACK_NAME);
   expect(summary.security.filter((row) => !row.ok)).toEqual([]);

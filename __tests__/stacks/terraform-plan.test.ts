@@ -4,6 +4,7 @@
  * are checked for every security-relevant setting.
  */
 import { join } from "node:path";
+import { summarizePlan } from "../../review/plan-summary";
 import { STACK_NAME } from "../../stacks/stack-name";
 import {
   assertTerraformAvailable, OfflineTerraform, synthApp, TEST_REGION, TEST_TFVARS, type PlanJson, type PlannedResource,
@@ -210,6 +211,16 @@ it("adds the password flows, MFA, no deletion protection, the DNS record and ano
   const domain = only(custom, "aws_api_gateway_domain_name").values;
   expect(domain.mutual_tls_authentication[0].truststore_version).toBe("3HL4kqtJvjVBH40Nrjfkd");
   expect(domain.ownership_verification_certificate_arn).toContain("11111111-2222");
+
+  // plan:summary's sign-in rows read these planned values: each production-unfriendly choice is a warning.
+  const row = (p: PlanJson, check: string) => summarizePlan(p).security.find((r) => r.check.startsWith(check));
+  expect(row(custom, "user sign-in with SRP")).toMatchObject({ ok: true, warning: true, seen: expect.stringContaining("(the password is sent to Cognito: ALLOW_") });
+  expect(row(custom, "MFA for users")).toMatchObject({ ok: true, warning: false, seen: "ON, software TOTP" });
+  expect(row(custom, "user pool deletion protection")).toMatchObject({ ok: true, warning: true, seen: "INACTIVE: a destroy deletes every user and certificate binding" });
+  const optional = structuredClone(custom);
+  only(optional, "aws_cognito_user_pool").values.mfa_configuration = "OPTIONAL";
+  expect(row(optional, "MFA for users")).toMatchObject({ warning: true, seen: expect.stringContaining("users cannot enrol themselves") });
+  expect(row(plan, "user sign-in with SRP")).toMatchObject({ warning: false, seen: "ALLOW_REFRESH_TOKEN_AUTH, ALLOW_USER_SRP_AUTH" });
 });
 
 it("refuses bad inputs, naming each variable and saying what to do", () => {

@@ -1,8 +1,11 @@
 /**
  * Item: a new truststore upload must show in the plan and take effect on apply. Real terraform
  * plans against moto_server (the AWS stand-in: S3 only is read at plan time): the custom
- * domain's truststore_version and the authorizer's TRUSTSTORE_VERSION follow each upload, a
- * pinned truststore_version wins, and an unversioned bucket stops the plan with what to do.
+ * domain's truststore_version follows each upload, a pinned truststore_version wins, and an
+ * unversioned bucket stops the plan with what to do. The authorizer's TRUSTSTORE_VERSION is the
+ * same expression (checked below on the synthesized JSON); on a first plan its environment is
+ * known only after apply, so `npm run test:deploy` checks it after an apply: an upload then
+ * updates the domain, the authorizer and the token endpoint in place.
  * Offline (no AWS at all) the read is skipped by the one offline override. Without moto_server
  * the moto part is skipped, and says why.
  */

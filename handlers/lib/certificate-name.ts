@@ -4,23 +4,7 @@
  * DNs, never loads the DER reader (an ES module that a consumer's jest cannot require).
  */
 import { decoding, elementsOf, readOnlyElement, oidText, TAG } from "./der";
-import { attribute, CASE_IGNORE_TYPES, sortedRdn, type DistinguishedName } from "./distinguished-name";
-
-/** String types a Name may carry (RFC 5280 DirectoryString, IA5String, PrintableString). */
-function decodeDirectoryString(tag: number, bytes: Uint8Array): string | undefined {
-  switch (tag) {
-    case 12: // UTF8String
-      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    case 19: // PrintableString
-    case 22: // IA5String
-    case 20: // TeletexString, read as Latin-1 as most software does
-      return Buffer.from(bytes).toString("latin1");
-    case 30: // BMPString, UTF-16BE
-      return new TextDecoder("utf-16be", { fatal: true }).decode(bytes);
-    default:
-      return undefined;
-  }
-}
+import { attribute, CASE_IGNORE_TYPES, decodeDirectoryString, sortedRdn, type DistinguishedName } from "./distinguished-name";
 
 /**
  * The encoded Name (a certificate's subject or issuer) as a DistinguishedName.

@@ -12,7 +12,10 @@
 /** One attribute of an RDN: its type (dotted OID) and its value, prepared for comparison. */
 export interface NameAttribute {
   readonly oid: string;
+  /** Prepared text, or with `der` the hex of the value's DER encoding. */
   readonly value: string;
+  /** The value is an encoding, compared byte for byte: never equal to a text value, whatever its characters. */
+  readonly der: boolean;
 }
 
 /** RDNs in the order of the encoded Name (RFC 5280: most general first); each RDN's attributes sorted. */
@@ -42,9 +45,49 @@ export function prepareValue(value: string): string {
   return value.normalize("NFKC").toUpperCase().toLowerCase().replace(/\s+/gu, " ").trim();
 }
 
+/** String types a Name may carry (RFC 5280 DirectoryString, IA5String, PrintableString); undefined for any other tag. */
+export function decodeDirectoryString(tag: number, bytes: Uint8Array): string | undefined {
+  switch (tag) {
+    case 12: // UTF8String
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    case 19: // PrintableString
+    case 22: // IA5String
+    case 20: // TeletexString, read as Latin-1 as most software does
+      return Buffer.from(bytes).toString("latin1");
+    case 30: // BMPString, UTF-16BE
+      return new TextDecoder("utf-16be", { fatal: true }).decode(bytes);
+    default:
+      return undefined;
+  }
+}
+
+/** The string an RFC 4514 `#hex` value encodes (one DER TLV of a string type); undefined for another type. @throws TypeError when it is not one whole DER TLV */
+function stringOfHexValue(hex: string): string | undefined {
+  const bytes = Buffer.from(hex, "hex");
+  let length = bytes[1];
+  let start = 2;
+  if (length !== undefined && length >= 0x80) {
+    const octets = length & 0x7f;
+    if (octets < 1 || octets > 3) throw new TypeError("not one DER value");
+    length = bytes.subarray(2, 2 + octets).reduce((n, b) => n * 256 + b, 0);
+    start = 2 + octets;
+  }
+  if (bytes.length < 2 || start + length !== bytes.length) throw new TypeError("not one DER value");
+  return decodeDirectoryString(bytes[0], bytes.subarray(start));
+}
+
+/**
+ * An attribute prepared for comparison. A `#hex` value of a directory string type is decoded
+ * and compared as its text (so `CN=#0c0970…` and a certificate's `CN=partner-a` match); other
+ * encoded values, and every value of the types without a string rule here, compare as encodings.
+ * @throws TypeError when a `#hex` value of a directory string type is not one DER value
+ */
 export function attribute(oid: string, raw: string | { hex: string }): NameAttribute {
-  if (typeof raw === "object") return { oid, value: `#${raw.hex}` };
-  return { oid, value: CASE_IGNORE_TYPES.has(oid) ? prepareValue(raw) : raw };
+  if (typeof raw === "object") {
+    const text = CASE_IGNORE_TYPES.has(oid) ? stringOfHexValue(raw.hex) : undefined;
+    return text === undefined ? { oid, value: raw.hex, der: true } : { oid, value: prepareValue(text), der: false };
+  }
+  return { oid, value: CASE_IGNORE_TYPES.has(oid) ? prepareValue(raw) : raw, der: false };
 }
 
 export function sortedRdn(attributes: NameAttribute[]): NameAttribute[] {
@@ -80,6 +123,7 @@ export function parseDistinguishedName(text: string): DistinguishedName {
     i++;
     skipSpaces();
     let value: string | { hex: string };
+    const valueStart = i;
     if (text[i] === "#") {
       const hex = /^#((?:[0-9A-Fa-f]{2})+)/.exec(text.slice(i));
       if (!hex) fail("expected hex pairs after #");
@@ -112,7 +156,15 @@ export function parseDistinguishedName(text: string): DistinguishedName {
       const decoded = Buffer.from(bytes.slice(0, bytes.length - trailingSpaces));
       value = new TextDecoder("utf-8", { fatal: true }).decode(decoded);
     }
-    current.push(attribute(oid!, value));
+    // A certificate's value of such a type is compared as its encoding, which text never equals.
+    if (typeof value === "string" && !CASE_IGNORE_TYPES.has(oid!)) {
+      fail(`${oid} has no string matching rule here: write its value as # and the hex of its DER encoding`, valueStart);
+    }
+    try {
+      current.push(attribute(oid!, value));
+    } catch {
+      fail("the hex after # must be one DER-encoded value", valueStart);
+    }
     if (i >= text.length) break;
     if (text[i] === ",") {
       rdns.push(current);
@@ -127,5 +179,5 @@ export function parseDistinguishedName(text: string): DistinguishedName {
 
 /** RFC 4517 §4.2.15 distinguishedNameMatch of two prepared names. */
 export function distinguishedNamesMatch(a: DistinguishedName, b: DistinguishedName): boolean {
-  return a.length === b.length && a.every((rdn, r) => rdn.length === b[r].length && rdn.every((attr, n) => attr.oid === b[r][n].oid && attr.value === b[r][n].value));
+  return a.length === b.length && a.every((rdn, r) => rdn.length === b[r].length && rdn.every((attr, n) => attr.oid === b[r][n].oid && attr.der === b[r][n].der && attr.value === b[r][n].value));
 }

@@ -33,6 +33,8 @@ export interface AppliedStack {
   readonly configured: readonly PlannedResource[];
   /** Plans again and classifies the changes (what the cycle did after the apply). */
   drift(): Promise<DriftReport>;
+  /** Plans again without refreshing the managed resources (data sources are read): the plan as `terraform show -json` prints it. */
+  plan(): Promise<PlanJson>;
   /** Runs the SDK checks again. */
   check(): Promise<AppliedCheckReport>;
 }
@@ -110,6 +112,11 @@ async function secondPlan(terraform: OfflineTerraform, varsFile: string): Promis
   // Exit code 0 is Terraform's own word that nothing changes.
   const drift = plan.status === 0 ? { drift: [], allowListed: [] } : classifyChanges(json.resource_changes ?? [], MOTO_DRIFT_ALLOW_LIST);
   return { drift, configured };
+}
+
+async function planJson(terraform: OfflineTerraform, varsFile: string): Promise<PlanJson> {
+  await terraform.okAsync("plan", "-refresh=false", "-input=false", `-var-file=${varsFile}`, "-out=probe.tfplan");
+  return JSON.parse(await terraform.okAsync("show", "-json", "probe.tfplan")) as PlanJson;
 }
 
 function logDrift(log: (line: string) => void, drift: DriftReport): void {
@@ -192,6 +199,7 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
       clients,
       configured,
       drift: async () => (await secondPlan(planned, varsFile)).drift,
+      plan: () => planJson(planned, varsFile),
       check: () => checkApplied(checkContext),
     });
 

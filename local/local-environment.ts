@@ -206,23 +206,12 @@ async function startOnLockedDir(dir: string, options: LocalEnvironmentOptions): 
       const { createAuthorizer, fileRevocationSource } = loadLambdaPackage<typeof import("../handlers/authorizer")>(route.authorizer.function, workDir);
       const routeScopes = packagedJson<Record<string, string[]>>(route.authorizer.function, ROUTE_SCOPES_FILE);
       // Revocation is always on locally: the dev CA's crl.pem, as the stack's authorizer reads crl_key from S3.
-      // Tokens of every local machine client pass, as MACHINE_CLIENT_IDS lets the stack's: rebuilt when one is
-      // created, each build with its own CRL source (an authorizer keeps refreshing its source), the replaced one stopped.
-      const environment = route.authorizer.function.environment;
-      const create = () => {
-        const revocation = localRevocation(fileRevocationSource, { crlFile: pki.crl, truststoreFile: pki.cert.ca }, environment);
-        const machineClientIds = issuer.machineClients!.list().map((c) => c.clientId);
-        const authorize = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, machineClientIds, jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog }) as AuthorizerFunction;
-        return { authorize, stop: revocation.stop };
-      };
-      let current = create();
-      issuer.machineClients!.onChange(() => {
-        const replaced = current;
-        current = create();
-        replaced.stop();
-      });
-      stopRevocation.push(() => current.stop());
-      authorizers[route.authorizer.function.functionName] = (event) => current.authorize(event);
+      // Machine clients' tokens pass as on AWS: through the registry (here its local file), so a client bound
+      // to another certificate since its token was issued is refused cnf_mismatch, as MACHINE_BINDINGS_PATH does.
+      const revocation = localRevocation(fileRevocationSource, { crlFile: pki.crl, truststoreFile: pki.cert.ca }, route.authorizer.function.environment);
+      const authorize = createAuthorizer({ userPoolId: LOCAL_USER_POOL_ID, clientId, machineClientRegistry: machineBindings.lookup, jwks: issuer.jwks, routeScopes, revocation: revocation.options, decisionLog }) as AuthorizerFunction;
+      stopRevocation.push(revocation.stop);
+      authorizers[route.authorizer.function.functionName] = authorize;
     }
     const fn = route.integration.function;
     if (fn && fn.functionName === tokenEndpoint.functionName) functions[fn.functionName] = tokenEndpoint.handler as ProxyFunction;

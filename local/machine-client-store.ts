@@ -19,7 +19,6 @@ const randomText = (length: number) => Array.from({ length }, () => ALPHABET[ran
 
 export class MachineClientStore {
   private clients: Record<string, StoredMachineClient>;
-  private readonly listeners: Array<() => void> = [];
 
   constructor(private readonly file: string) {
     this.clients = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as { clients: Record<string, StoredMachineClient> }).clients : {};
@@ -30,7 +29,6 @@ export class MachineClientStore {
     const client = { clientId: randomText(26), clientName, clientSecret: randomText(52), allowedOAuthScopes: [...allowedOAuthScopes], created: Math.floor(Date.now() / 1000) };
     this.clients[client.clientId] = client;
     this.save();
-    for (const listener of this.listeners) listener();
     return client;
   }
 
@@ -60,11 +58,6 @@ export class MachineClientStore {
     const expected = Buffer.from(client.clientSecret);
     const presented = Buffer.from(secret);
     return expected.length === presented.length && timingSafeEqual(expected, presented);
-  }
-
-  /** Called after every new client (the local authorizer follows the list). */
-  onChange(listener: () => void): void {
-    this.listeners.push(listener);
   }
 
   private save(): void {

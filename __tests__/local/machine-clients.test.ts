@@ -178,6 +178,14 @@ it("gives a client without a registered certificate no token (the trigger fails 
   expect((await call("/accounts/acc-2", "client2", token)).status).toBe(200); // the authorizer follows the new client
   expect((await call("/accounts/acc-2", "machine", token)).status).toBe(401);
   expect((await call("/accounts/acc-2", "client2", token, "PUT")).status).toBe(403);
+
+  // Re-registered to another certificate (client2's key is compromised): its earlier tokens are retired at once, as the
+  // stack's authorizer does with the SSM registry, even with the certificate they are bound to.
+  writeFileSync(registry, JSON.stringify({ ...JSON.parse(readFileSync(registry, "utf8")), [partner.clientId]: x5t(pki().machine) }));
+  decisions.length = 0;
+  const retired = await call("/accounts/acc-2", "client2", token);
+  expect(retired.status).toBe(401);
+  expect(decisions.join("\n")).toContain("401 cnf_mismatch GET /accounts/{id}");
 });
 
 it("creates machine clients only with declared scopes, and only confidential client_credentials ones", async () => {

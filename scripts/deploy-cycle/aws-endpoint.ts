@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { accessSync, closeSync, constants, openSync, readFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 
 export const MOTO_INSTALL_HINT = "install it with `pip install 'moto[server]'` (moto 5.x, Python 3) so that `moto_server` is on the PATH, or set AWS_ENDPOINT_URL to a running AWS stand-in";
 
@@ -52,7 +52,8 @@ export function endpointSource(env: NodeJS.ProcessEnv = process.env): EndpointSo
 /** The given URL as is, or a new moto_server whose output goes to `logFile`. */
 export async function startEndpoint(source: EndpointSource, logFile: string): Promise<AwsEndpoint> {
   if ("url" in source) return { url: source.url, description: "AWS_ENDPOINT_URL", stop: async () => {} };
-  return startMotoServer(source.motoServer, logFile);
+  // Its recorder (moto-recorder.ts) writes next to the log, never into the project.
+  return startMotoServer(source.motoServer, logFile, { ...MOTO_SERVER_ENV, MOTO_RECORDER_FILEPATH: join(dirname(logFile), "moto-recording.jsonl") });
 }
 
 const STARTUP_TIMEOUT_MS = 30_000;

@@ -13,13 +13,23 @@ export const CYCLE_OPERATIONS = 120;
 const EXAMPLES_DIR = resolve(__dirname, "..", "..", "examples");
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
 
-/** Writes `<dir>/openapi.json` and `<dir>/cbat.config.json`; returns the config file. */
-export function writeCycleConfig(dir: string, operations = CYCLE_OPERATIONS): string {
+/**
+ * The route change of the cycle's second apply: document A minus one route (`GET /items/r0`)
+ * plus a new one (`DELETE /accounts/{id}`), on paths that stay, so what changes is the methods.
+ */
+export function changeRoutes(document: { paths: Record<string, Record<string, unknown>> }): void {
+  delete document.paths["/items/r0"].get;
+  document.paths["/accounts/{id}"].delete = { operationId: "deleteAccount", security: [{ certificateBound: ["accounts/write"] }], "x-cbat-handler": "accounts" };
+}
+
+/** Writes `<dir>/openapi.json` and `<dir>/cbat.config.json`; returns the config file. `edit` changes the document first. */
+export function writeCycleConfig(dir: string, operations = CYCLE_OPERATIONS, edit?: (document: any) => void): string {
   const example = JSON.parse(readFileSync(join(EXAMPLES_DIR, "cbat.config.json"), "utf8"));
   const document = parse(readFileSync(join(EXAMPLES_DIR, example.api.openapi), "utf8"));
   const existing = Object.values(document.paths as Record<string, Record<string, unknown>>).reduce((n, item) => n + Object.keys(item).filter((key) => METHODS.includes(key)).length, 0);
   // The document's default security (accounts/read) applies to the generated operations.
   document.paths = { ...document.paths, ...generatedPaths(Math.max(0, operations - existing), (i) => ({ operationId: `item${i}`, "x-cbat-handler": "accounts" })) };
+  edit?.(document);
   writeFileSync(join(dir, "openapi.json"), JSON.stringify(document));
   const resolved = (path: string) => (isAbsolute(path) ? path : resolve(EXAMPLES_DIR, path));
   const machineClients = Object.fromEntries(Object.entries(example.machineClients ?? {}).map(([name, client]) => {

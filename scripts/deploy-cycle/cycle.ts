@@ -18,6 +18,7 @@ import { endpointSource, startEndpoint, type AwsEndpoint, type EndpointSource } 
 import { classifyChanges, describeChange, type DriftReport } from "./drift";
 import { findLeftovers, type LeftoverReport } from "./leftover-checks";
 import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
+import { reapply, type ReapplyResult } from "./reapply";
 import { findUnreleased, releaseBeforeDestroy, type ReleasedResource } from "./release-resources";
 import { createSeedCertificates, ENABLED_INPUTS, removeSeed, seededTfvars, seedUserInputs, type SeededInputs } from "./seed";
 import { withoutSkippedTypes } from "./skip-resources";
@@ -35,6 +36,8 @@ export interface AppliedStack {
   drift(): Promise<DriftReport>;
   /** Plans again without refreshing the managed resources (data sources are read): the plan as `terraform show -json` prints it. */
   plan(): Promise<PlanJson>;
+  /** Synthesizes again with these settings over the cycle's (e.g. another CBAT_CONFIG) and applies: a team's next deploy. */
+  reapply(env: Readonly<Record<string, string>>): Promise<ReapplyResult>;
   /** Runs the SDK checks again. */
   check(): Promise<AppliedCheckReport>;
 }
@@ -189,6 +192,7 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
     log(`applied ${applied} resources (${seconds().toFixed(1)} s)`);
 
     const planned = terraform;
+    let reapplies = 0;
     const { drift, configured } = await secondPlan(planned, varsFile);
     log(`second plan: ${drift.drift.length} drifted, ${drift.allowListed.length} allow-listed (${seconds().toFixed(1)} s)`);
     logDrift(log, drift);
@@ -200,11 +204,14 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
       configured,
       drift: async () => (await secondPlan(planned, varsFile)).drift,
       plan: () => planJson(planned, varsFile),
+      reapply: (env) => reapply({ terraform: planned, stackName: stack.name, varsFile, endpointUrl: endpoint!.url, outdir: join(workDir, `cdktf.out.${++reapplies}`) }, env),
       check: () => checkApplied(checkContext),
     });
 
     const released = await releaseBeforeDestroy(terraform, clients, configured, MOTO_DESTROY_GAPS);
     for (const r of released) log(`  released from the state before the destroy and undone through the SDK: ${r.address}: moto fails ${r.gap.operation}: ${r.gap.why}`);
+    // What the destroy must remove: the apply's resources, or those of a reapply in the hook.
+    const toDestroy = (await resourcesInState(terraform)).length + released.length;
     // The second plan has just refreshed every resource: the destroy need not read them again.
     const destroyedByTerraform = count(await terraform.okAsync("destroy", "-auto-approve", "-input=false", "-refresh=false", `-var-file=${varsFile}`), /Destroy complete! Resources: (\d+) destroyed/, "destroy");
     destroyDone = true;
@@ -221,7 +228,7 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
       ...unreleased.map((address) => `released but not undone: ${address}`),
       ...remaining.map((r) => `still in the state after destroy: ${r.address}`),
       ...(configured.length === applied ? [] : [`the apply reported ${applied} resources, the second plan knows ${configured.length}`]),
-      ...(destroyed === applied ? [] : [`destroyed ${destroyed} of ${applied} applied resources`]),
+      ...(destroyed === toDestroy ? [] : [`destroyed ${destroyed} of the ${toDestroy} resources in the state`]),
     ];
     if (problems.length > 0) throw new DeployCycleError(problems, workDir);
     succeeded = true;

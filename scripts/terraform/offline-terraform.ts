@@ -104,7 +104,8 @@ export class OfflineTerraform {
 /** Lines of a failed run's stdout kept in its error: Terraform writes the error itself to stderr; stdout is a plan or a progress log, thousands of lines long. */
 const STDOUT_TAIL_LINES = 20;
 
-function checked(args: string[], result: TerraformRun): string {
+/** The output of a command that succeeded. @throws Error with its stderr and the tail of its output otherwise */
+export function checked(args: string[], result: TerraformRun): string {
   if (result.status !== 0) throw new Error(`terraform ${args.join(" ")} failed (${result.status}):\n${result.stderr}\n${tail(result.stdout, STDOUT_TAIL_LINES)}`);
   return result.stdout;
 }

@@ -18,8 +18,16 @@ type Change = "new" | "added" | "changed" | "removed" | "unchanged";
 /** Columns of the Machine clients table after the client's name: header and cell of an output entry. */
 export const MACHINE_CLIENT_COLUMNS: ReadonlyArray<{ readonly header: string; readonly cell: (entry: Entry, code: (text: string) => string) => string }> = [
   { header: "scopes", cell: (e, code) => (Array.isArray(e.scopes) ? e.scopes.map((s) => code(String(s))).join(" ") : "(unknown)") },
-  { header: "bound x5t#S256", cell: (e, code) => (typeof e.x5t_s256 === "string" ? code(e.x5t_s256) : "(unknown)") },
+  { header: "bound x5t#S256", cell: (e, code) => boundCell(e, code) },
 ];
+
+/** The pinned thumbprint; for tls_client_auth, which certificates authenticate (any truststore CA is flagged). */
+function boundCell(e: Entry, code: (text: string) => string): string {
+  if (typeof e.x5t_s256 !== "string") return "(unknown)";
+  if (e.x5t_s256 !== "tls_client_auth" || typeof e.subject_dn !== "string") return code(e.x5t_s256);
+  const issuer = typeof e.issuer_dn === "string" ? `issuer ${code(e.issuer_dn)}` : "⚠️ any truststore CA (no issuerDn)";
+  return `${code("tls_client_auth")}: the certificate presented, with subject ${code(e.subject_dn)}, ${issuer}`;
+}
 
 /** Each key of an object output, with its change in this plan; undefined when the plan has no such output. */
 function keyedChanges(plan: Json, output: string): Array<{ key: string; entry: unknown; change: Change }> | undefined {

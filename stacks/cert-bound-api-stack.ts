@@ -233,8 +233,14 @@ export class CertBoundApiStack extends TerraformStack {
     }).overrideLogicalId("machine_client_ids");
     // Literals known at synth: plans show reviewers each client's bound certificate, also before its id exists.
     new TerraformOutput(this, "machine_client_bindings", {
-      value: Object.fromEntries(machineClients.map((client) => [client.name, { scopes: client.scopes.map(terraformLiteral), x5t_s256: client.x5tS256 }])),
-      description: "Each machine client's scopes and the x5t#S256 of the certificate its tokens are bound to, by name.",
+      value: Object.fromEntries(machineClients.map((client) => [client.name, {
+        scopes: client.scopes.map(terraformLiteral),
+        x5t_s256: client.x5tS256,
+        // tls_client_auth: which certificates may authenticate, as reviewers need to see it (no issuer_dn: any truststore CA).
+        ...(client.tlsClientAuth ? { subject_dn: terraformLiteral(client.tlsClientAuth.subjectDn) } : {}),
+        ...(client.tlsClientAuth?.issuerDn !== undefined ? { issuer_dn: terraformLiteral(client.tlsClientAuth.issuerDn) } : {}),
+      }])),
+      description: "Each machine client's scopes and the x5t#S256 of the certificate its tokens are bound to (tls_client_auth clients: the subject and issuer DNs that may authenticate), by name.",
     }).overrideLogicalId("machine_client_bindings");
     new TerraformOutput(this, "group_scopes", {
       value: Object.fromEntries(Object.entries(api.groupScopes).map(([group, scopes]) => [terraformLiteral(group), scopes.map(terraformLiteral)])),

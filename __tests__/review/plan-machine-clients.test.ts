@@ -21,7 +21,7 @@ const planWith = (outputs: Record<string, unknown>, before?: Record<string, unkn
 it("writes each client's scopes and bound thumbprint, and the groups' scopes, as literal outputs", () => {
   expect(json.output.machine_client_bindings.value).toEqual({
     reporting: { scopes: ["accounts/invoke", "accounts/read"], x5t_s256: "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg" },
-    partner: { scopes: ["accounts/invoke", "accounts/read"], x5t_s256: "tls_client_auth" },
+    partner: { scopes: ["accounts/invoke", "accounts/read"], x5t_s256: "tls_client_auth", subject_dn: "CN=partner,O=Example Partner" },
   });
   expect(json.output.group_scopes.value).toEqual({ "account-readers": ["accounts/read"], "account-admins": ["accounts/read", "accounts/write"] });
 });
@@ -29,12 +29,15 @@ it("writes each client's scopes and bound thumbprint, and the groups' scopes, as
 it("renders the Machine clients and Groups → scopes tables, flagging what a plan adds or changes", () => {
   const outputs = { machine_client_bindings: json.output.machine_client_bindings.value, group_scopes: json.output.group_scopes.value };
   const first = summarizePlan(planWith(outputs)).markdown;
-  expect(first).toContain("### Machine clients\n\n| client | scopes | bound x5t#S256 | change |\n| --- | --- | --- | --- |\n| `partner` | `accounts/invoke` `accounts/read` | `tls_client_auth` | new |\n| `reporting` | `accounts/invoke` `accounts/read` | `n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg` | new |");
+  expect(first).toContain("### Machine clients\n\n| client | scopes | bound x5t#S256 | change |\n| --- | --- | --- | --- |\n| `partner` | `accounts/invoke` `accounts/read` | `tls_client_auth`: the certificate presented, with subject `CN=partner,O=Example Partner`, ⚠️ any truststore CA (no issuerDn) | new |\n| `reporting` | `accounts/invoke` `accounts/read` | `n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg` | new |");
   expect(first).toContain("### Groups → scopes\n\n| group | scopes | change |\n| --- | --- | --- |\n| `account-admins` | `accounts/read` `accounts/write` | new |\n| `account-readers` | `accounts/read` | new |");
   const rotated = { ...outputs, machine_client_bindings: { ...outputs.machine_client_bindings, reporting: { ...outputs.machine_client_bindings.reporting, x5t_s256: "AAAAgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg" } } };
   const second = summarizePlan(planWith(rotated, outputs)).markdown;
   expect(second).toContain("| `reporting` | `accounts/invoke` `accounts/read` | `AAAAgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg` | ⚠️ changed |");
-  expect(second).toContain("| `partner` | `accounts/invoke` `accounts/read` | `tls_client_auth` | unchanged |");
+  expect(second).toContain("| `partner` | `accounts/invoke` `accounts/read` | `tls_client_auth`: the certificate presented, with subject `CN=partner,O=Example Partner`, ⚠️ any truststore CA (no issuerDn) | unchanged |");
+  // An issuer pinned later: the change shows, and the warning goes.
+  const pinned = { ...outputs, machine_client_bindings: { ...outputs.machine_client_bindings, partner: { ...outputs.machine_client_bindings.partner, issuer_dn: "CN=Partner CA,O=Example Partner" } } };
+  expect(summarizePlan(planWith(pinned, outputs)).markdown).toContain("| `partner` | `accounts/invoke` `accounts/read` | `tls_client_auth`: the certificate presented, with subject `CN=partner,O=Example Partner`, issuer `CN=Partner CA,O=Example Partner` | ⚠️ changed |");
   expect(second).toContain("| `account-readers` | `accounts/read` | unchanged |");
 });
 

@@ -16,10 +16,12 @@ const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
 /**
  * The route change of the cycle's second apply: document A minus one route (`GET /items/r0`)
  * plus a new one (`DELETE /accounts/{id}`), on paths that stay, so what changes is the methods.
+ * The new route goes to the `example` handler, which has no DELETE yet: the apply adds a Lambda
+ * permission too.
  */
 export function changeRoutes(document: { paths: Record<string, Record<string, unknown>> }): void {
   delete document.paths["/items/r0"].get;
-  document.paths["/accounts/{id}"].delete = { operationId: "deleteAccount", security: [{ certificateBound: ["accounts/write"] }], "x-cbat-handler": "accounts" };
+  document.paths["/accounts/{id}"].delete = { operationId: "deleteAccount", security: [{ certificateBound: ["accounts/write"] }], "x-cbat-handler": "example" };
 }
 
 /** Writes `<dir>/openapi.json` and `<dir>/cbat.config.json`; returns the config file. `edit` changes the document first. */

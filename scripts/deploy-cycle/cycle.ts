@@ -204,7 +204,11 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
       configured,
       drift: async () => (await secondPlan(planned, varsFile)).drift,
       plan: () => planJson(planned, varsFile),
-      reapply: (env) => reapply({ terraform: planned, stackName: stack.name, varsFile, endpointUrl: endpoint!.url, outdir: join(workDir, `cdktf.out.${++reapplies}`) }, env),
+      reapply: async (env) => {
+        const result = await reapply({ terraform: planned, stackName: stack.name, varsFile, endpointUrl: endpoint!.url, outdir: join(workDir, `cdktf.out.${++reapplies}`) }, env);
+        log(`reapplied: ${result.added} added, ${result.changed} changed, ${result.destroyed} destroyed (${seconds().toFixed(1)} s)`);
+        return result;
+      },
       check: () => checkApplied(checkContext),
     });
 

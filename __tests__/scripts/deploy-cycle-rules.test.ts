@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { classifyChanges, changedAttributes } from "../../scripts/deploy-cycle/drift";
-import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "../../scripts/deploy-cycle/moto-gaps";
+import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, MOTO_SERIAL_DESTROY_GAPS, MOTO_UPDATE_GAPS, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "../../scripts/deploy-cycle/moto-gaps";
 import { RELEASES } from "../../scripts/deploy-cycle/release-resources";
 import { ENABLED_INPUTS } from "../../scripts/deploy-cycle/seed";
 import { withoutSkippedTypes } from "../../scripts/deploy-cycle/skip-resources";
@@ -49,8 +49,8 @@ describe("drift", () => {
     expect(report.allowListed).toEqual([]);
   });
 
-  it("gives every gap, destroy gap, skipped input and skipped type a reason", () => {
-    for (const entry of [...MOTO_DRIFT_ALLOW_LIST, ...MOTO_DESTROY_GAPS, ...SKIPPED_INPUTS, ...SKIPPED_RESOURCE_TYPES]) expect(entry.why.length).toBeGreaterThan(30);
+  it("gives every gap, destroy gap, update gap, serial destroy, skipped input and skipped type a reason", () => {
+    for (const entry of [...MOTO_DRIFT_ALLOW_LIST, ...MOTO_DESTROY_GAPS, ...MOTO_UPDATE_GAPS, ...MOTO_SERIAL_DESTROY_GAPS, ...SKIPPED_INPUTS, ...SKIPPED_RESOURCE_TYPES]) expect(entry.why.length).toBeGreaterThan(30);
     const keys = MOTO_DRIFT_ALLOW_LIST.map((g) => `${g.resourceType}.${g.attribute}`);
     expect(new Set(keys).size).toBe(keys.length);
   });

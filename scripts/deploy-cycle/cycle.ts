@@ -17,7 +17,7 @@ import { awsClients, type AwsClients } from "./aws-clients";
 import { endpointSource, startEndpoint, type AwsEndpoint, type EndpointSource } from "./aws-endpoint";
 import { classifyChanges, describeChange, type DriftReport } from "./drift";
 import { findLeftovers, type LeftoverReport } from "./leftover-checks";
-import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
+import { MOTO_DESTROY_GAPS, MOTO_DRIFT_ALLOW_LIST, MOTO_SERIAL_DESTROY_GAPS, SKIPPED_INPUTS, SKIPPED_RESOURCE_TYPES } from "./moto-gaps";
 import { reapply, type ReapplyResult } from "./reapply";
 import { findUnreleased, releaseBeforeDestroy, type ReleasedResource } from "./release-resources";
 import { createSeedCertificates, ENABLED_INPUTS, removeSeed, seededTfvars, seedUserInputs, type SeededInputs } from "./seed";
@@ -215,9 +215,14 @@ export async function runDeployCycle(options: DeployCycleOptions = {}): Promise<
     const released = await releaseBeforeDestroy(terraform, clients, configured, MOTO_DESTROY_GAPS);
     for (const r of released) log(`  released from the state before the destroy and undone through the SDK: ${r.address}: moto fails ${r.gap.operation}: ${r.gap.why}`);
     // What the destroy must remove: the apply's resources, or those of a reapply in the hook.
-    const toDestroy = (await resourcesInState(terraform)).length + released.length;
+    const inState = await resourcesInState(terraform);
+    const toDestroy = inState.length + released.length;
     // The second plan has just refreshed every resource: the destroy need not read them again.
-    const destroyedByTerraform = count(await terraform.okAsync("destroy", "-auto-approve", "-input=false", "-refresh=false", `-var-file=${varsFile}`), /Destroy complete! Resources: (\d+) destroyed/, "destroy");
+    const destroy = async (...args: string[]) => count(await terraform!.okAsync("destroy", "-auto-approve", "-input=false", "-refresh=false", `-var-file=${varsFile}`, ...args), /Destroy complete! Resources: (\d+) destroyed/, "destroy");
+    const serial = inState.filter((r) => MOTO_SERIAL_DESTROY_GAPS.some((gap) => gap.resourceType === r.type));
+    const destroyedOneByOne = serial.length > 0 ? await destroy("-parallelism=1", ...serial.map((r) => `-target=${r.address}`)) : 0;
+    if (serial.length > 0) log(`destroyed ${destroyedOneByOne} resources one at a time first (${serial.length} ${[...new Set(serial.map((r) => r.type))].join(", ")} and what depends on them): ${MOTO_SERIAL_DESTROY_GAPS.map((g) => g.why).join("; ")}`);
+    const destroyedByTerraform = destroyedOneByOne + await destroy();
     destroyDone = true;
     const remaining = await resourcesInState(terraform);
     const leftovers = await findLeftovers(clients, configured);

@@ -121,6 +121,22 @@ export const MOTO_UPDATE_GAPS: readonly MotoUpdateGap[] = [
   },
 ];
 
+/**
+ * A resource type whose instances the stand-in cannot destroy side by side: the cycle destroys
+ * them first, one at a time (`-parallelism=1`, with what depends on them), then the rest.
+ */
+export interface MotoSerialDestroyGap {
+  readonly resourceType: string;
+  readonly why: string;
+}
+
+export const MOTO_SERIAL_DESTROY_GAPS: readonly MotoSerialDestroyGap[] = [
+  {
+    resourceType: "aws_lambda_permission",
+    why: "moto 5.2.1 removes a statement from a function's policy list while other threads iterate it (awslambda/policy.py del_statement, no lock), so two RemovePermission calls on one function at once can leave a statement behind, and the provider then waits 5 minutes for it to go (\"waiting for Lambda Permission … delete: found resource\")",
+  },
+];
+
 /** The gap that covers an attribute of a type, if any. */
 export function gapFor(gaps: readonly MotoGap[], resourceType: string, attribute: string): MotoGap | undefined {
   return gaps.find((gap) => gap.resourceType === resourceType && gap.attribute === attribute);

@@ -217,7 +217,7 @@ describe("the deploy cycle against moto_server", () => {
     // deployment), so the new deployment still holds it until the next one; the authorizer answers it 403 route_unknown.
     // What docs/reference.md ("When a route change is live") says; a change of this order shows here first.
     expect(first("DeleteMethod GET /items/r0", apigateway("DELETE", /\/methods\/GET$/))).toBeGreaterThan(updateStage);
-    expect(result).toMatchObject({ added: expect.any(Number), destroyed: expect.any(Number) });
+    expect(result.added).toBeGreaterThanOrEqual(4); // the new deployment, method, integration and permission
     expect(result.destroyed).toBeGreaterThanOrEqual(3); // the old deployment, the removed method and its integration
   });
 

@@ -91,7 +91,7 @@ describe("distinguishedNameMatch of a registered DN and a certificate subject", 
   });
 
   test("a type without a string rule compares as its encoding: #hex matches, text is refused with what to write", () => {
-    const subject = subjectOf("/C=GB/description=foo/CN=partner-a") // description (2.5.4.13): no short name here;
+    const subject = subjectOf("/C=GB/description=foo/CN=partner-a"); // description (2.5.4.13): no short name here
     expect(matches("CN=partner-a,2.5.4.13=#0c03666f6f,C=GB", subject)).toBe(true);
     expect(matches("CN=partner-a,2.5.4.13=#0c03666f67,C=GB", subject)).toBe(false);
     expect(() => parseDistinguishedName("CN=partner-a,2.5.4.13=foo,C=GB")).toThrow(/2\.5\.4\.13 has no string matching rule here: write its value as # and the hex of its DER encoding at character 23/);

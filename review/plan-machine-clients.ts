@@ -47,7 +47,8 @@ function keyedChanges(plan: Json, output: string): Array<{ key: string; entry: u
 const flagged = (change: Change) => `${change === "unchanged" || change === "new" ? "" : "⚠️ "}${change}`;
 
 export function accessTablesMarkdown(plan: Json, escapeCell: (text: string) => string): string[] {
-  const code = (text: string) => `\`${escapeCell(text)}\``;
+  // A backtick in a name (a DN, a group) must not end the code span early: CommonMark's longer fence, padded.
+  const code = (text: string) => (text.includes("`") ? `\`\` ${escapeCell(text)} \`\`` : `\`${escapeCell(text)}\``);
   const lines: string[] = [];
   const clients = keyedChanges(plan, MACHINE_CLIENTS_OUTPUT);
   if (clients && clients.length > 0) {

@@ -47,8 +47,11 @@ function keyedChanges(plan: Json, output: string): Array<{ key: string; entry: u
 const flagged = (change: Change) => `${change === "unchanged" || change === "new" ? "" : "⚠️ "}${change}`;
 
 export function accessTablesMarkdown(plan: Json, escapeCell: (text: string) => string): string[] {
-  // A backtick in a name (a DN, a group) must not end the code span early: CommonMark's longer fence, padded.
-  const code = (text: string) => (text.includes("`") ? `\`\` ${escapeCell(text)} \`\`` : `\`${escapeCell(text)}\``);
+  // Backticks in a name (a DN, a group) must not end the code span early: a longer fence (CommonMark), padded.
+  const code = (text: string) => {
+    const fence = "`".repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+    return fence.length === 1 ? `\`${escapeCell(text)}\`` : `${fence} ${escapeCell(text)} ${fence}`;
+  };
   const lines: string[] = [];
   const clients = keyedChanges(plan, MACHINE_CLIENTS_OUTPUT);
   if (clients && clients.length > 0) {

@@ -32,7 +32,7 @@ export function signInRows(resources: Json[]): Row[] {
   });
   for (const pool of pools) {
     const mfa = pool.values?.mfa_configuration;
-    rows.push({ check: "MFA for users (mfa_configuration)", ok: true, warning: mfa !== "ON", seen: mfa === undefined ? "(unknown until apply)" : `${String(mfa)}${MFA_NOTES[mfa] ?? ""}` });
+    rows.push({ check: "MFA for users (mfa_configuration)", ok: true, warning: mfa !== "ON", seen: mfa === undefined ? "(unknown until apply)" : `${String(mfa)}${typeof mfa === "string" && Object.hasOwn(MFA_NOTES, mfa) ? MFA_NOTES[mfa] : ""}` });
     const protection = pool.values?.deletion_protection;
     rows.push({ check: "user pool deletion protection", ok: true, warning: protection !== "ACTIVE", seen: protection === undefined ? "(unknown until apply)" : `${String(protection)}${protection !== "ACTIVE" ? ": a destroy deletes every user and certificate binding" : ""}` });
   }

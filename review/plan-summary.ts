@@ -130,7 +130,7 @@ const warningsNote = (security: readonly SecurityCheck[]) => {
   const warnings = security.filter((c) => c.ok && c.warning).length;
   return warnings > 0 ? ` (${warnings} ⚠️ to look at)` : "";
 };
-const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const escapeCell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r\n|[\r\n\u2028\u2029]/g, " ");
 const first = (value: unknown) => (Array.isArray(value) ? value[0] : undefined);
 const show = (value: unknown) => (value === undefined ? "(unknown until apply)" : JSON.stringify(value));
 

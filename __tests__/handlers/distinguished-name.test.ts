@@ -97,8 +97,16 @@ describe("distinguishedNameMatch of a registered DN and a certificate subject", 
     expect(() => parseDistinguishedName("CN=partner-a,2.5.4.13=foo,C=GB")).toThrow(/2\.5\.4\.13 has no string matching rule here: write its value as # and the hex of its DER encoding at character 23/);
   });
 
+  test("a value of a high tag number or another class is compared as its encoding, never decoded as a string", () => {
+    // [UNIVERSAL 31] and [CONTEXT 12] are no UTF8String: a registration's hex of them parses and stands for those bytes only.
+    expect(parseDistinguishedName("CN=#1f1f03616263")).toEqual([[{ oid: "2.5.4.3", value: "1f1f03616263", der: true }]]);
+    expect(parseDistinguishedName("CN=#8c03616263")).toEqual([[{ oid: "2.5.4.3", value: "8c03616263", der: true }]]);
+    expect(distinguishedNamesMatch(parseDistinguishedName("CN=#8c03616263"), parseDistinguishedName("CN=abc"))).toBe(false);
+  });
+
   test("unreadable DN strings are errors that say where", () => {
-    for (const bad of ["", "partner-a", "CN=a,,O=b", "CN=a,", "XYZ=a", "CN=a;O=b", "CN=a\\q", "CN=#zz", "CN=#0c05616263", "CN=#0c", "CN=#0c8561"]) {
+    // Control characters (raw or escaped) have no place in a name, and would break the plan review's Markdown.
+    for (const bad of ["", "partner-a", "CN=a,,O=b", "CN=a,", "XYZ=a", "CN=a;O=b", "CN=a\\q", "CN=#zz", "CN=#0c05616263", "CN=#0c", "CN=#0c8561", "CN=a\rb", "CN=a\\0Db", "CN=a\u2028b", "CN=a\tb"]) {
       expect(() => parseDistinguishedName(bad)).toThrow(DistinguishedNameError);
     }
     expect(() => parseDistinguishedName("CN=a,XYZ=b")).toThrow(/unknown attribute type "XYZ".*character 6/);

@@ -46,6 +46,11 @@ it("keeps a name with a backtick or a pipe inside its cell", () => {
   expect(markdown).toContain("| `partner` | `accounts/read` | `tls_client_auth`: the certificate presented, with subject `` CN=a`b\\|c,O=x ``, ⚠️ any truststore CA (no issuerDn) | new |");
 });
 
+it("keeps runs of backticks and any line break inside the cell", () => {
+  const markdown = summarizePlan(planWith({ machine_client_bindings: { partner: { scopes: ["accounts/read"], x5t_s256: "tls_client_auth", subject_dn: "CN=x``y\r# heading\u2028~~~" } }, group_scopes: {} })).markdown;
+  expect(markdown).toContain("with subject ``` CN=x``y # heading ~~~ ```, ⚠️ any truststore CA (no issuerDn) | new |");
+});
+
 it("has no such tables without machine clients or groups", () => {
   const plain = JSON.parse(Testing.synth(new CertBoundApiStack(Testing.app(), "plain")));
   expect(plain.output.machine_client_bindings.value).toEqual({});

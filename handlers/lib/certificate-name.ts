@@ -16,7 +16,8 @@ export function distinguishedNameOfDer(encodedName: Uint8Array): DistinguishedNa
       sortedRdn(elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
         const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
         const oid = oidText(type.value);
-        const text = decodeDirectoryString(value.value.tag, value.value.contents());
+        // The whole identifier octet: a context- or application-class [12] is no UTF8String.
+        const text = decodeDirectoryString(value.encoded[0], value.value.contents());
         return attribute(oid, text === undefined || !CASE_IGNORE_TYPES.has(oid) ? { hex: Buffer.from(value.encoded).toString("hex") } : text);
       })),
     ),
@@ -39,7 +40,7 @@ export function distinguishedNameText(encodedName: Uint8Array): string {
       elementsOf(rdn.value, "certificate name RDN", TAG.SET).map((typeAndValue) => {
         const [type, value] = elementsOf(typeAndValue.value, "certificate name attribute");
         const oid = oidText(type.value);
-        const text = SHORT_NAMES[oid] ? decodeDirectoryString(value.value.tag, value.value.contents()) : undefined;
+        const text = SHORT_NAMES[oid] ? decodeDirectoryString(value.encoded[0], value.value.contents()) : undefined;
         if (text === undefined) return `${oid}=#${Buffer.from(value.encoded).toString("hex")}`;
         const escaped = text.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, "\\ ");
         return `${SHORT_NAMES[oid]}=${escaped}`;

@@ -45,9 +45,12 @@ export function prepareValue(value: string): string {
   return value.normalize("NFKC").toUpperCase().toLowerCase().replace(/\s+/gu, " ").trim();
 }
 
-/** String types a Name may carry (RFC 5280 DirectoryString, IA5String, PrintableString); undefined for any other tag. */
-export function decodeDirectoryString(tag: number, bytes: Uint8Array): string | undefined {
-  switch (tag) {
+/**
+ * String types a Name may carry (RFC 5280 DirectoryString, IA5String, PrintableString), by the
+ * value's identifier octet (universal class, primitive); undefined for any other.
+ */
+export function decodeDirectoryString(identifier: number, bytes: Uint8Array): string | undefined {
+  switch (identifier) {
     case 12: // UTF8String
       return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     case 19: // PrintableString
@@ -64,6 +67,8 @@ export function decodeDirectoryString(tag: number, bytes: Uint8Array): string | 
 /** The string an RFC 4514 `#hex` value encodes (one DER TLV of a string type); undefined for another type. @throws TypeError when it is not one whole DER TLV */
 function stringOfHexValue(hex: string): string | undefined {
   const bytes = Buffer.from(hex, "hex");
+  // A high tag number (…11111) is no string type: the value compares as its encoding.
+  if (bytes.length > 0 && (bytes[0] & 0x1f) === 0x1f) return undefined;
   let length = bytes[1];
   let start = 2;
   if (length !== undefined && length >= 0x80) {
@@ -149,12 +154,15 @@ export function parseDistinguishedName(text: string): DistinguishedName {
           continue;
         }
         if (ch === '"' || ch === ";" || ch === "<" || ch === ">") fail(`unescaped ${ch}`);
+        // Line breaks and other controls have no place in a name, and would break the plan review's table.
+        if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(ch)) fail("a control character (line break, tab, …)");
         bytes.push(...Buffer.from(ch, "utf8"));
         trailingSpaces = ch === " " ? trailingSpaces + 1 : 0;
         i++;
       }
       const decoded = Buffer.from(bytes.slice(0, bytes.length - trailingSpaces));
       value = new TextDecoder("utf-8", { fatal: true }).decode(decoded);
+      if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) fail("a control character (escaped as hex)", valueStart);
     }
     // A certificate's value of such a type is compared as its encoding, which text never equals.
     if (typeof value === "string" && !CASE_IGNORE_TYPES.has(oid!)) {

@@ -30,9 +30,13 @@ export async function stopRecording(endpoint: string): Promise<RecordedCall[]> {
   return parseRecording(await recorder(endpoint, "download-recording", "GET"));
 }
 
-/** moto's recording: one JSON object per line, `{headers, method, url, body}`. */
+/**
+ * moto's recording: one JSON object per line, `{"headers": …, "method", "url", "body"}`. moto
+ * writes an entry and its line break in two writes, so concurrent requests can put two entries
+ * on one line: such a line is split where the next entry starts.
+ */
 export function parseRecording(text: string): RecordedCall[] {
-  return text.split("\n").filter((line) => line.trim() !== "").map((line) => {
+  return text.split(/\n|(?<=\})(?=\{"headers": ?\{)/).filter((line) => line.trim() !== "").map((line) => {
     const entry = JSON.parse(line) as { headers?: Record<string, string>; method: string; url: string };
     const authorization = Object.entries(entry.headers ?? {}).find(([name]) => name.toLowerCase() === "authorization")?.[1] ?? "";
     const service = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(authorization)?.[1] ?? "unknown";
